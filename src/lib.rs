@@ -1,0 +1,14 @@
+//! standpoint: who speaks in a news text, which actors they mention, and their stance toward each.
+//!
+//! The crate is a pipeline of stages (see `../shared/STYLE.md`): dataset adapters (`data`),
+//! model resolution, encoder and heads (`model`), label mapping (`labels`) and metrics (`eval`).
+
+pub mod app;
+pub mod cli;
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod labels;
+pub mod model;
+
+pub use error::{Error, Result};

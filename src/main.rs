@@ -1,0 +1,46 @@
+//! The `standpoint` binary: parse arguments, run, print the error chain, exit.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    tune_allocator();
+    let cli = standpoint::cli::Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()))
+        .init();
+    match standpoint::app::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {:#}", anyhow::Error::new(e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(e: &standpoint::Error) -> bool {
+    matches!(e, standpoint::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Keep freed tensor buffers in the heap instead of returning them to the kernel. candle
+/// allocates a fresh buffer per operation; with glibc's defaults every buffer over 128 KiB is a
+/// new mmap and its pages are faulted in and zeroed again, which here took 40% of training time
+/// as system time (8 -> 13 examples/s when turned off).
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator thresholds; it is called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+        libc::mallopt(libc::M_TOP_PAD, 64 * 1024 * 1024);
+    }
+}

@@ -1,0 +1,331 @@
+//! The encoder backbone: the `Backbone` trait the heads and pipeline use, the inference backbone
+//! from candle-transformers, and a differentiable copy of BERT for training.
+//!
+//! Why a second BERT: candle-transformers' `BertModel` uses `candle_nn::LayerNorm`, whose fused
+//! kernel has no backward pass, so gradients silently stop at every layer norm; it also has no
+//! dropout. `TrainBert` mirrors the same Hugging Face module tree and weight names
+//! (`modeling_bert.py`: BertEmbeddings, BertSelfAttention, BertSelfOutput, BertIntermediate,
+//! BertOutput) with `ops::layer_norm_slow` and dropout, and splits the layers into a frozen
+//! bottom, built from plain tensors, and a trainable top, built from `Var`s.
+
+use candle_core::{DType, Device, Module, Tensor, D};
+use candle_nn::{ops, Embedding, Linear, VarBuilder};
+use candle_transformers::models::bert::{BertModel, Config, HiddenAct};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::sync::Mutex;
+
+/// A batch of encoded inputs, padded to the same length.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    /// `[batch, seq]` u32 token ids.
+    pub input_ids: Tensor,
+    /// `[batch, seq]` u32 segment ids.
+    pub type_ids: Tensor,
+    /// `[batch, seq]` f32, 1 for real tokens and 0 for padding.
+    pub mask: Tensor,
+}
+
+impl Batch {
+    /// Pad `rows` of (ids, type ids) with zeros to the longest row.
+    pub fn from_rows(rows: &[(&[u32], &[u32])], device: &Device) -> candle_core::Result<Batch> {
+        let len = rows.iter().map(|(ids, _)| ids.len()).max().unwrap_or(0).max(1);
+        let n = rows.len();
+        let mut ids = vec![0u32; n * len];
+        let mut types = vec![0u32; n * len];
+        let mut mask = vec![0f32; n * len];
+        for (r, (row_ids, row_types)) in rows.iter().enumerate() {
+            for (i, (&id, &ty)) in row_ids.iter().zip(row_types.iter()).enumerate() {
+                ids[r * len + i] = id;
+                types[r * len + i] = ty;
+                mask[r * len + i] = 1.0;
+            }
+        }
+        Ok(Batch {
+            input_ids: Tensor::from_vec(ids, (n, len), device)?,
+            type_ids: Tensor::from_vec(types, (n, len), device)?,
+            mask: Tensor::from_vec(mask, (n, len), device)?,
+        })
+    }
+}
+
+/// What every encoder backbone offers the heads: token states `[batch, seq, hidden]`.
+///
+/// A new backbone (DistilBERT, XLM-RoBERTa, DeBERTa-v2 from candle-transformers) implements this
+/// trait and a loader arm in `classifier::load_backbone`; heads and the pipeline stay as they are.
+pub trait Backbone: Send + Sync {
+    fn hidden_size(&self) -> usize;
+    fn forward(&self, batch: &Batch) -> candle_core::Result<Tensor>;
+}
+
+/// Inference backbone: candle-transformers' BERT with its fused kernels.
+pub struct BertBackbone {
+    model: BertModel,
+    hidden: usize,
+}
+
+impl BertBackbone {
+    pub fn load(vb: VarBuilder, config: &Config) -> candle_core::Result<Self> {
+        Ok(Self { model: BertModel::load(vb, config)?, hidden: config.hidden_size })
+    }
+}
+
+impl Backbone for BertBackbone {
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn forward(&self, batch: &Batch) -> candle_core::Result<Tensor> {
+        self.model.forward(&batch.input_ids, &batch.type_ids, Some(&batch.mask))
+    }
+}
+
+/// A layer norm that keeps the autograd graph (see the module docs for why not `candle_nn`'s).
+#[derive(Debug, Clone)]
+struct SlowLayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f32,
+}
+
+impl SlowLayerNorm {
+    fn load(size: usize, eps: f64, vb: VarBuilder) -> candle_core::Result<Self> {
+        Ok(Self { weight: vb.get(size, "weight")?, bias: vb.get(size, "bias")?, eps: eps as f32 })
+    }
+    fn forward(&self, x: &Tensor, fused: bool) -> candle_core::Result<Tensor> {
+        if fused {
+            ops::layer_norm(x, &self.weight, &self.bias, self.eps)
+        } else {
+            ops::layer_norm_slow(x, &self.weight, &self.bias, self.eps)
+        }
+    }
+}
+
+/// The dropout mask generator. candle's CPU random generator cannot be seeded, so training
+/// would not be reproducible with `ops::dropout`; masks come from this seeded generator instead.
+static DROPOUT_RNG: Mutex<Option<StdRng>> = Mutex::new(None);
+
+/// Seed the dropout masks (training seeds it per step, so a resumed run draws the same masks).
+pub fn seed_dropout(seed: u64) {
+    let mut g = DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    *g = Some(StdRng::seed_from_u64(seed));
+}
+
+/// Inverted dropout with a seeded mask; the identity outside training.
+pub fn dropout(x: &Tensor, p: f32, train: bool) -> candle_core::Result<Tensor> {
+    if !train || p <= 0.0 {
+        return Ok(x.clone());
+    }
+    let scale = 1.0 / (1.0 - p);
+    let n = x.elem_count();
+    let mask: Vec<f32> = {
+        let mut g = DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner());
+        let rng = g.get_or_insert_with(|| StdRng::seed_from_u64(0));
+        (0..n).map(|_| if rng.gen::<f32>() >= p { scale } else { 0.0 }).collect()
+    };
+    let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
+    x * mask
+}
+
+fn linear(i: usize, o: usize, vb: VarBuilder) -> candle_core::Result<Linear> {
+    candle_nn::linear(i, o, vb)
+}
+
+/// modeling_bert.py BertEmbeddings.
+struct Embeddings {
+    word: Embedding,
+    position: Embedding,
+    token_type: Embedding,
+    norm: SlowLayerNorm,
+    dropout: f32,
+    trainable: bool,
+}
+
+impl Embeddings {
+    fn load(vb: VarBuilder, c: &Config, trainable: bool) -> candle_core::Result<Self> {
+        Ok(Self {
+            trainable,
+            word: candle_nn::embedding(c.vocab_size, c.hidden_size, vb.pp("word_embeddings"))?,
+            position: candle_nn::embedding(
+                c.max_position_embeddings,
+                c.hidden_size,
+                vb.pp("position_embeddings"),
+            )?,
+            token_type: candle_nn::embedding(
+                c.type_vocab_size,
+                c.hidden_size,
+                vb.pp("token_type_embeddings"),
+            )?,
+            norm: SlowLayerNorm::load(c.hidden_size, c.layer_norm_eps, vb.pp("LayerNorm"))?,
+            dropout: c.hidden_dropout_prob as f32,
+        })
+    }
+    fn forward(&self, ids: &Tensor, types: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        let (_, seq) = ids.dims2()?;
+        let pos = Tensor::arange(0u32, seq as u32, ids.device())?;
+        let x = self.word.forward(ids)?.broadcast_add(&self.position.forward(&pos)?)?;
+        let x = (x + self.token_type.forward(types)?)?;
+        // Fused kernels only where no gradient is needed (frozen embeddings run with train=false
+        // through forward_frozen; trainable ones with the differentiable path).
+        dropout(&self.norm.forward(&x, !self.trainable)?, self.dropout, train)
+    }
+}
+
+/// modeling_bert.py BertLayer (attention, intermediate, output).
+struct Layer {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+    attn_out: Linear,
+    attn_norm: SlowLayerNorm,
+    inter: Linear,
+    out: Linear,
+    out_norm: SlowLayerNorm,
+    heads: usize,
+    head_dim: usize,
+    act: HiddenAct,
+    /// Frozen layers use candle's fused kernels (no backward pass needed, and faster).
+    fused: bool,
+    hidden_dropout: f32,
+    attn_dropout: f32,
+}
+
+impl Layer {
+    fn load(vb: VarBuilder, c: &Config, fused: bool) -> candle_core::Result<Self> {
+        let h = c.hidden_size;
+        let a = vb.pp("attention");
+        Ok(Self {
+            fused,
+            query: linear(h, h, a.pp("self").pp("query"))?,
+            key: linear(h, h, a.pp("self").pp("key"))?,
+            value: linear(h, h, a.pp("self").pp("value"))?,
+            attn_out: linear(h, h, a.pp("output").pp("dense"))?,
+            attn_norm: SlowLayerNorm::load(h, c.layer_norm_eps, a.pp("output").pp("LayerNorm"))?,
+            inter: linear(h, c.intermediate_size, vb.pp("intermediate").pp("dense"))?,
+            out: linear(c.intermediate_size, h, vb.pp("output").pp("dense"))?,
+            out_norm: SlowLayerNorm::load(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
+            heads: c.num_attention_heads,
+            head_dim: h / c.num_attention_heads,
+            act: c.hidden_act,
+            hidden_dropout: c.hidden_dropout_prob as f32,
+            // The config's attention dropout is not in candle's Config; BERT uses the same 0.1.
+            attn_dropout: c.hidden_dropout_prob as f32,
+        })
+    }
+
+    fn split_heads(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        let (b, s, _) = x.dims3()?;
+        x.reshape((b, s, self.heads, self.head_dim))?.transpose(1, 2)?.contiguous()
+    }
+
+    fn forward(&self, x: &Tensor, mask: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        let q = self.split_heads(&self.query.forward(x)?)?;
+        let k = self.split_heads(&self.key.forward(x)?)?;
+        let v = self.split_heads(&self.value.forward(x)?)?;
+        let scores = (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?;
+        let scores = scores.broadcast_add(mask)?;
+        let probs = if self.fused { ops::softmax_last_dim(&scores)? } else { ops::softmax(&scores, D::Minus1)? };
+        let probs = dropout(&probs, self.attn_dropout, train)?;
+        let ctx = probs.matmul(&v)?.transpose(1, 2)?.contiguous()?.flatten_from(D::Minus2)?;
+        let attn = dropout(&self.attn_out.forward(&ctx)?, self.hidden_dropout, train)?;
+        let attn = self.attn_norm.forward(&(attn + x)?, self.fused)?;
+        let inter = self.inter.forward(&attn)?;
+        let inter = match self.act {
+            HiddenAct::Gelu => inter.gelu_erf()?,
+            HiddenAct::GeluApproximate => inter.gelu()?,
+            HiddenAct::Relu => inter.relu()?,
+        };
+        let out = dropout(&self.out.forward(&inter)?, self.hidden_dropout, train)?;
+        self.out_norm.forward(&(out + attn)?, self.fused)
+    }
+}
+
+/// `[batch, seq]` 1/0 mask -> additive `[batch, 1, 1, seq]` mask (0 keep, large negative drop).
+pub fn additive_mask(mask: &Tensor) -> candle_core::Result<Tensor> {
+    let m = mask.to_dtype(DType::F32)?.unsqueeze(1)?.unsqueeze(1)?;
+    (m.ones_like()? - m)? * (f32::MIN as f64)
+}
+
+/// Differentiable BERT for training: `layers[..frozen]` and the embeddings come from `frozen_vb`
+/// (plain tensors, no gradients), `layers[frozen..]` from `train_vb` (variables).
+pub struct TrainBert {
+    embeddings: Embeddings,
+    layers: Vec<Layer>,
+    frozen: usize,
+    hidden: usize,
+}
+
+impl TrainBert {
+    /// `frozen_vb` holds the base weights; `train_vb` creates the variables of the top
+    /// `num_layers - frozen` layers under the same names (`encoder.layer.N....`).
+    pub fn load(
+        frozen_vb: VarBuilder,
+        train_vb: VarBuilder,
+        c: &Config,
+        frozen: usize,
+    ) -> candle_core::Result<Self> {
+        let frozen = frozen.min(c.num_hidden_layers);
+        let emb_vb = if frozen == 0 { &train_vb } else { &frozen_vb };
+        let embeddings = Embeddings::load(emb_vb.pp("embeddings"), c, frozen == 0)?;
+        let mut layers = Vec::with_capacity(c.num_hidden_layers);
+        for i in 0..c.num_hidden_layers {
+            let vb = if i < frozen { &frozen_vb } else { &train_vb };
+            layers.push(Layer::load(vb.pp(format!("encoder.layer.{i}")), c, i < frozen)?);
+        }
+        Ok(Self { embeddings, layers, frozen, hidden: c.hidden_size })
+    }
+
+    pub fn frozen_layers(&self) -> usize {
+        self.frozen
+    }
+
+    /// The frozen bottom: embeddings and the frozen layers, run without dropout and detached,
+    /// so its output depends only on the input (and could be cached).
+    pub fn forward_frozen(&self, batch: &Batch) -> candle_core::Result<Tensor> {
+        let mask = additive_mask(&batch.mask)?;
+        let mut x = self.embeddings.forward(&batch.input_ids, &batch.type_ids, false)?;
+        for layer in &self.layers[..self.frozen] {
+            x = layer.forward(&x, &mask, false)?;
+        }
+        Ok(x.detach())
+    }
+
+    /// The trainable top over the frozen bottom's output.
+    pub fn forward_top(&self, x: &Tensor, batch: &Batch, train: bool) -> candle_core::Result<Tensor> {
+        let mask = additive_mask(&batch.mask)?;
+        let mut x = if self.frozen == 0 {
+            self.embeddings.forward(&batch.input_ids, &batch.type_ids, train)?
+        } else {
+            x.clone()
+        };
+        for layer in &self.layers[self.frozen..] {
+            x = layer.forward(&x, &mask, train)?;
+        }
+        Ok(x)
+    }
+
+    pub fn forward_train(&self, batch: &Batch, train: bool) -> candle_core::Result<Tensor> {
+        let bottom = if self.frozen == 0 {
+            batch.input_ids.clone()
+        } else {
+            self.forward_frozen(batch)?
+        };
+        self.forward_top(&bottom, batch, train)
+    }
+}
+
+impl Backbone for TrainBert {
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn forward(&self, batch: &Batch) -> candle_core::Result<Tensor> {
+        self.forward_train(batch, false)
+    }
+}
+
+/// Mean of the token states over real tokens: `[batch, seq, hidden]` -> `[batch, hidden]`.
+pub fn mean_pool(states: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+    let m = mask.to_dtype(states.dtype())?.unsqueeze(2)?;
+    let sum = states.broadcast_mul(&m)?.sum(1)?;
+    let count = m.sum(1)?.clamp(1e-9, f64::MAX)?;
+    sum.broadcast_div(&count)
+}

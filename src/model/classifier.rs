@@ -1,0 +1,368 @@
+//! Loaded task models for inference: the stance, sentiment and actor (NER) classifiers.
+//!
+//! Every model is the pinned base encoder with the tensors that training changed laid over it
+//! (same Hugging Face names, the model's own file wins), plus its head. Inputs are sorted by
+//! length and batched; outputs come back in input order.
+
+use crate::error::{Error, Result};
+use crate::labels::{LabelSet, Prediction, Sentiment, Stance};
+use crate::model::bert::{Backbone, Batch, BertBackbone};
+use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
+use crate::model::heads::{SequenceClassificationHead, TokenClassificationHead};
+use crate::model::manifest::{Manifest, Task};
+use crate::model::resolve::{self, ModelFiles};
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::Config;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use tokenizers::Tokenizer;
+
+/// Inputs per forward pass at inference.
+pub const INFER_BATCH: usize = 32;
+
+/// What every task model shares: manifest, tokenizer, template and backbone.
+pub struct Loaded {
+    pub manifest: Manifest,
+    pub dir: PathBuf,
+    pub tokenizer: Tokenizer,
+    pub template: Template,
+    pub backbone: Box<dyn Backbone>,
+    pub device: Device,
+    vb: VarBuilder<'static>,
+}
+
+/// Read and check a safetensors file: unreadable, truncated or corrupted files are errors that
+/// name the file; the sha256 must match `expected` when given.
+pub fn read_checked_safetensors(path: &Path, expected: Option<&str>, device: &Device) -> Result<HashMap<String, Tensor>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if let Err(e) = safetensors::SafeTensors::deserialize(&bytes) {
+        return Err(Error::CorruptWeights { path: path.to_path_buf(), reason: e.to_string() });
+    }
+    if let Some(expected) = expected {
+        let actual = hex::encode(Sha256::digest(&bytes));
+        if !actual.eq_ignore_ascii_case(expected) {
+            return Err(Error::WeightsChecksum { path: path.to_path_buf(), expected: expected.to_string(), actual });
+        }
+    }
+    candle_core::safetensors::load_buffer(&bytes, device)
+        .map_err(|e| Error::CorruptWeights { path: path.to_path_buf(), reason: e.to_string() })
+}
+
+/// Load the BERT config and tokenizer of a resolved base model.
+pub fn load_base_config(files: &ModelFiles) -> Result<(Config, Tokenizer)> {
+    let text = std::fs::read_to_string(&files.config).map_err(|e| Error::Io { path: files.config.clone(), source: e })?;
+    let config: Config = serde_json::from_str(&text)
+        .map_err(|e| Error::Invalid(format!("cannot parse {}: {e}", files.config.display())))?;
+    let tokenizer = Tokenizer::from_file(&files.tokenizer)
+        .map_err(|e| Error::Tokenizer { path: files.tokenizer.clone(), reason: e.to_string() })?;
+    Ok((config, tokenizer))
+}
+
+/// Load the base weights (all tensors, from the resolved safetensors file).
+pub fn load_base_tensors(files: &ModelFiles, device: &Device) -> Result<HashMap<String, Tensor>> {
+    candle_core::safetensors::load(&files.weights, device).map_err(|e| Error::CorruptWeights {
+        path: files.weights.clone(),
+        reason: format!("{e}; delete it and run `standpoint models fetch`"),
+    })
+}
+
+impl Loaded {
+    /// Load the model in `dir` for `task`; the base encoder is resolved from the manifest's pin,
+    /// or taken from `base_dir` when given.
+    pub fn load(dir: &Path, task: Task, base_dir: Option<&Path>) -> Result<Loaded> {
+        let manifest_path = dir.join("manifest.json");
+        if !manifest_path.exists() {
+            return Err(Error::Manifest { path: manifest_path, reason: "no such file".into() });
+        }
+        let manifest = Manifest::read(&manifest_path).map_err(|reason| Error::Manifest { path: manifest_path.clone(), reason })?;
+        if manifest.task != task {
+            return Err(Error::WrongTask { path: dir.to_path_buf(), expected: task.name(), found: manifest.task.name() });
+        }
+        let files = resolve::resolve(&manifest.base, base_dir)?;
+        let device = Device::Cpu;
+        let (config, tokenizer) = load_base_config(&files)?;
+        let mut tensors = load_base_tensors(&files, &device)?;
+        let own = read_checked_safetensors(&dir.join(&manifest.weights), Some(&manifest.weights_sha256), &device)?;
+        tensors.extend(own);
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
+        let backbone: Box<dyn Backbone> = match manifest.architecture.as_str() {
+            "bert" => Box::new(BertBackbone::load(vb.clone(), &config)?),
+            other => return Err(Error::Invalid(format!("{}: unknown architecture '{other}'; expected bert", manifest_path.display()))),
+        };
+        let template = Template::new(&tokenizer, manifest.max_length)?;
+        Ok(Loaded { manifest, dir: dir.to_path_buf(), tokenizer, template, backbone, device, vb })
+    }
+
+    fn labels<L: LabelSet>(&self) -> Result<Vec<L>> {
+        let names = self.manifest.labels().map_err(|reason| Error::Manifest { path: self.dir.join("manifest.json"), reason })?;
+        names
+            .iter()
+            .map(|n| {
+                L::parse(n).ok_or_else(|| Error::UnknownLabel {
+                    path: self.dir.join("manifest.json"),
+                    label: n.clone(),
+                    kind: L::KIND,
+                    choices: L::choices(),
+                })
+            })
+            .collect()
+    }
+
+    /// Run the backbone over encoded inputs in length-sorted batches and hand each batch's states
+    /// to `f`, with the original indices of its rows.
+    fn run_batches<F>(&self, encoded: &[Encoded], mut f: F) -> Result<()>
+    where
+        F: FnMut(&[usize], &Tensor, &Batch) -> Result<()>,
+    {
+        let mut order: Vec<usize> = (0..encoded.len()).collect();
+        order.sort_by_key(|&i| (encoded[i].ids.len(), i));
+        for chunk in order.chunks(INFER_BATCH) {
+            let rows: Vec<(&[u32], &[u32])> = chunk.iter().map(|&i| (encoded[i].ids.as_slice(), encoded[i].type_ids.as_slice())).collect();
+            let batch = Batch::from_rows(&rows, &self.device)?;
+            let states = self.backbone.forward(&batch)?;
+            f(chunk, &states, &batch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Softmax over the last dimension, computed in f32 on the host for exact reproducibility.
+fn softmax_rows(logits: &Tensor) -> Result<Vec<Vec<f32>>> {
+    let rows: Vec<Vec<f32>> = logits.to_vec2()?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let m = r.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            let e: Vec<f32> = r.iter().map(|x| (x - m).exp()).collect();
+            let s: f32 = e.iter().sum();
+            e.into_iter().map(|x| x / s).collect()
+        })
+        .collect())
+}
+
+/// A sentence-level classifier (stance or sentiment) over the shared machinery.
+pub struct SequenceClassifier<L> {
+    pub loaded: Loaded,
+    head: SequenceClassificationHead,
+    labels: Vec<L>,
+}
+
+impl<L: LabelSet> SequenceClassifier<L> {
+    fn build(loaded: Loaded) -> Result<Self> {
+        let labels = loaded.labels::<L>()?;
+        let head = SequenceClassificationHead::load(loaded.vb.pp("classifier"), loaded.backbone.hidden_size(), labels.len(), 0.0)
+            .map_err(|e| Error::CorruptWeights { path: loaded.dir.join(&loaded.manifest.weights), reason: format!("missing classifier head: {e}") })?;
+        Ok(Self { loaded, head, labels })
+    }
+
+    pub fn labels(&self) -> &[L] {
+        &self.labels
+    }
+
+    fn predict_encoded(&self, encoded: &[Encoded]) -> Result<Vec<Prediction<L>>> {
+        let mut out: Vec<Option<Prediction<L>>> = vec![None; encoded.len()];
+        self.loaded.run_batches(encoded, |idx, states, batch| {
+            let logits = self.head.forward(states, &batch.mask, false)?;
+            for (row, probs) in softmax_rows(&logits)?.into_iter().enumerate() {
+                out[idx[row]] = Some(Prediction::from_probs(&probs, &self.labels));
+            }
+            Ok(())
+        })?;
+        Ok(out.into_iter().map(|p| p.expect("every row is predicted once")).collect())
+    }
+}
+
+pub type StanceClassifier = SequenceClassifier<Stance>;
+pub type SentimentClassifier = SequenceClassifier<Sentiment>;
+
+impl SequenceClassifier<Stance> {
+    pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
+        Self::build(Loaded::load(dir, Task::Stance, base_dir)?)
+    }
+
+    pub fn predict(&self, inputs: &[StanceInput]) -> Result<Vec<Prediction<Stance>>> {
+        let l = &self.loaded;
+        let encoded = inputs.iter().map(|i| encode::encode_stance(&l.tokenizer, &l.template, i)).collect::<Result<Vec<_>, _>>()?;
+        self.predict_encoded(&encoded)
+    }
+}
+
+impl SequenceClassifier<Sentiment> {
+    pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
+        Self::build(Loaded::load(dir, Task::Sentiment, base_dir)?)
+    }
+
+    pub fn predict(&self, sentences: &[&str]) -> Result<Vec<Prediction<Sentiment>>> {
+        let l = &self.loaded;
+        let encoded = sentences.iter().map(|s| encode::encode_sentence(&l.tokenizer, &l.template, s)).collect::<Result<Vec<_>, _>>()?;
+        self.predict_encoded(&encoded)
+    }
+}
+
+/// A named entity found by the actor model, with byte offsets into the text.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    /// PER, ORG, LOC or MISC.
+    pub label: String,
+    pub text: String,
+    pub score: f32,
+}
+
+/// The actor (NER) model.
+pub struct NerTagger {
+    pub loaded: Loaded,
+    head: TokenClassificationHead,
+    labels: Vec<String>,
+}
+
+impl NerTagger {
+    pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
+        let loaded = Loaded::load(dir, Task::Ner, base_dir)?;
+        let labels = loaded.manifest.labels().map_err(|reason| Error::Manifest { path: dir.join("manifest.json"), reason })?;
+        for l in &labels {
+            if l != "O" && !(l.starts_with("B-") || l.starts_with("I-")) {
+                return Err(Error::UnknownLabel { path: dir.join("manifest.json"), label: l.clone(), kind: "BIO tag", choices: "O, B-X, I-X".into() });
+            }
+        }
+        let head = TokenClassificationHead::load(loaded.vb.pp("classifier"), loaded.backbone.hidden_size(), labels.len(), 0.0)
+            .map_err(|e| Error::CorruptWeights { path: dir.join(&loaded.manifest.weights), reason: format!("missing token head: {e}") })?;
+        Ok(Self { loaded, head, labels })
+    }
+
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Tag probabilities for each position of each window, `[window][position][label]`.
+    pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
+        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
+        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
+        self.loaded.run_batches(&encoded, |idx, states, _batch| {
+            let logits = self.head.forward(states, false)?;
+            for (row, &i) in idx.iter().enumerate() {
+                let n = encoded[i].ids.len();
+                let l = logits.get(row)?.narrow(0, 0, n)?;
+                out[i] = softmax_rows(&l)?;
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Tag each word (first piece decides) and return word-level tags per window.
+    pub fn word_tags(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<(u32, usize, f32)>>> {
+        let probs = self.window_probs(windows)?;
+        Ok(windows
+            .iter()
+            .zip(probs)
+            .map(|(w, p)| {
+                let mut tags = Vec::new();
+                let mut last = None;
+                for (pos, word) in w.words.iter().enumerate() {
+                    if let Some(word) = word {
+                        if last != Some(*word) {
+                            let (best, score) = argmax(&p[pos]);
+                            tags.push((*word, best, score));
+                            last = Some(*word);
+                        }
+                    }
+                }
+                tags
+            })
+            .collect())
+    }
+
+    /// Find entities in raw text, with byte offsets; long texts are tagged window by window.
+    pub fn entities(&self, text: &str) -> Result<Vec<Entity>> {
+        let l = &self.loaded;
+        let windows = encode::encode_text_windows(&l.tokenizer, &l.template, text)?;
+        let probs = self.window_probs(&windows)?;
+        let mut words: Vec<(usize, usize, String, f32)> = Vec::new();
+        for (w, p) in windows.iter().zip(probs) {
+            let mut last: Option<u32> = None;
+            for (pos, word) in w.words.iter().enumerate() {
+                let (Some(word), Some((s, e))) = (word, w.spans[pos]) else { continue };
+                if last == Some(*word) {
+                    if let Some(cur) = words.last_mut() {
+                        cur.1 = e;
+                    }
+                    continue;
+                }
+                last = Some(*word);
+                let (best, score) = argmax(&p[pos]);
+                words.push((s, e, self.labels[best].clone(), score));
+            }
+        }
+        let tagged: Vec<(usize, usize, &str, f32)> = words.iter().map(|(s, e, t, p)| (*s, *e, t.as_str(), *p)).collect();
+        Ok(decode_bio(&tagged).into_iter().map(|(s, e, label, score)| Entity { start: s, end: e, label, text: text[s..e].to_string(), score }).collect())
+    }
+}
+
+fn argmax(p: &[f32]) -> (usize, f32) {
+    let mut best = 0;
+    for (i, v) in p.iter().enumerate() {
+        if *v > p[best] {
+            best = i;
+        }
+    }
+    (best, p[best])
+}
+
+/// Decode word-level BIO tags `(start, end, tag, prob)` into entity spans with mean probability.
+/// An `I-X` that does not continue an `X` entity starts one (lenient, like seqeval's default).
+pub fn decode_bio(words: &[(usize, usize, &str, f32)]) -> Vec<(usize, usize, String, f32)> {
+    let mut out: Vec<(usize, usize, String, f32)> = Vec::new();
+    let mut cur: Option<(usize, usize, String, f32, usize)> = None;
+    for &(s, e, tag, p) in words {
+        let (kind, ty) = match tag.split_once('-') {
+            Some((k, t)) => (k, t),
+            None => ("O", ""),
+        };
+        let continues = kind == "I" && cur.as_ref().is_some_and(|c| c.2 == ty);
+        if continues {
+            let c = cur.as_mut().expect("checked");
+            c.1 = e;
+            c.3 += p;
+            c.4 += 1;
+            continue;
+        }
+        if let Some((cs, ce, ct, cp, n)) = cur.take() {
+            out.push((cs, ce, ct, cp / n as f32));
+        }
+        if kind == "B" || kind == "I" {
+            cur = Some((s, e, ty.to_string(), p, 1));
+        }
+    }
+    if let Some((cs, ce, ct, cp, n)) = cur {
+        out.push((cs, ce, ct, cp / n as f32));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_bio_joins_and_splits_entities() {
+        let w = [
+            (0, 5, "B-PER", 0.9),
+            (6, 10, "I-PER", 0.7),
+            (11, 13, "O", 0.99),
+            (14, 20, "I-LOC", 0.8),
+            (21, 25, "B-LOC", 0.6),
+            (26, 30, "I-ORG", 0.5),
+        ];
+        let e = decode_bio(&w);
+        assert_eq!(e.len(), 4);
+        assert_eq!((e[0].0, e[0].1, e[0].2.as_str()), (0, 10, "PER"));
+        assert!((e[0].3 - 0.8).abs() < 1e-6);
+        assert_eq!((e[1].0, e[1].1, e[1].2.as_str()), (14, 20, "LOC"));
+        assert_eq!((e[2].0, e[2].1, e[2].2.as_str()), (21, 25, "LOC"));
+        assert_eq!(e[3].2, "ORG");
+    }
+}

