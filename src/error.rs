@@ -19,13 +19,31 @@ pub enum Error {
     #[error("model weights {path} are unreadable ({reason}); the file is truncated or corrupted: restore it (`git checkout -- {path}` for a shipped model, or retrain with `standpoint train`)")]
     CorruptWeights { path: PathBuf, reason: String },
     #[error("model weights {path} have sha256 {actual} but the manifest expects {expected}; restore the file or retrain")]
-    WeightsChecksum { path: PathBuf, expected: String, actual: String },
+    WeightsChecksum {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
     #[error("model {path} was trained on base {expected} but the resolved base weights {base} have sha256 {actual}; run `standpoint models fetch` to install the pinned base")]
-    BaseMismatch { path: PathBuf, base: PathBuf, expected: String, actual: String },
+    BaseMismatch {
+        path: PathBuf,
+        base: PathBuf,
+        expected: String,
+        actual: String,
+    },
     #[error("model {path} is a {found} model, but a {expected} model is needed here")]
-    WrongTask { path: PathBuf, expected: &'static str, found: &'static str },
+    WrongTask {
+        path: PathBuf,
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("label '{label}' in {path} is not a {kind} label; expected {choices}")]
-    UnknownLabel { path: PathBuf, label: String, kind: &'static str, choices: String },
+    UnknownLabel {
+        path: PathBuf,
+        label: String,
+        kind: &'static str,
+        choices: String,
+    },
     #[error("cannot read tokenizer {path}: {reason}")]
     Tokenizer { path: PathBuf, reason: String },
     #[error("{path}: {source}")]

@@ -35,7 +35,11 @@ pub trait LabelSet: Sized + Copy + Eq + fmt::Debug + 'static {
     }
     /// The valid names, comma separated, for error messages.
     fn choices() -> String {
-        Self::ALL.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
+        Self::ALL
+            .iter()
+            .map(|l| l.name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -114,12 +118,20 @@ impl<L: LabelSet> Prediction<L> {
         Prediction {
             label: id2label[best],
             score: probs[best],
-            scores: id2label.iter().copied().zip(probs.iter().copied()).collect(),
+            scores: id2label
+                .iter()
+                .copied()
+                .zip(probs.iter().copied())
+                .collect(),
         }
     }
     /// The probability of `label` (0 when the model does not have it).
     pub fn prob(&self, label: L) -> f32 {
-        self.scores.iter().find(|(l, _)| *l == label).map(|(_, p)| *p).unwrap_or(0.0)
+        self.scores
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, p)| *p)
+            .unwrap_or(0.0)
     }
 }
 
@@ -130,14 +142,20 @@ mod tests {
     #[test]
     fn labels_parse_by_name_case_insensitively() {
         assert_eq!("FAVOR".parse::<Stance>().unwrap(), Stance::Favor);
-        assert_eq!(" neutral ".parse::<Sentiment>().unwrap(), Sentiment::Neutral);
+        assert_eq!(
+            " neutral ".parse::<Sentiment>().unwrap(),
+            Sentiment::Neutral
+        );
         let err = "FAVOUR".parse::<Stance>().unwrap_err();
         assert!(err.contains("expected favor, against, neutral"), "{err}");
     }
 
     #[test]
     fn prediction_picks_argmax_by_name() {
-        let p = Prediction::from_probs(&[0.1, 0.7, 0.2], &[Stance::Neutral, Stance::Against, Stance::Favor]);
+        let p = Prediction::from_probs(
+            &[0.1, 0.7, 0.2],
+            &[Stance::Neutral, Stance::Against, Stance::Favor],
+        );
         assert_eq!(p.label, Stance::Against);
         assert!((p.prob(Stance::Favor) - 0.2).abs() < 1e-6);
     }

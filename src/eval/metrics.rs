@@ -54,20 +54,46 @@ pub fn score(gold: &[usize], pred: &[usize], labels: &[&str]) -> Scores {
         let pred_c: usize = (0..k).map(|g| confusion[g][c]).sum();
         let precision = ratio(tp, pred_c);
         let recall = ratio(tp, gold_c);
-        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
         if gold_c + pred_c > 0 {
             f1s.push(f1);
         }
-        per_class.insert(labels[c].to_string(), ClassScores { precision, recall, f1, support: gold_c });
+        per_class.insert(
+            labels[c].to_string(),
+            ClassScores {
+                precision,
+                recall,
+                f1,
+                support: gold_c,
+            },
+        );
     }
-    let macro_f1 = if f1s.is_empty() { 0.0 } else { f1s.iter().sum::<f64>() / f1s.len() as f64 };
-    Scores { n, accuracy: ratio(correct, n), macro_f1, per_class, confusion, labels: labels.iter().map(|s| s.to_string()).collect() }
+    let macro_f1 = if f1s.is_empty() {
+        0.0
+    } else {
+        f1s.iter().sum::<f64>() / f1s.len() as f64
+    };
+    Scores {
+        n,
+        accuracy: ratio(correct, n),
+        macro_f1,
+        per_class,
+        confusion,
+        labels: labels.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 impl Scores {
     /// Mean F1 of the named classes (the SemEval-2016 `f_avg` uses favor and against).
     pub fn mean_f1_of(&self, names: &[&str]) -> f64 {
-        let f: Vec<f64> = names.iter().filter_map(|n| self.per_class.get(*n).map(|c| c.f1)).collect();
+        let f: Vec<f64> = names
+            .iter()
+            .filter_map(|n| self.per_class.get(*n).map(|c| c.f1))
+            .collect();
         if f.is_empty() {
             0.0
         } else {
@@ -126,7 +152,11 @@ pub fn ner_scores(gold: &[Vec<&str>], pred: &[Vec<&str>]) -> NerScores {
     let f = |tp: usize, g: usize, p: usize| {
         let pr = ratio(tp, p);
         let rc = ratio(tp, g);
-        let f1 = if pr + rc > 0.0 { 2.0 * pr * rc / (pr + rc) } else { 0.0 };
+        let f1 = if pr + rc > 0.0 {
+            2.0 * pr * rc / (pr + rc)
+        } else {
+            0.0
+        };
         (pr, rc, f1)
     };
     let (mut tp, mut gn, mut pn) = (0, 0, 0);
@@ -136,10 +166,23 @@ pub fn ner_scores(gold: &[Vec<&str>], pred: &[Vec<&str>]) -> NerScores {
         gn += g;
         pn += p;
         let (precision, recall, f1) = f(*t, *g, *p);
-        per_type.insert(ty.clone(), ClassScores { precision, recall, f1, support: *g });
+        per_type.insert(
+            ty.clone(),
+            ClassScores {
+                precision,
+                recall,
+                f1,
+                support: *g,
+            },
+        );
     }
     let (precision, recall, f1) = f(tp, gn, pn);
-    NerScores { precision, recall, f1, per_type }
+    NerScores {
+        precision,
+        recall,
+        f1,
+        per_type,
+    }
 }
 
 #[cfg(test)]
@@ -179,6 +222,9 @@ mod tests {
         assert!((s.precision - 0.5).abs() < 1e-12);
         assert!((s.recall - 0.5).abs() < 1e-12);
         assert_eq!(s.per_type["PER"].f1, 1.0);
-        assert_eq!(bio_spans(&["I-PER", "I-PER", "B-PER"]), vec![(0, 2, "PER".into()), (2, 3, "PER".into())]);
+        assert_eq!(
+            bio_spans(&["I-PER", "I-PER", "B-PER"]),
+            vec![(0, 2, "PER".into()), (2, 3, "PER".into())]
+        );
     }
 }

@@ -49,7 +49,10 @@ pub fn score_stance(model: &StanceClassifier, rows: &[StanceExample]) -> Result<
     let t = Instant::now();
     let preds = model.predict(&inputs)?;
     let secs = t.elapsed().as_secs_f64();
-    let gold: Vec<usize> = rows.iter().map(|r| label_index(r.stance.expect("filtered"))).collect();
+    let gold: Vec<usize> = rows
+        .iter()
+        .map(|r| label_index(r.stance.expect("filtered")))
+        .collect();
     let pred: Vec<usize> = preds.iter().map(|p| label_index(p.label)).collect();
     let s = score(&gold, &pred, &names::<Stance>());
     let mut extra = serde_json::json!({"f_avg": round4(s.mean_f1_of(&["favor", "against"]))});
@@ -91,21 +94,34 @@ pub fn score_stance(model: &StanceClassifier, rows: &[StanceExample]) -> Result<
     Ok(summary(&s, extra, secs))
 }
 
-pub fn score_sentiment(model: &SentimentClassifier, rows: &[SentimentExample]) -> Result<serde_json::Value> {
+pub fn score_sentiment(
+    model: &SentimentClassifier,
+    rows: &[SentimentExample],
+) -> Result<serde_json::Value> {
     let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
     let t = Instant::now();
     let preds = model.predict(&texts)?;
     let secs = t.elapsed().as_secs_f64();
-    let gold: Vec<usize> = rows.iter().map(|r| label_index::<Sentiment>(r.label)).collect();
+    let gold: Vec<usize> = rows
+        .iter()
+        .map(|r| label_index::<Sentiment>(r.label))
+        .collect();
     let pred: Vec<usize> = preds.iter().map(|p| label_index(p.label)).collect();
     let s = score(&gold, &pred, &names::<Sentiment>());
-    Ok(summary(&s, serde_json::json!({"f1_positive_negative": round4(s.mean_f1_of(&["positive", "negative"]))}), secs))
+    Ok(summary(
+        &s,
+        serde_json::json!({"f1_positive_negative": round4(s.mean_f1_of(&["positive", "negative"]))}),
+        secs,
+    ))
 }
 
 /// Entity-level scores on pre-split sentences (each word tagged by its first piece).
 pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::Value> {
     let l = &model.loaded;
-    let windows = rows.iter().map(|s| encode::encode_words(&l.tokenizer, &l.template, &s.words)).collect::<Result<Vec<_>, _>>()?;
+    let windows = rows
+        .iter()
+        .map(|s| encode::encode_words(&l.tokenizer, &l.template, &s.words))
+        .collect::<Result<Vec<_>, _>>()?;
     let t = Instant::now();
     let tags = model.word_tags(&windows)?;
     let secs = t.elapsed().as_secs_f64();
@@ -123,7 +139,10 @@ pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::
             p
         })
         .collect();
-    let gold: Vec<Vec<&str>> = rows.iter().map(|s| s.tags.iter().map(|t| t.as_str()).collect()).collect();
+    let gold: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|s| s.tags.iter().map(|t| t.as_str()).collect())
+        .collect();
     let s = ner_scores(&gold, &pred);
     Ok(serde_json::json!({
         "n": rows.len(),

@@ -29,7 +29,12 @@ pub struct Batch {
 impl Batch {
     /// Pad `rows` of (ids, type ids) with zeros to the longest row.
     pub fn from_rows(rows: &[(&[u32], &[u32])], device: &Device) -> candle_core::Result<Batch> {
-        let len = rows.iter().map(|(ids, _)| ids.len()).max().unwrap_or(0).max(1);
+        let len = rows
+            .iter()
+            .map(|(ids, _)| ids.len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let n = rows.len();
         let mut ids = vec![0u32; n * len];
         let mut types = vec![0u32; n * len];
@@ -66,7 +71,10 @@ pub struct BertBackbone {
 
 impl BertBackbone {
     pub fn load(vb: VarBuilder, config: &Config) -> candle_core::Result<Self> {
-        Ok(Self { model: BertModel::load(vb, config)?, hidden: config.hidden_size })
+        Ok(Self {
+            model: BertModel::load(vb, config)?,
+            hidden: config.hidden_size,
+        })
     }
 }
 
@@ -75,7 +83,8 @@ impl Backbone for BertBackbone {
         self.hidden
     }
     fn forward(&self, batch: &Batch) -> candle_core::Result<Tensor> {
-        self.model.forward(&batch.input_ids, &batch.type_ids, Some(&batch.mask))
+        self.model
+            .forward(&batch.input_ids, &batch.type_ids, Some(&batch.mask))
     }
 }
 
@@ -89,7 +98,11 @@ struct SlowLayerNorm {
 
 impl SlowLayerNorm {
     fn load(size: usize, eps: f64, vb: VarBuilder) -> candle_core::Result<Self> {
-        Ok(Self { weight: vb.get(size, "weight")?, bias: vb.get(size, "bias")?, eps: eps as f32 })
+        Ok(Self {
+            weight: vb.get(size, "weight")?,
+            bias: vb.get(size, "bias")?,
+            eps: eps as f32,
+        })
     }
     fn forward(&self, x: &Tensor, fused: bool) -> candle_core::Result<Tensor> {
         if fused {
@@ -120,7 +133,9 @@ pub fn dropout(x: &Tensor, p: f32, train: bool) -> candle_core::Result<Tensor> {
     let mask: Vec<f32> = {
         let mut g = DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner());
         let rng = g.get_or_insert_with(|| StdRng::seed_from_u64(0));
-        (0..n).map(|_| if rng.gen::<f32>() >= p { scale } else { 0.0 }).collect()
+        (0..n)
+            .map(|_| if rng.gen::<f32>() >= p { scale } else { 0.0 })
+            .collect()
     };
     let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
     x * mask
@@ -162,11 +177,18 @@ impl Embeddings {
     fn forward(&self, ids: &Tensor, types: &Tensor, train: bool) -> candle_core::Result<Tensor> {
         let (_, seq) = ids.dims2()?;
         let pos = Tensor::arange(0u32, seq as u32, ids.device())?;
-        let x = self.word.forward(ids)?.broadcast_add(&self.position.forward(&pos)?)?;
+        let x = self
+            .word
+            .forward(ids)?
+            .broadcast_add(&self.position.forward(&pos)?)?;
         let x = (x + self.token_type.forward(types)?)?;
         // Fused kernels only where no gradient is needed (frozen embeddings run with train=false
         // through forward_frozen; trainable ones with the differentiable path).
-        dropout(&self.norm.forward(&x, !self.trainable)?, self.dropout, train)
+        dropout(
+            &self.norm.forward(&x, !self.trainable)?,
+            self.dropout,
+            train,
+        )
     }
 }
 
@@ -214,7 +236,9 @@ impl Layer {
 
     fn split_heads(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let (b, s, _) = x.dims3()?;
-        x.reshape((b, s, self.heads, self.head_dim))?.transpose(1, 2)?.contiguous()
+        x.reshape((b, s, self.heads, self.head_dim))?
+            .transpose(1, 2)?
+            .contiguous()
     }
 
     fn forward(&self, x: &Tensor, mask: &Tensor, train: bool) -> candle_core::Result<Tensor> {
@@ -223,9 +247,17 @@ impl Layer {
         let v = self.split_heads(&self.value.forward(x)?)?;
         let scores = (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?;
         let scores = scores.broadcast_add(mask)?;
-        let probs = if self.fused { ops::softmax_last_dim(&scores)? } else { ops::softmax(&scores, D::Minus1)? };
+        let probs = if self.fused {
+            ops::softmax_last_dim(&scores)?
+        } else {
+            ops::softmax(&scores, D::Minus1)?
+        };
         let probs = dropout(&probs, self.attn_dropout, train)?;
-        let ctx = probs.matmul(&v)?.transpose(1, 2)?.contiguous()?.flatten_from(D::Minus2)?;
+        let ctx = probs
+            .matmul(&v)?
+            .transpose(1, 2)?
+            .contiguous()?
+            .flatten_from(D::Minus2)?;
         let attn = dropout(&self.attn_out.forward(&ctx)?, self.hidden_dropout, train)?;
         let attn = self.attn_norm.forward(&(attn + x)?, self.fused)?;
         let inter = self.inter.forward(&attn)?;
@@ -269,9 +301,18 @@ impl TrainBert {
         let mut layers = Vec::with_capacity(c.num_hidden_layers);
         for i in 0..c.num_hidden_layers {
             let vb = if i < frozen { &frozen_vb } else { &train_vb };
-            layers.push(Layer::load(vb.pp(format!("encoder.layer.{i}")), c, i < frozen)?);
+            layers.push(Layer::load(
+                vb.pp(format!("encoder.layer.{i}")),
+                c,
+                i < frozen,
+            )?);
         }
-        Ok(Self { embeddings, layers, frozen, hidden: c.hidden_size })
+        Ok(Self {
+            embeddings,
+            layers,
+            frozen,
+            hidden: c.hidden_size,
+        })
     }
 
     pub fn frozen_layers(&self) -> usize {
@@ -282,7 +323,9 @@ impl TrainBert {
     /// so its output depends only on the input (and could be cached).
     pub fn forward_frozen(&self, batch: &Batch) -> candle_core::Result<Tensor> {
         let mask = additive_mask(&batch.mask)?;
-        let mut x = self.embeddings.forward(&batch.input_ids, &batch.type_ids, false)?;
+        let mut x = self
+            .embeddings
+            .forward(&batch.input_ids, &batch.type_ids, false)?;
         for layer in &self.layers[..self.frozen] {
             x = layer.forward(&x, &mask, false)?;
         }
@@ -290,10 +333,16 @@ impl TrainBert {
     }
 
     /// The trainable top over the frozen bottom's output.
-    pub fn forward_top(&self, x: &Tensor, batch: &Batch, train: bool) -> candle_core::Result<Tensor> {
+    pub fn forward_top(
+        &self,
+        x: &Tensor,
+        batch: &Batch,
+        train: bool,
+    ) -> candle_core::Result<Tensor> {
         let mask = additive_mask(&batch.mask)?;
         let mut x = if self.frozen == 0 {
-            self.embeddings.forward(&batch.input_ids, &batch.type_ids, train)?
+            self.embeddings
+                .forward(&batch.input_ids, &batch.type_ids, train)?
         } else {
             x.clone()
         };

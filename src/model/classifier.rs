@@ -35,28 +35,49 @@ pub struct Loaded {
 
 /// Read and check a safetensors file: unreadable, truncated or corrupted files are errors that
 /// name the file; the sha256 must match `expected` when given.
-pub fn read_checked_safetensors(path: &Path, expected: Option<&str>, device: &Device) -> Result<HashMap<String, Tensor>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+pub fn read_checked_safetensors(
+    path: &Path,
+    expected: Option<&str>,
+    device: &Device,
+) -> Result<HashMap<String, Tensor>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
     if let Err(e) = safetensors::SafeTensors::deserialize(&bytes) {
-        return Err(Error::CorruptWeights { path: path.to_path_buf(), reason: e.to_string() });
+        return Err(Error::CorruptWeights {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        });
     }
     if let Some(expected) = expected {
         let actual = hex::encode(Sha256::digest(&bytes));
         if !actual.eq_ignore_ascii_case(expected) {
-            return Err(Error::WeightsChecksum { path: path.to_path_buf(), expected: expected.to_string(), actual });
+            return Err(Error::WeightsChecksum {
+                path: path.to_path_buf(),
+                expected: expected.to_string(),
+                actual,
+            });
         }
     }
-    candle_core::safetensors::load_buffer(&bytes, device)
-        .map_err(|e| Error::CorruptWeights { path: path.to_path_buf(), reason: e.to_string() })
+    candle_core::safetensors::load_buffer(&bytes, device).map_err(|e| Error::CorruptWeights {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// Load the BERT config and tokenizer of a resolved base model.
 pub fn load_base_config(files: &ModelFiles) -> Result<(Config, Tokenizer)> {
-    let text = std::fs::read_to_string(&files.config).map_err(|e| Error::Io { path: files.config.clone(), source: e })?;
+    let text = std::fs::read_to_string(&files.config).map_err(|e| Error::Io {
+        path: files.config.clone(),
+        source: e,
+    })?;
     let config: Config = serde_json::from_str(&text)
         .map_err(|e| Error::Invalid(format!("cannot parse {}: {e}", files.config.display())))?;
-    let tokenizer = Tokenizer::from_file(&files.tokenizer)
-        .map_err(|e| Error::Tokenizer { path: files.tokenizer.clone(), reason: e.to_string() })?;
+    let tokenizer = Tokenizer::from_file(&files.tokenizer).map_err(|e| Error::Tokenizer {
+        path: files.tokenizer.clone(),
+        reason: e.to_string(),
+    })?;
     Ok((config, tokenizer))
 }
 
@@ -74,29 +95,59 @@ impl Loaded {
     pub fn load(dir: &Path, task: Task, base_dir: Option<&Path>) -> Result<Loaded> {
         let manifest_path = dir.join("manifest.json");
         if !manifest_path.exists() {
-            return Err(Error::Manifest { path: manifest_path, reason: "no such file".into() });
+            return Err(Error::Manifest {
+                path: manifest_path,
+                reason: "no such file".into(),
+            });
         }
-        let manifest = Manifest::read(&manifest_path).map_err(|reason| Error::Manifest { path: manifest_path.clone(), reason })?;
+        let manifest = Manifest::read(&manifest_path).map_err(|reason| Error::Manifest {
+            path: manifest_path.clone(),
+            reason,
+        })?;
         if manifest.task != task {
-            return Err(Error::WrongTask { path: dir.to_path_buf(), expected: task.name(), found: manifest.task.name() });
+            return Err(Error::WrongTask {
+                path: dir.to_path_buf(),
+                expected: task.name(),
+                found: manifest.task.name(),
+            });
         }
         let files = resolve::resolve(&manifest.base, base_dir)?;
         let device = Device::Cpu;
         let (config, tokenizer) = load_base_config(&files)?;
         let mut tensors = load_base_tensors(&files, &device)?;
-        let own = read_checked_safetensors(&dir.join(&manifest.weights), Some(&manifest.weights_sha256), &device)?;
+        let own = read_checked_safetensors(
+            &dir.join(&manifest.weights),
+            Some(&manifest.weights_sha256),
+            &device,
+        )?;
         tensors.extend(own);
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         let backbone: Box<dyn Backbone> = match manifest.architecture.as_str() {
             "bert" => Box::new(BertBackbone::load(vb.clone(), &config)?),
-            other => return Err(Error::Invalid(format!("{}: unknown architecture '{other}'; expected bert", manifest_path.display()))),
+            other => {
+                return Err(Error::Invalid(format!(
+                    "{}: unknown architecture '{other}'; expected bert",
+                    manifest_path.display()
+                )))
+            }
         };
         let template = Template::new(&tokenizer, manifest.max_length)?;
-        Ok(Loaded { manifest, dir: dir.to_path_buf(), tokenizer, template, backbone, device, vb })
+        Ok(Loaded {
+            manifest,
+            dir: dir.to_path_buf(),
+            tokenizer,
+            template,
+            backbone,
+            device,
+            vb,
+        })
     }
 
     fn labels<L: LabelSet>(&self) -> Result<Vec<L>> {
-        let names = self.manifest.labels().map_err(|reason| Error::Manifest { path: self.dir.join("manifest.json"), reason })?;
+        let names = self.manifest.labels().map_err(|reason| Error::Manifest {
+            path: self.dir.join("manifest.json"),
+            reason,
+        })?;
         names
             .iter()
             .map(|n| {
@@ -119,7 +170,10 @@ impl Loaded {
         let mut order: Vec<usize> = (0..encoded.len()).collect();
         order.sort_by_key(|&i| (encoded[i].ids.len(), i));
         for chunk in order.chunks(INFER_BATCH) {
-            let rows: Vec<(&[u32], &[u32])> = chunk.iter().map(|&i| (encoded[i].ids.as_slice(), encoded[i].type_ids.as_slice())).collect();
+            let rows: Vec<(&[u32], &[u32])> = chunk
+                .iter()
+                .map(|&i| (encoded[i].ids.as_slice(), encoded[i].type_ids.as_slice()))
+                .collect();
             let batch = Batch::from_rows(&rows, &self.device)?;
             let states = self.backbone.forward(&batch)?;
             f(chunk, &states, &batch)?;
@@ -152,9 +206,21 @@ pub struct SequenceClassifier<L> {
 impl<L: LabelSet> SequenceClassifier<L> {
     fn build(loaded: Loaded) -> Result<Self> {
         let labels = loaded.labels::<L>()?;
-        let head = SequenceClassificationHead::load(loaded.vb.pp("classifier"), loaded.backbone.hidden_size(), labels.len(), 0.0)
-            .map_err(|e| Error::CorruptWeights { path: loaded.dir.join(&loaded.manifest.weights), reason: format!("missing classifier head: {e}") })?;
-        Ok(Self { loaded, head, labels })
+        let head = SequenceClassificationHead::load(
+            loaded.vb.pp("classifier"),
+            loaded.backbone.hidden_size(),
+            labels.len(),
+            0.0,
+        )
+        .map_err(|e| Error::CorruptWeights {
+            path: loaded.dir.join(&loaded.manifest.weights),
+            reason: format!("missing classifier head: {e}"),
+        })?;
+        Ok(Self {
+            loaded,
+            head,
+            labels,
+        })
     }
 
     pub fn labels(&self) -> &[L] {
@@ -170,7 +236,10 @@ impl<L: LabelSet> SequenceClassifier<L> {
             }
             Ok(())
         })?;
-        Ok(out.into_iter().map(|p| p.expect("every row is predicted once")).collect())
+        Ok(out
+            .into_iter()
+            .map(|p| p.expect("every row is predicted once"))
+            .collect())
     }
 }
 
@@ -184,7 +253,10 @@ impl SequenceClassifier<Stance> {
 
     pub fn predict(&self, inputs: &[StanceInput]) -> Result<Vec<Prediction<Stance>>> {
         let l = &self.loaded;
-        let encoded = inputs.iter().map(|i| encode::encode_stance(&l.tokenizer, &l.template, i)).collect::<Result<Vec<_>, _>>()?;
+        let encoded = inputs
+            .iter()
+            .map(|i| encode::encode_stance(&l.tokenizer, &l.template, i))
+            .collect::<Result<Vec<_>, _>>()?;
         self.predict_encoded(&encoded)
     }
 }
@@ -196,7 +268,10 @@ impl SequenceClassifier<Sentiment> {
 
     pub fn predict(&self, sentences: &[&str]) -> Result<Vec<Prediction<Sentiment>>> {
         let l = &self.loaded;
-        let encoded = sentences.iter().map(|s| encode::encode_sentence(&l.tokenizer, &l.template, s)).collect::<Result<Vec<_>, _>>()?;
+        let encoded = sentences
+            .iter()
+            .map(|s| encode::encode_sentence(&l.tokenizer, &l.template, s))
+            .collect::<Result<Vec<_>, _>>()?;
         self.predict_encoded(&encoded)
     }
 }
@@ -222,15 +297,35 @@ pub struct NerTagger {
 impl NerTagger {
     pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
         let loaded = Loaded::load(dir, Task::Ner, base_dir)?;
-        let labels = loaded.manifest.labels().map_err(|reason| Error::Manifest { path: dir.join("manifest.json"), reason })?;
+        let labels = loaded.manifest.labels().map_err(|reason| Error::Manifest {
+            path: dir.join("manifest.json"),
+            reason,
+        })?;
         for l in &labels {
             if l != "O" && !(l.starts_with("B-") || l.starts_with("I-")) {
-                return Err(Error::UnknownLabel { path: dir.join("manifest.json"), label: l.clone(), kind: "BIO tag", choices: "O, B-X, I-X".into() });
+                return Err(Error::UnknownLabel {
+                    path: dir.join("manifest.json"),
+                    label: l.clone(),
+                    kind: "BIO tag",
+                    choices: "O, B-X, I-X".into(),
+                });
             }
         }
-        let head = TokenClassificationHead::load(loaded.vb.pp("classifier"), loaded.backbone.hidden_size(), labels.len(), 0.0)
-            .map_err(|e| Error::CorruptWeights { path: dir.join(&loaded.manifest.weights), reason: format!("missing token head: {e}") })?;
-        Ok(Self { loaded, head, labels })
+        let head = TokenClassificationHead::load(
+            loaded.vb.pp("classifier"),
+            loaded.backbone.hidden_size(),
+            labels.len(),
+            0.0,
+        )
+        .map_err(|e| Error::CorruptWeights {
+            path: dir.join(&loaded.manifest.weights),
+            reason: format!("missing token head: {e}"),
+        })?;
+        Ok(Self {
+            loaded,
+            head,
+            labels,
+        })
     }
 
     pub fn labels(&self) -> &[String] {
@@ -285,7 +380,9 @@ impl NerTagger {
         for (w, p) in windows.iter().zip(probs) {
             let mut last: Option<u32> = None;
             for (pos, word) in w.words.iter().enumerate() {
-                let (Some(word), Some((s, e))) = (word, w.spans[pos]) else { continue };
+                let (Some(word), Some((s, e))) = (word, w.spans[pos]) else {
+                    continue;
+                };
                 if last == Some(*word) {
                     if let Some(cur) = words.last_mut() {
                         cur.1 = e;
@@ -297,8 +394,20 @@ impl NerTagger {
                 words.push((s, e, self.labels[best].clone(), score));
             }
         }
-        let tagged: Vec<(usize, usize, &str, f32)> = words.iter().map(|(s, e, t, p)| (*s, *e, t.as_str(), *p)).collect();
-        Ok(decode_bio(&tagged).into_iter().map(|(s, e, label, score)| Entity { start: s, end: e, label, text: text[s..e].to_string(), score }).collect())
+        let tagged: Vec<(usize, usize, &str, f32)> = words
+            .iter()
+            .map(|(s, e, t, p)| (*s, *e, t.as_str(), *p))
+            .collect();
+        Ok(decode_bio(&tagged)
+            .into_iter()
+            .map(|(s, e, label, score)| Entity {
+                start: s,
+                end: e,
+                label,
+                text: text[s..e].to_string(),
+                score,
+            })
+            .collect())
     }
 }
 

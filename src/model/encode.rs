@@ -84,7 +84,10 @@ impl Template {
 fn ids_of(tok: &Tokenizer, text: &str) -> Result<Vec<u32>, EncodeError> {
     Ok(tok
         .encode(text, false)
-        .map_err(|e| EncodeError::Tokenizer { what: short(text), message: e.to_string() })?
+        .map_err(|e| EncodeError::Tokenizer {
+            what: short(text),
+            message: e.to_string(),
+        })?
         .get_ids()
         .to_vec())
 }
@@ -95,7 +98,11 @@ fn short(text: &str) -> String {
 }
 
 /// Encode a (holder, target, sentence, context) input with the stance template.
-pub fn encode_stance(tok: &Tokenizer, t: &Template, input: &StanceInput) -> Result<Encoded, EncodeError> {
+pub fn encode_stance(
+    tok: &Tokenizer,
+    t: &Template,
+    input: &StanceInput,
+) -> Result<Encoded, EncodeError> {
     let holder = ids_of(tok, input.holder)?;
     let target = ids_of(tok, input.target)?;
     // Cut the sentence into pieces around the marked spans, tokenize each piece, and put the
@@ -163,7 +170,10 @@ pub fn encode_stance(tok: &Tokenizer, t: &Template, input: &StanceInput) -> Resu
         ids.push(t.sep);
         types.resize(ids.len(), 0);
     }
-    Ok(Encoded { ids, type_ids: types })
+    Ok(Encoded {
+        ids,
+        type_ids: types,
+    })
 }
 
 /// Encode a sentence for the sentiment model: `[CLS] sentence [SEP]`, cut to `max_len`.
@@ -189,10 +199,17 @@ pub struct TokenWindow {
 }
 
 /// Encode pre-split words (CoNLL) for NER training: `[CLS] pieces [SEP]`, cut to `max_len`.
-pub fn encode_words(tok: &Tokenizer, t: &Template, words: &[String]) -> Result<TokenWindow, EncodeError> {
+pub fn encode_words(
+    tok: &Tokenizer,
+    t: &Template,
+    words: &[String],
+) -> Result<TokenWindow, EncodeError> {
     let enc = tok
         .encode(words.to_vec(), false)
-        .map_err(|e| EncodeError::Tokenizer { what: short(&words.join(" ")), message: e.to_string() })?;
+        .map_err(|e| EncodeError::Tokenizer {
+            what: short(&words.join(" ")),
+            message: e.to_string(),
+        })?;
     let n = enc.get_ids().len().min(t.max_len - 2);
     let mut ids = vec![t.cls];
     ids.extend(&enc.get_ids()[..n]);
@@ -202,15 +219,26 @@ pub fn encode_words(tok: &Tokenizer, t: &Template, words: &[String]) -> Result<T
     word_ids.push(None);
     let spans = vec![None; ids.len()];
     let type_ids = vec![0; ids.len()];
-    Ok(TokenWindow { encoded: Encoded { ids, type_ids }, spans, words: word_ids })
+    Ok(TokenWindow {
+        encoded: Encoded { ids, type_ids },
+        spans,
+        words: word_ids,
+    })
 }
 
 /// Encode raw text for NER inference in windows of at most `max_len` pieces with byte spans,
 /// so a text longer than the model's window is covered entirely, never cut silently.
-pub fn encode_text_windows(tok: &Tokenizer, t: &Template, text: &str) -> Result<Vec<TokenWindow>, EncodeError> {
+pub fn encode_text_windows(
+    tok: &Tokenizer,
+    t: &Template,
+    text: &str,
+) -> Result<Vec<TokenWindow>, EncodeError> {
     let enc = tok
         .encode(text, false)
-        .map_err(|e| EncodeError::Tokenizer { what: short(text), message: e.to_string() })?;
+        .map_err(|e| EncodeError::Tokenizer {
+            what: short(text),
+            message: e.to_string(),
+        })?;
     let ids = enc.get_ids();
     // Offsets are byte offsets into `text` for tokenizers' Rust API on &str input.
     let offsets = enc.get_offsets();
@@ -221,7 +249,11 @@ pub fn encode_text_windows(tok: &Tokenizer, t: &Template, text: &str) -> Result<
     while start < ids.len() || (start == 0 && out.is_empty()) {
         let mut end = (start + room).min(ids.len());
         // Do not split a word between two windows when avoidable.
-        while end < ids.len() && end > start + 1 && word_ids[end].is_some() && word_ids[end] == word_ids[end - 1] {
+        while end < ids.len()
+            && end > start + 1
+            && word_ids[end].is_some()
+            && word_ids[end] == word_ids[end - 1]
+        {
             end -= 1;
         }
         let mut w_ids = vec![t.cls];
@@ -234,7 +266,14 @@ pub fn encode_text_windows(tok: &Tokenizer, t: &Template, text: &str) -> Result<
         words.extend(word_ids[start..end].iter().copied());
         words.push(None);
         let type_ids = vec![0; w_ids.len()];
-        out.push(TokenWindow { encoded: Encoded { ids: w_ids, type_ids }, spans, words });
+        out.push(TokenWindow {
+            encoded: Encoded {
+                ids: w_ids,
+                type_ids,
+            },
+            spans,
+            words,
+        });
         if end >= ids.len() {
             break;
         }

@@ -15,7 +15,12 @@ pub struct SequenceClassificationHead {
 
 impl SequenceClassificationHead {
     /// Weights under `classifier.dense` and `classifier.out_proj`.
-    pub fn load(vb: VarBuilder, hidden: usize, labels: usize, dropout: f32) -> candle_core::Result<Self> {
+    pub fn load(
+        vb: VarBuilder,
+        hidden: usize,
+        labels: usize,
+        dropout: f32,
+    ) -> candle_core::Result<Self> {
         Ok(Self {
             dense: candle_nn::linear(hidden, hidden, vb.pp("dense"))?,
             out_proj: candle_nn::linear(hidden, labels, vb.pp("out_proj"))?,
@@ -24,7 +29,12 @@ impl SequenceClassificationHead {
     }
 
     /// `[batch, seq, hidden]` states and `[batch, seq]` mask -> `[batch, labels]` logits.
-    pub fn forward(&self, states: &Tensor, mask: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+    pub fn forward(
+        &self,
+        states: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> candle_core::Result<Tensor> {
         let x = mean_pool(states, mask)?;
         let x = drop(&x, self.dropout, train)?;
         let x = self.dense.forward(&x)?.tanh()?;
@@ -41,8 +51,16 @@ pub struct TokenClassificationHead {
 }
 
 impl TokenClassificationHead {
-    pub fn load(vb: VarBuilder, hidden: usize, labels: usize, dropout: f32) -> candle_core::Result<Self> {
-        Ok(Self { classifier: candle_nn::linear(hidden, labels, vb)?, dropout })
+    pub fn load(
+        vb: VarBuilder,
+        hidden: usize,
+        labels: usize,
+        dropout: f32,
+    ) -> candle_core::Result<Self> {
+        Ok(Self {
+            classifier: candle_nn::linear(hidden, labels, vb)?,
+            dropout,
+        })
     }
 
     /// `[batch, seq, hidden]` -> `[batch, seq, labels]` logits.
@@ -50,5 +68,3 @@ impl TokenClassificationHead {
         self.classifier.forward(&drop(states, self.dropout, train)?)
     }
 }
-
-

@@ -32,7 +32,9 @@ impl std::str::FromStr for Task {
             "stance" => Ok(Task::Stance),
             "sentiment" => Ok(Task::Sentiment),
             "ner" | "actors" => Ok(Task::Ner),
-            _ => Err(format!("unknown task '{s}'; expected stance, sentiment, ner")),
+            _ => Err(format!(
+                "unknown task '{s}'; expected stance, sentiment, ner"
+            )),
         }
     }
 }

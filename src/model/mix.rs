@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use tokenizers::Tokenizer;
 
 /// Labels of the NER model, BIO2 over CoNLL's four types.
-pub const NER_LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+pub const NER_LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
 
 /// A stable pseudo-random fraction in [0, 1) for a key (sha256, not std's seeded hasher).
 pub fn stable_fraction(key: &str) -> f64 {
@@ -55,7 +57,11 @@ fn need(path: PathBuf) -> Result<PathBuf> {
 
 fn report_skipped<T>(what: &str, l: Loaded<T>) -> Vec<T> {
     if !l.skipped.is_empty() {
-        tracing::warn!("{what}: skipped {} malformed rows (first: {:?})", l.skipped.len(), l.skipped.first());
+        tracing::warn!(
+            "{what}: skipped {} malformed rows (first: {:?})",
+            l.skipped.len(),
+            l.skipped.first()
+        );
     }
     l.rows
 }
@@ -84,17 +90,30 @@ fn stance_samples(tok: &Tokenizer, t: &Template, rows: &[StanceExample]) -> Resu
         .map(|(e, s)| {
             let enc = encode::encode_stance(tok, t, &stance_input(e))?;
             let c = labels.iter().position(|l| *l == s).expect("label in set");
-            Ok(Sample { enc, label: Target::Class(c) })
+            Ok(Sample {
+                enc,
+                label: Target::Class(c),
+            })
         })
         .collect()
 }
 
-fn sentiment_samples(tok: &Tokenizer, t: &Template, rows: &[SentimentExample]) -> Result<Vec<Sample>> {
+fn sentiment_samples(
+    tok: &Tokenizer,
+    t: &Template,
+    rows: &[SentimentExample],
+) -> Result<Vec<Sample>> {
     rows.iter()
         .map(|e| {
             let enc = encode::encode_sentence(tok, t, &e.text)?;
-            let c = Sentiment::ALL.iter().position(|l| *l == e.label).expect("label in set");
-            Ok(Sample { enc, label: Target::Class(c) })
+            let c = Sentiment::ALL
+                .iter()
+                .position(|l| *l == e.label)
+                .expect("label in set");
+            Ok(Sample {
+                enc,
+                label: Target::Class(c),
+            })
         })
         .collect()
 }
@@ -109,13 +128,20 @@ pub fn ner_samples(tok: &Tokenizer, t: &Template, rows: &[NerSentence]) -> Resul
             for (pos, word) in w.words.iter().enumerate() {
                 if let Some(word) = word {
                     if last != Some(*word) {
-                        let tag = s.tags.get(*word as usize).map(|t| t.as_str()).unwrap_or("O");
+                        let tag = s
+                            .tags
+                            .get(*word as usize)
+                            .map(|t| t.as_str())
+                            .unwrap_or("O");
                         tags[pos] = NER_LABELS.iter().position(|l| *l == tag).unwrap_or(0);
                         last = Some(*word);
                     }
                 }
             }
-            Ok(Sample { enc: w.encoded, label: Target::Tokens(tags) })
+            Ok(Sample {
+                enc: w.encoded,
+                label: Target::Tokens(tags),
+            })
         })
         .collect()
 }
@@ -124,7 +150,11 @@ pub fn ner_samples(tok: &Tokenizer, t: &Template, rows: &[NerSentence]) -> Resul
 /// reverse direction carries a stance or whose forward one does (a holder swap, neutral), and
 /// a share of `author` rows that are neutral toward the target of a reported stance.
 pub fn directed_training_rows(rows: Vec<StanceExample>, author_share: f64) -> Vec<StanceExample> {
-    let line_of = |id: &str| id.rsplit_once(':').map(|(l, _)| l.to_string()).unwrap_or_default();
+    let line_of = |id: &str| {
+        id.rsplit_once(':')
+            .map(|(l, _)| l.to_string())
+            .unwrap_or_default()
+    };
     let mut line_has_stance: HashMap<String, bool> = HashMap::new();
     for r in &rows {
         let e = line_has_stance.entry(line_of(&r.id)).or_default();
@@ -152,28 +182,69 @@ pub fn directed_training_rows(rows: Vec<StanceExample>, author_share: f64) -> Ve
 }
 
 /// Build the training set (train + dev) of `task`.
-pub fn training_set(task: Task, roots: &DataRoots, tok: &Tokenizer, t: &Template) -> Result<TrainSet> {
+pub fn training_set(
+    task: Task,
+    roots: &DataRoots,
+    tok: &Tokenizer,
+    t: &Template,
+) -> Result<TrainSet> {
     let d = &roots.shared;
     match task {
         Task::Stance => {
-            let newsmtsc = report_skipped("newsmtsc train", data::newsmtsc::read(&need(d.join("newsmtsc/controller_data/datasets/NewsMTSC-dataset/train.jsonl"))?)?);
+            let newsmtsc = report_skipped(
+                "newsmtsc train",
+                data::newsmtsc::read(&need(
+                    d.join("newsmtsc/controller_data/datasets/NewsMTSC-dataset/train.jsonl"),
+                )?)?,
+            );
             let directed = directed_training_rows(
-                report_skipped("directed train", data::directed::read(&need(d.join("directed_sentiment/dataset/train.txt"))?, true)?),
+                report_skipped(
+                    "directed train",
+                    data::directed::read(
+                        &need(d.join("directed_sentiment/dataset/train.txt"))?,
+                        true,
+                    )?,
+                ),
                 0.25,
             );
-            let tweeteval = report_skipped("tweeteval stance train", data::tweeteval::read_stance(&need(d.join("tweeteval/datasets/stance"))?, "train")?);
-            let pstance: Vec<StanceExample> = report_skipped("pstance train", data::pstance::read(&need(d.join("pstance"))?, "train")?)
-                .into_iter()
-                .filter(|r| stable_fraction(&r.id) < 0.15)
-                .collect();
+            let tweeteval = report_skipped(
+                "tweeteval stance train",
+                data::tweeteval::read_stance(&need(d.join("tweeteval/datasets/stance"))?, "train")?,
+            );
+            let pstance: Vec<StanceExample> = report_skipped(
+                "pstance train",
+                data::pstance::read(&need(d.join("pstance"))?, "train")?,
+            )
+            .into_iter()
+            .filter(|r| stable_fraction(&r.id) < 0.15)
+            .collect();
             let annotated_path = roots.annotated.join("dev.jsonl");
-            let annotated = if annotated_path.exists() { report_skipped("annotated dev", data::annotated::read(&annotated_path)?) } else { Vec::new() };
+            let annotated = if annotated_path.exists() {
+                report_skipped("annotated dev", data::annotated::read(&annotated_path)?)
+            } else {
+                Vec::new()
+            };
             let mut counts = serde_json::Map::new();
-            counts.insert("newsmtsc_train (holder unspecified)".into(), newsmtsc.len().into());
-            counts.insert("directed_train (both directions + author-neutral rows)".into(), directed.len().into());
-            counts.insert("tweeteval_stance_train (holder author)".into(), tweeteval.len().into());
-            counts.insert("pstance_train (15% by stable hash, holder author)".into(), pstance.len().into());
-            counts.insert("annotated_dev (ours, x2)".into(), (annotated.len() * 2).into());
+            counts.insert(
+                "newsmtsc_train (holder unspecified)".into(),
+                newsmtsc.len().into(),
+            );
+            counts.insert(
+                "directed_train (both directions + author-neutral rows)".into(),
+                directed.len().into(),
+            );
+            counts.insert(
+                "tweeteval_stance_train (holder author)".into(),
+                tweeteval.len().into(),
+            );
+            counts.insert(
+                "pstance_train (15% by stable hash, holder author)".into(),
+                pstance.len().into(),
+            );
+            counts.insert(
+                "annotated_dev (ours, x2)".into(),
+                (annotated.len() * 2).into(),
+            );
             let mut train_rows = Vec::new();
             train_rows.extend(newsmtsc);
             train_rows.extend(directed);
@@ -181,12 +252,26 @@ pub fn training_set(task: Task, roots: &DataRoots, tok: &Tokenizer, t: &Template
             train_rows.extend(pstance);
             train_rows.extend(annotated.iter().cloned());
             train_rows.extend(annotated);
-            let mut dev_rows = report_skipped("newsmtsc-rw dev", data::newsmtsc::read(&need(d.join("newsmtsc/experiments/default/datasets/newsmtsc-rw/dev.jsonl"))?)?);
-            dev_rows.extend(report_skipped("tweeteval stance val", data::tweeteval::read_stance(&d.join("tweeteval/datasets/stance"), "val")?));
+            let mut dev_rows = report_skipped(
+                "newsmtsc-rw dev",
+                data::newsmtsc::read(&need(
+                    d.join("newsmtsc/experiments/default/datasets/newsmtsc-rw/dev.jsonl"),
+                )?)?,
+            );
+            dev_rows.extend(report_skipped(
+                "tweeteval stance val",
+                data::tweeteval::read_stance(&d.join("tweeteval/datasets/stance"), "val")?,
+            ));
             dev_rows.extend(
-                report_skipped("directed valid", data::directed::read(&need(d.join("directed_sentiment/dataset/valid.txt"))?, true)?)
-                    .into_iter()
-                    .filter(|r| stable_fraction(&r.id) < 0.4),
+                report_skipped(
+                    "directed valid",
+                    data::directed::read(
+                        &need(d.join("directed_sentiment/dataset/valid.txt"))?,
+                        true,
+                    )?,
+                )
+                .into_iter()
+                .filter(|r| stable_fraction(&r.id) < 0.4),
             );
             Ok(TrainSet {
                 task,
@@ -199,11 +284,31 @@ pub fn training_set(task: Task, roots: &DataRoots, tok: &Tokenizer, t: &Template
         }
         Task::Sentiment => {
             let mut train = Vec::new();
-            let trial = report_skipped("semeval trial", data::semeval::read_sentiment(&need(d.join("semeval2016_task6/trialdata-all-annotations.txt"))?)?);
-            let training = report_skipped("semeval train", data::semeval::read_sentiment(&need(d.join("semeval2016_task6/trainingdata-all-annotations.txt"))?)?);
-            let val = report_skipped("tweeteval sentiment val", data::tweeteval::read_sentiment(&need(d.join("tweeteval/datasets/sentiment"))?, "val")?);
-            let test = report_skipped("tweeteval sentiment test", data::tweeteval::read_sentiment(&d.join("tweeteval/datasets/sentiment"), "test")?);
-            let carved_train = data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Train);
+            let trial = report_skipped(
+                "semeval trial",
+                data::semeval::read_sentiment(&need(
+                    d.join("semeval2016_task6/trialdata-all-annotations.txt"),
+                )?)?,
+            );
+            let training = report_skipped(
+                "semeval train",
+                data::semeval::read_sentiment(&need(
+                    d.join("semeval2016_task6/trainingdata-all-annotations.txt"),
+                )?)?,
+            );
+            let val = report_skipped(
+                "tweeteval sentiment val",
+                data::tweeteval::read_sentiment(
+                    &need(d.join("tweeteval/datasets/sentiment"))?,
+                    "val",
+                )?,
+            );
+            let test = report_skipped(
+                "tweeteval sentiment test",
+                data::tweeteval::read_sentiment(&d.join("tweeteval/datasets/sentiment"), "test")?,
+            );
+            let carved_train =
+                data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Train);
             let carved_dev = data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Dev);
             let counts = serde_json::json!({
                 "semeval2016_sentiment_trial+train": trial.len() + training.len(),
@@ -216,7 +321,10 @@ pub fn training_set(task: Task, roots: &DataRoots, tok: &Tokenizer, t: &Template
             train.extend(carved_train);
             Ok(TrainSet {
                 task,
-                labels: Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+                labels: Sentiment::ALL
+                    .iter()
+                    .map(|l| l.name().to_string())
+                    .collect(),
                 train: sentiment_samples(tok, t, &train)?,
                 dev: sentiment_samples(tok, t, &carved_dev)?,
                 data: serde_json::json!({"train": counts, "dev": "tweeteval sentiment test, carved dev (10%)", "dev_rows": carved_dev.len()}),
@@ -224,11 +332,17 @@ pub fn training_set(task: Task, roots: &DataRoots, tok: &Tokenizer, t: &Template
             })
         }
         Task::Ner => {
-            let train = report_skipped("conll train", data::conll::read(&need(d.join("conll2003_en/eng.train"))?)?);
-            let dev: Vec<NerSentence> = report_skipped("conll testa", data::conll::read(&need(d.join("conll2003_en/eng.testa"))?)?)
-                .into_iter()
-                .filter(|s| stable_fraction(&s.id) < 0.35)
-                .collect();
+            let train = report_skipped(
+                "conll train",
+                data::conll::read(&need(d.join("conll2003_en/eng.train"))?)?,
+            );
+            let dev: Vec<NerSentence> = report_skipped(
+                "conll testa",
+                data::conll::read(&need(d.join("conll2003_en/eng.testa"))?)?,
+            )
+            .into_iter()
+            .filter(|s| stable_fraction(&s.id) < 0.35)
+            .collect();
             Ok(TrainSet {
                 task,
                 labels: NER_LABELS.iter().map(|s| s.to_string()).collect(),
@@ -245,24 +359,69 @@ pub fn training_set(task: Task, roots: &DataRoots, tok: &Tokenizer, t: &Template
 pub fn stance_test_sets(roots: &DataRoots) -> Result<Vec<EvalSet<StanceExample>>> {
     let d = &roots.shared;
     let mut out = vec![
-        EvalSet { name: "newsmtsc-rw test".into(), rows: report_skipped("rw", data::newsmtsc::read(&need(d.join("newsmtsc/experiments/default/datasets/newsmtsc-rw/test.jsonl"))?)?) },
-        EvalSet { name: "newsmtsc-mt test".into(), rows: report_skipped("mt", data::newsmtsc::read(&need(d.join("newsmtsc/experiments/default/datasets/newsmtsc-mt/test.jsonl"))?)?) },
-        EvalSet { name: "tweeteval stance test".into(), rows: report_skipped("tweeteval", data::tweeteval::read_stance(&need(d.join("tweeteval/datasets/stance"))?, "test")?) },
-        EvalSet { name: "directed valid".into(), rows: report_skipped("directed", data::directed::read(&need(d.join("directed_sentiment/dataset/valid.txt"))?, true)?) },
+        EvalSet {
+            name: "newsmtsc-rw test".into(),
+            rows: report_skipped(
+                "rw",
+                data::newsmtsc::read(&need(
+                    d.join("newsmtsc/experiments/default/datasets/newsmtsc-rw/test.jsonl"),
+                )?)?,
+            ),
+        },
+        EvalSet {
+            name: "newsmtsc-mt test".into(),
+            rows: report_skipped(
+                "mt",
+                data::newsmtsc::read(&need(
+                    d.join("newsmtsc/experiments/default/datasets/newsmtsc-mt/test.jsonl"),
+                )?)?,
+            ),
+        },
+        EvalSet {
+            name: "tweeteval stance test".into(),
+            rows: report_skipped(
+                "tweeteval",
+                data::tweeteval::read_stance(&need(d.join("tweeteval/datasets/stance"))?, "test")?,
+            ),
+        },
+        EvalSet {
+            name: "directed valid".into(),
+            rows: report_skipped(
+                "directed",
+                data::directed::read(&need(d.join("directed_sentiment/dataset/valid.txt"))?, true)?,
+            ),
+        },
     ];
     let ours = roots.annotated.join("test.jsonl");
     if ours.exists() {
-        out.push(EvalSet { name: "standpoint annotated test".into(), rows: report_skipped("annotated test", data::annotated::read(&ours)?) });
+        out.push(EvalSet {
+            name: "standpoint annotated test".into(),
+            rows: report_skipped("annotated test", data::annotated::read(&ours)?),
+        });
     }
     Ok(out)
 }
 
 pub fn sentiment_test_sets(roots: &DataRoots) -> Result<Vec<EvalSet<SentimentExample>>> {
     let d = &roots.shared;
-    let test = report_skipped("tweeteval sentiment test", data::tweeteval::read_sentiment(&need(d.join("tweeteval/datasets/sentiment"))?, "test")?);
+    let test = report_skipped(
+        "tweeteval sentiment test",
+        data::tweeteval::read_sentiment(&need(d.join("tweeteval/datasets/sentiment"))?, "test")?,
+    );
     let mut out = vec![
-        EvalSet { name: "tweeteval sentiment carved held-out (10%)".into(), rows: data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Heldout) },
-        EvalSet { name: "semeval2016 test A sentiment".into(), rows: report_skipped("semeval test", data::semeval::read_sentiment(&need(d.join("semeval2016_task6/testdata-taskA-all-annotations.txt"))?)?) },
+        EvalSet {
+            name: "tweeteval sentiment carved held-out (10%)".into(),
+            rows: data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Heldout),
+        },
+        EvalSet {
+            name: "semeval2016 test A sentiment".into(),
+            rows: report_skipped(
+                "semeval test",
+                data::semeval::read_sentiment(&need(
+                    d.join("semeval2016_task6/testdata-taskA-all-annotations.txt"),
+                )?)?,
+            ),
+        },
     ];
     let ours = roots.annotated.join("test.jsonl");
     if ours.exists() {
@@ -272,17 +431,31 @@ pub fn sentiment_test_sets(roots: &DataRoots) -> Result<Vec<EvalSet<SentimentExa
             .into_iter()
             .filter_map(|r| {
                 let s = r.sentiment?;
-                seen.insert(r.text.clone()).then(|| SentimentExample { id: r.id, text: r.text, label: s, source: "annotated".into() })
+                seen.insert(r.text.clone()).then(|| SentimentExample {
+                    id: r.id,
+                    text: r.text,
+                    label: s,
+                    source: "annotated".into(),
+                })
             })
             .collect();
-        out.push(EvalSet { name: "standpoint annotated test (one row per sentence)".into(), rows });
+        out.push(EvalSet {
+            name: "standpoint annotated test (one row per sentence)".into(),
+            rows,
+        });
     }
     Ok(out)
 }
 
 pub fn ner_test_sets(roots: &DataRoots) -> Result<Vec<EvalSet<NerSentence>>> {
     let d = &roots.shared;
-    Ok(vec![EvalSet { name: "conll2003 testb".into(), rows: report_skipped("conll testb", data::conll::read(&need(d.join("conll2003_en/eng.testb"))?)?) }])
+    Ok(vec![EvalSet {
+        name: "conll2003 testb".into(),
+        rows: report_skipped(
+            "conll testb",
+            data::conll::read(&need(d.join("conll2003_en/eng.testb"))?)?,
+        ),
+    }])
 }
 
 /// Default location of the shared data, beside the project root.

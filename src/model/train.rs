@@ -88,8 +88,21 @@ impl Recipe {
         };
         match task {
             Task::Stance => base,
-            Task::Sentiment => Recipe { max_len: 96, eval_every: 250, ..base },
-            Task::Ner => Recipe { epochs: 2, batch_size: 32, lr: 2e-4, frozen_layers: 3, max_len: 128, eval_every: 200, class_weights: false, ..base },
+            Task::Sentiment => Recipe {
+                max_len: 96,
+                eval_every: 250,
+                ..base
+            },
+            Task::Ner => Recipe {
+                epochs: 2,
+                batch_size: 32,
+                lr: 2e-4,
+                frozen_layers: 3,
+                max_len: 128,
+                eval_every: 200,
+                class_weights: false,
+                ..base
+            },
         }
     }
 }
@@ -120,11 +133,19 @@ enum Head {
 
 impl TrainModel {
     /// Build from the resolved base: the top layers start from the base weights, the head is new.
-    pub fn new(base: &ModelFiles, task: Task, labels: usize, recipe: &Recipe) -> Result<(TrainModel, tokenizers::Tokenizer)> {
+    pub fn new(
+        base: &ModelFiles,
+        task: Task,
+        labels: usize,
+        recipe: &Recipe,
+    ) -> Result<(TrainModel, tokenizers::Tokenizer)> {
         let device = Device::Cpu;
         let (config, tokenizer) = load_base_config(base)?;
         let tensors = load_base_tensors(base, &device)?;
-        Ok((Self::from_tensors(&config, tensors, task, labels, recipe)?, tokenizer))
+        Ok((
+            Self::from_tensors(&config, tensors, task, labels, recipe)?,
+            tokenizer,
+        ))
     }
 
     /// Build from a config and base tensors already in memory.
@@ -151,10 +172,46 @@ impl TrainModel {
             }
         }
         let head = match task {
-            Task::Ner => Head::Tok(TokenClassificationHead::load(train_vb.pp("classifier"), config.hidden_size, labels, recipe.dropout)?),
-            _ => Head::Seq(SequenceClassificationHead::load(train_vb.pp("classifier"), config.hidden_size, labels, recipe.dropout)?),
+            Task::Ner => Head::Tok(TokenClassificationHead::load(
+                train_vb.pp("classifier"),
+                config.hidden_size,
+                labels,
+                recipe.dropout,
+            )?),
+            _ => Head::Seq(SequenceClassificationHead::load(
+                train_vb.pp("classifier"),
+                config.hidden_size,
+                labels,
+                recipe.dropout,
+            )?),
         };
-        Ok(TrainModel { bert, head, varmap, device })
+        // candle's CPU generator cannot be seeded, so the head's fresh weights are redrawn here
+        // from the recipe's seed: N(0, initializer_range) weights, zero biases, as BERT does.
+        {
+            let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+            let mut names: Vec<&String> =
+                data.keys().filter(|k| !tensors.contains_key(*k)).collect();
+            names.sort();
+            let mut rng = StdRng::seed_from_u64(recipe.seed);
+            for name in names {
+                let var = &data[name];
+                let n = var.as_tensor().elem_count();
+                let values: Vec<f32> = if name.ends_with("bias") {
+                    vec![0.0; n]
+                } else {
+                    (0..n)
+                        .map(|_| normal(&mut rng) * config.initializer_range as f32)
+                        .collect()
+                };
+                var.set(&Tensor::from_vec(values, var.as_tensor().shape(), &device)?)?;
+            }
+        }
+        Ok(TrainModel {
+            bert,
+            head,
+            varmap,
+            device,
+        })
     }
 
     /// Logits: `[batch, labels]` or `[batch, seq, labels]`.
@@ -179,12 +236,27 @@ impl TrainModel {
     }
 }
 
+/// A standard normal draw (Box-Muller), so seeded initialisation needs no extra crate.
+fn normal(rng: &mut StdRng) -> f32 {
+    use rand::Rng;
+    let u1: f32 = rng.gen_range(f32::EPSILON..1.0);
+    let u2: f32 = rng.gen();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
+}
+
 /// Weighted cross-entropy over rows of `logits` `[n, k]`; `weights[i]` scales row i (0 skips it).
-pub fn weighted_cross_entropy(logits: &Tensor, labels: &[usize], weights: &[f32]) -> Result<Tensor> {
+pub fn weighted_cross_entropy(
+    logits: &Tensor,
+    labels: &[usize],
+    weights: &[f32],
+) -> Result<Tensor> {
     let (n, _k) = logits.dims2()?;
     let dev = logits.device();
     let logp = candle_nn::ops::log_softmax(logits, D::Minus1)?;
-    let idx: Vec<u32> = labels.iter().map(|&l| if l == IGNORE { 0 } else { l as u32 }).collect();
+    let idx: Vec<u32> = labels
+        .iter()
+        .map(|&l| if l == IGNORE { 0 } else { l as u32 })
+        .collect();
     let idx = Tensor::from_vec(idx, (n, 1), dev)?;
     let picked = logp.gather(&idx, 1)?.squeeze(1)?;
     let w = Tensor::from_vec(weights.to_vec(), n, dev)?;
@@ -193,14 +265,37 @@ pub fn weighted_cross_entropy(logits: &Tensor, labels: &[usize], weights: &[f32]
 }
 
 /// Loss of a batch of samples.
-pub fn batch_loss(model: &TrainModel, samples: &[&Sample], class_weights: &[f32], train: bool) -> Result<(Tensor, Tensor)> {
-    let rows: Vec<(&[u32], &[u32])> = samples.iter().map(|s| (s.enc.ids.as_slice(), s.enc.type_ids.as_slice())).collect();
+pub fn batch_loss(
+    model: &TrainModel,
+    samples: &[&Sample],
+    class_weights: &[f32],
+    train: bool,
+) -> Result<(Tensor, Tensor)> {
+    let rows: Vec<(&[u32], &[u32])> = samples
+        .iter()
+        .map(|s| (s.enc.ids.as_slice(), s.enc.type_ids.as_slice()))
+        .collect();
     let batch = Batch::from_rows(&rows, model.device())?;
     let logits = model.logits(&batch, train)?;
     let loss = match &samples[0].label {
         Target::Class(_) => {
-            let labels: Vec<usize> = samples.iter().map(|s| match s.label { Target::Class(c) => c, Target::Tokens(_) => IGNORE }).collect();
-            let w: Vec<f32> = labels.iter().map(|&l| if l == IGNORE { 0.0 } else { class_weights.get(l).copied().unwrap_or(1.0) }).collect();
+            let labels: Vec<usize> = samples
+                .iter()
+                .map(|s| match s.label {
+                    Target::Class(c) => c,
+                    Target::Tokens(_) => IGNORE,
+                })
+                .collect();
+            let w: Vec<f32> = labels
+                .iter()
+                .map(|&l| {
+                    if l == IGNORE {
+                        0.0
+                    } else {
+                        class_weights.get(l).copied().unwrap_or(1.0)
+                    }
+                })
+                .collect();
             weighted_cross_entropy(&logits, &labels, &w)?
         }
         Target::Tokens(_) => {
@@ -213,7 +308,16 @@ pub fn batch_loss(model: &TrainModel, samples: &[&Sample], class_weights: &[f32]
                     }
                 }
             }
-            let w: Vec<f32> = labels.iter().map(|&l| if l == IGNORE { 0.0 } else { class_weights.get(l).copied().unwrap_or(1.0) }).collect();
+            let w: Vec<f32> = labels
+                .iter()
+                .map(|&l| {
+                    if l == IGNORE {
+                        0.0
+                    } else {
+                        class_weights.get(l).copied().unwrap_or(1.0)
+                    }
+                })
+                .collect();
             weighted_cross_entropy(&logits.reshape((b * t, k))?, &labels, &w)?
         }
     };
@@ -221,12 +325,24 @@ pub fn batch_loss(model: &TrainModel, samples: &[&Sample], class_weights: &[f32]
 }
 
 /// Predicted class per sample (sequence tasks) or per labelled position (token tasks), and gold.
-pub fn predict_indices(model: &TrainModel, samples: &[Sample], batch_size: usize) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
+pub fn predict_indices(
+    model: &TrainModel,
+    samples: &[Sample],
+    batch_size: usize,
+) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
     let mut order: Vec<usize> = (0..samples.len()).collect();
     order.sort_by_key(|&i| samples[i].enc.ids.len());
     let mut out = vec![(Vec::new(), Vec::new()); samples.len()];
     for chunk in order.chunks(batch_size.max(1) * 2) {
-        let rows: Vec<(&[u32], &[u32])> = chunk.iter().map(|&i| (samples[i].enc.ids.as_slice(), samples[i].enc.type_ids.as_slice())).collect();
+        let rows: Vec<(&[u32], &[u32])> = chunk
+            .iter()
+            .map(|&i| {
+                (
+                    samples[i].enc.ids.as_slice(),
+                    samples[i].enc.type_ids.as_slice(),
+                )
+            })
+            .collect();
         let batch = Batch::from_rows(&rows, model.device())?;
         let logits = model.logits(&batch, false)?;
         let am = logits.argmax(D::Minus1)?;
@@ -261,12 +377,23 @@ pub fn predict_indices(model: &TrainModel, samples: &[Sample], batch_size: usize
 }
 
 /// The dev score used for early stopping: macro-F1 (sequence tasks) or entity F1 (NER).
-pub fn dev_score(model: &TrainModel, set: &[Sample], labels: &[String], batch_size: usize) -> Result<f64> {
+pub fn dev_score(
+    model: &TrainModel,
+    set: &[Sample],
+    labels: &[String],
+    batch_size: usize,
+) -> Result<f64> {
     let pairs = predict_indices(model, set, batch_size)?;
     let names: Vec<&str> = labels.iter().map(|s| s.as_str()).collect();
     if matches!(set.first().map(|s| &s.label), Some(Target::Tokens(_))) {
-        let gold: Vec<Vec<&str>> = pairs.iter().map(|(g, _)| g.iter().map(|&i| names[i]).collect()).collect();
-        let pred: Vec<Vec<&str>> = pairs.iter().map(|(_, p)| p.iter().map(|&i| names[i]).collect()).collect();
+        let gold: Vec<Vec<&str>> = pairs
+            .iter()
+            .map(|(g, _)| g.iter().map(|&i| names[i]).collect())
+            .collect();
+        let pred: Vec<Vec<&str>> = pairs
+            .iter()
+            .map(|(_, p)| p.iter().map(|&i| names[i]).collect())
+            .collect();
         Ok(crate::eval::metrics::ner_scores(&gold, &pred).f1)
     } else {
         let g: Vec<usize> = pairs.iter().map(|(g, _)| g[0]).collect();
@@ -277,7 +404,12 @@ pub fn dev_score(model: &TrainModel, set: &[Sample], labels: &[String], batch_si
 
 /// Length-bucketed batches for one epoch: shuffle with the epoch's seed, sort within pools of
 /// 50 batches by length, cut into batches, shuffle the batches. Deterministic for (seed, epoch).
-pub fn epoch_batches(samples: &[Sample], batch_size: usize, seed: u64, epoch: usize) -> Vec<Vec<usize>> {
+pub fn epoch_batches(
+    samples: &[Sample],
+    batch_size: usize,
+    seed: u64,
+    epoch: usize,
+) -> Vec<Vec<usize>> {
     let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
     let mut idx: Vec<usize> = (0..samples.len()).collect();
     idx.shuffle(&mut rng);
@@ -298,7 +430,11 @@ pub fn epoch_batches(samples: &[Sample], batch_size: usize, seed: u64, epoch: us
 pub fn padding_ratio(samples: &[Sample], batches: &[Vec<usize>]) -> f64 {
     let (mut pad, mut all) = (0usize, 0usize);
     for b in batches {
-        let max = b.iter().map(|&i| samples[i].enc.ids.len()).max().unwrap_or(0);
+        let max = b
+            .iter()
+            .map(|&i| samples[i].enc.ids.len())
+            .max()
+            .unwrap_or(0);
         for &i in b {
             pad += max - samples[i].enc.ids.len();
             all += max;
@@ -317,16 +453,32 @@ pub fn class_weights(samples: &[Sample], k: usize) -> Vec<f32> {
     for s in samples {
         match &s.label {
             Target::Class(c) => counts[*c] += 1,
-            Target::Tokens(t) => t.iter().filter(|&&x| x != IGNORE).for_each(|&x| counts[x] += 1),
+            Target::Tokens(t) => t
+                .iter()
+                .filter(|&&x| x != IGNORE)
+                .for_each(|&x| counts[x] += 1),
         }
     }
     let total: usize = counts.iter().sum();
     let present = counts.iter().filter(|&&c| c > 0).count().max(1);
-    counts.iter().map(|&c| if c == 0 { 0.0 } else { total as f32 / (present as f32 * c as f32) }).collect()
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                0.0
+            } else {
+                total as f32 / (present as f32 * c as f32)
+            }
+        })
+        .collect()
 }
 
 /// Clip the global gradient norm of `vars` to `max_norm`; returns the norm before clipping.
-pub fn clip_gradients(grads: &mut candle_core::backprop::GradStore, vars: &[(String, Var)], max_norm: f64) -> Result<f64> {
+pub fn clip_gradients(
+    grads: &mut candle_core::backprop::GradStore,
+    vars: &[(String, Var)],
+    max_norm: f64,
+) -> Result<f64> {
     let mut sq = 0f64;
     for (_, v) in vars {
         if let Some(g) = grads.get(v.as_tensor()) {
@@ -384,7 +536,10 @@ pub struct TrainOutcome {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |e| Error::Io { path: path.to_path_buf(), source: e }
+    move |e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
 }
 
 /// Save a VarMap atomically (write then rename), so a kill never leaves a half-written file.
@@ -411,25 +566,54 @@ pub struct RunOptions {
 
 /// Train `model` on `set` with `recipe`. Resumes from `work_dir` when asked and a checkpoint is
 /// there. Returns the path of the best weights (by dev score).
-pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &RunOptions) -> Result<TrainOutcome> {
+pub fn train(
+    model: &mut TrainModel,
+    set: &TrainSet,
+    recipe: &Recipe,
+    opts: &RunOptions,
+) -> Result<TrainOutcome> {
     std::fs::create_dir_all(&opts.work_dir).map_err(io(&opts.work_dir))?;
     let ckpt = opts.work_dir.join("checkpoint.safetensors");
     let state_path = opts.work_dir.join("state.json");
     let best_path = opts.work_dir.join("best.safetensors");
     let log_path = opts.work_dir.join("train_log.jsonl");
-    let mut state = TrainState { best_score: -1.0, ..TrainState::default() };
+    let mut state = TrainState {
+        best_score: -1.0,
+        ..TrainState::default()
+    };
     if opts.resume && ckpt.exists() && state_path.exists() {
         model.varmap.load(&ckpt)?;
         let text = std::fs::read_to_string(&state_path).map_err(io(&state_path))?;
-        state = serde_json::from_str(&text).map_err(|e| Error::Invalid(format!("{}: {e}; delete it to start over", state_path.display())))?;
-        tracing::info!(step = state.step, epoch = state.epoch, "resuming from checkpoint");
+        state = serde_json::from_str(&text).map_err(|e| {
+            Error::Invalid(format!(
+                "{}: {e}; delete it to start over",
+                state_path.display()
+            ))
+        })?;
+        tracing::info!(
+            step = state.step,
+            epoch = state.epoch,
+            "resuming from checkpoint"
+        );
     } else if !opts.resume {
         let _ = std::fs::remove_file(&log_path);
     }
-    let mut log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path).map_err(io(&log_path))?;
-    let weights = if recipe.class_weights { class_weights(&set.train, set.labels.len()) } else { vec![1.0; set.labels.len()] };
+    let mut log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .map_err(io(&log_path))?;
+    let weights = if recipe.class_weights {
+        class_weights(&set.train, set.labels.len())
+    } else {
+        vec![1.0; set.labels.len()]
+    };
     let vars = model.vars();
-    let params = ParamsAdamW { lr: recipe.lr, weight_decay: recipe.weight_decay, ..ParamsAdamW::default() };
+    let params = ParamsAdamW {
+        lr: recipe.lr,
+        weight_decay: recipe.weight_decay,
+        ..ParamsAdamW::default()
+    };
     // candle-nn's AdamW keeps its moments private, so a resumed run restarts them (with bias
     // correction, the first steps after a resume behave like the first steps of a run).
     let mut opt = AdamW::new(vars.iter().map(|(_, v)| v.clone()).collect(), params)?;
@@ -441,10 +625,16 @@ pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &Run
     let warmup = ((total as f64) * recipe.warmup_ratio).round() as usize;
     let plan0 = epoch_batches(&set.train, recipe.batch_size, recipe.seed, 0);
     let pad = padding_ratio(&set.train, &plan0);
-    let bar = if opts.progress { ProgressBar::new(total as u64) } else { ProgressBar::hidden() };
+    let bar = if opts.progress {
+        ProgressBar::new(total as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} steps, ETA {eta} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} steps, ETA {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_position(state.step as u64);
     let mut ema_loss: Option<f64> = None;
@@ -453,7 +643,11 @@ pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &Run
     let examples_before = state.examples;
     'epochs: for epoch in state.epoch..recipe.epochs {
         let plan = epoch_batches(&set.train, recipe.batch_size, recipe.seed, epoch);
-        let eval_every = if recipe.eval_every == 0 { plan.len() } else { recipe.eval_every };
+        let eval_every = if recipe.eval_every == 0 {
+            plan.len()
+        } else {
+            recipe.eval_every
+        };
         for (bi, batch_idx) in plan.iter().enumerate() {
             if epoch == state.epoch && bi < state.batch {
                 continue;
@@ -468,7 +662,10 @@ pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &Run
             let (loss, _) = batch_loss(model, &samples, &weights, true)?;
             let loss_v = loss.to_scalar::<f32>()? as f64;
             if !loss_v.is_finite() {
-                return Err(Error::Invalid(format!("training diverged at step {} (loss {loss_v}); lower the learning rate", state.step)));
+                return Err(Error::Invalid(format!(
+                    "training diverged at step {} (loss {loss_v}); lower the learning rate",
+                    state.step
+                )));
             }
             let mut grads = loss.backward()?;
             let norm = clip_gradients(&mut grads, &vars, recipe.clip_norm)?;
@@ -480,12 +677,17 @@ pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &Run
             ema_loss = Some(ema_loss.map_or(loss_v, |e| 0.98 * e + 0.02 * loss_v));
             let secs = seconds_before + started.elapsed().as_secs_f64();
             state.seconds = secs;
-            let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
+            let eps = (state.examples - examples_before) as f64
+                / started.elapsed().as_secs_f64().max(1e-6);
             bar.set_position(state.step as u64);
-            bar.set_message(format!("loss {:.4} {:.1} ex/s", ema_loss.unwrap_or(loss_v), eps));
+            bar.set_message(format!(
+                "loss {:.4} {:.1} ex/s",
+                ema_loss.unwrap_or(loss_v),
+                eps
+            ));
             let mut entry = serde_json::json!({"step": state.step, "epoch": epoch, "loss": loss_v, "lr": lr, "grad_norm": norm, "examples_per_s": eps, "seconds": secs});
             let at_end = state.step >= total || bi + 1 == plan.len();
-            if state.step % eval_every == 0 || at_end {
+            if state.step.is_multiple_of(eval_every) || at_end {
                 let score = dev_score(model, &set.dev, &set.labels, recipe.batch_size)?;
                 entry["dev_score"] = serde_json::json!(score);
                 if score > state.best_score {
@@ -500,10 +702,16 @@ pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &Run
                         entry["stopped_early"] = serde_json::json!(true);
                     }
                 }
-                bar.println(format!("step {} dev score {:.4} (best {:.4} at step {})", state.step, score, state.best_score, state.best_step));
+                bar.println(format!(
+                    "step {} dev score {:.4} (best {:.4} at step {})",
+                    state.step, score, state.best_score, state.best_step
+                ));
             }
             writeln!(log, "{entry}").map_err(io(&log_path))?;
-            if state.step % recipe.checkpoint_every == 0 || state.stopped_early || at_end {
+            if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
+                || state.stopped_early
+                || at_end
+            {
                 if bi + 1 == plan.len() {
                     state.epoch = epoch + 1;
                     state.batch = 0;
@@ -522,7 +730,12 @@ pub fn train(model: &mut TrainModel, set: &TrainSet, recipe: &Recipe, opts: &Run
         save_atomic(&model.varmap, &best_path)?;
     }
     let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
-    Ok(TrainOutcome { state, best_weights: best_path, padding_ratio: pad, examples_per_s: eps })
+    Ok(TrainOutcome {
+        state,
+        best_weights: best_path,
+        padding_ratio: pad,
+        examples_per_s: eps,
+    })
 }
 
 /// sha256 of a file, hex.
@@ -554,7 +767,12 @@ pub fn write_model(
         weights: "model.safetensors".into(),
         weights_sha256: sha256_file(&weights)?,
         frozen_layers: recipe.frozen_layers,
-        id2label: set.labels.iter().enumerate().map(|(i, l)| (i.to_string(), l.clone())).collect::<BTreeMap<_, _>>(),
+        id2label: set
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i.to_string(), l.clone()))
+            .collect::<BTreeMap<_, _>>(),
         input_template: set.input_template.clone(),
         max_length: recipe.max_len,
         head_dropout: recipe.dropout,
