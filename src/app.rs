@@ -2,7 +2,6 @@
 //! (results to stdout, progress and logs to stderr).
 
 use crate::cli::{Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs};
-use crate::data;
 use crate::error::{Error, Result};
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
 use crate::labels::{LabelSet, Sentiment, Stance};
@@ -237,82 +236,6 @@ fn eval_cmd(args: EvalArgs) -> Result<()> {
     print_json(&serde_json::Value::Object(report))
 }
 
-/// Training set from the user's own files (`--train`, `--dev`).
-fn custom_set(
-    task: Task,
-    train_path: &Path,
-    dev_path: &Path,
-    tok: &tokenizers::Tokenizer,
-    t: &Template,
-) -> Result<TrainSet> {
-    use crate::model::train::{Sample, Target};
-    let stance_rows =
-        |p: &Path| -> Result<Vec<data::StanceExample>> { Ok(data::annotated::read(p)?.rows) };
-    match task {
-        Task::Stance => {
-            let enc = |rows: Vec<data::StanceExample>| -> Result<Vec<Sample>> {
-                rows.iter()
-                    .filter_map(|r| r.stance.map(|s| (r, s)))
-                    .map(|(r, s)| {
-                        let e = crate::model::encode::encode_stance(tok, t, &mix::stance_input(r))?;
-                        Ok(Sample {
-                            enc: e,
-                            label: Target::Class(
-                                Stance::ALL.iter().position(|x| *x == s).expect("in set"),
-                            ),
-                        })
-                    })
-                    .collect()
-            };
-            Ok(TrainSet {
-                task,
-                labels: Stance::ALL.iter().map(|l| l.name().to_string()).collect(),
-                train: enc(stance_rows(train_path)?)?,
-                dev: enc(stance_rows(dev_path)?)?,
-                data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
-                input_template: crate::model::encode::STANCE_TEMPLATE.into(),
-            })
-        }
-        Task::Sentiment => {
-            let enc = |rows: Vec<data::StanceExample>| -> Result<Vec<Sample>> {
-                let mut seen = std::collections::HashSet::new();
-                rows.iter()
-                    .filter_map(|r| r.sentiment.map(|s| (r, s)))
-                    .filter(|(r, _)| seen.insert(r.text.clone()))
-                    .map(|(r, s)| {
-                        let e = crate::model::encode::encode_sentence(tok, t, &r.text)?;
-                        Ok(Sample {
-                            enc: e,
-                            label: Target::Class(
-                                Sentiment::ALL.iter().position(|x| *x == s).expect("in set"),
-                            ),
-                        })
-                    })
-                    .collect()
-            };
-            Ok(TrainSet {
-                task,
-                labels: Sentiment::ALL
-                    .iter()
-                    .map(|l| l.name().to_string())
-                    .collect(),
-                train: enc(stance_rows(train_path)?)?,
-                dev: enc(stance_rows(dev_path)?)?,
-                data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
-                input_template: crate::model::encode::SENTENCE_TEMPLATE.into(),
-            })
-        }
-        Task::Ner => Ok(TrainSet {
-            task,
-            labels: mix::NER_LABELS.iter().map(|s| s.to_string()).collect(),
-            train: mix::ner_samples(tok, t, &data::conll::read(train_path)?.rows)?,
-            dev: mix::ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
-            data: serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()}),
-            input_template: crate::model::encode::TOKEN_TEMPLATE.into(),
-        }),
-    }
-}
-
 fn train_cmd(args: TrainArgs) -> Result<()> {
     let task = parse_task(&args.task)?;
     let mut recipe = Recipe::default_for(task);
@@ -353,7 +276,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
     };
     eprintln!("reading and encoding the {} data", task.name());
     let mut set = match (&args.train, &args.dev) {
-        (Some(t), Some(d)) => custom_set(task, t, d, &tok, &template)?,
+        (Some(t), Some(d)) => mix::custom_set(task, t, d, &tok, &template)?,
         _ => mix::training_set(task, &roots, &tok, &template)?,
     };
     if let Some(cap) = args.max_train {

@@ -425,20 +425,10 @@ pub fn sentiment_test_sets(roots: &DataRoots) -> Result<Vec<EvalSet<SentimentExa
     ];
     let ours = roots.annotated.join("test.jsonl");
     if ours.exists() {
-        let rows = report_skipped("annotated test", data::annotated::read(&ours)?);
-        let mut seen = std::collections::HashSet::new();
-        let rows: Vec<SentimentExample> = rows
-            .into_iter()
-            .filter_map(|r| {
-                let s = r.sentiment?;
-                seen.insert(r.text.clone()).then(|| SentimentExample {
-                    id: r.id,
-                    text: r.text,
-                    label: s,
-                    source: "annotated".into(),
-                })
-            })
-            .collect();
+        let rows = annotated_sentiment(report_skipped(
+            "annotated test",
+            data::annotated::read(&ours)?,
+        ));
         out.push(EvalSet {
             name: "standpoint annotated test (one row per sentence)".into(),
             rows,
@@ -461,4 +451,65 @@ pub fn ner_test_sets(roots: &DataRoots) -> Result<Vec<EvalSet<NerSentence>>> {
 /// Default location of the shared data, beside the project root.
 pub fn default_shared_root() -> PathBuf {
     Path::new("../shared/data").to_path_buf()
+}
+
+fn label_names<L: LabelSet>() -> Vec<String> {
+    L::ALL.iter().map(|l| l.name().to_string()).collect()
+}
+
+/// One sentiment row per distinct sentence of annotated (sentence, actor) rows.
+pub fn annotated_sentiment(rows: Vec<StanceExample>) -> Vec<SentimentExample> {
+    let mut seen = std::collections::HashSet::new();
+    rows.into_iter()
+        .filter_map(|r| {
+            let s = r.sentiment?;
+            seen.insert(r.text.clone()).then(|| SentimentExample {
+                id: r.id,
+                text: r.text,
+                label: s,
+                source: "annotated".into(),
+            })
+        })
+        .collect()
+}
+
+/// A training set from the user's own files: our annotated JSONL for stance and sentiment,
+/// CoNLL columns for NER.
+pub fn custom_set(
+    task: Task,
+    train_path: &Path,
+    dev_path: &Path,
+    tok: &Tokenizer,
+    t: &Template,
+) -> Result<TrainSet> {
+    let rows = |p: &Path| -> Result<Vec<StanceExample>> { Ok(data::annotated::read(p)?.rows) };
+    let described = serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()});
+    let (labels, train, dev, template) = match task {
+        Task::Stance => (
+            label_names::<Stance>(),
+            stance_samples(tok, t, &rows(train_path)?)?,
+            stance_samples(tok, t, &rows(dev_path)?)?,
+            encode::STANCE_TEMPLATE,
+        ),
+        Task::Sentiment => (
+            label_names::<Sentiment>(),
+            sentiment_samples(tok, t, &annotated_sentiment(rows(train_path)?))?,
+            sentiment_samples(tok, t, &annotated_sentiment(rows(dev_path)?))?,
+            encode::SENTENCE_TEMPLATE,
+        ),
+        Task::Ner => (
+            NER_LABELS.iter().map(|s| s.to_string()).collect(),
+            ner_samples(tok, t, &data::conll::read(train_path)?.rows)?,
+            ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
+            encode::TOKEN_TEMPLATE,
+        ),
+    };
+    Ok(TrainSet {
+        task,
+        labels,
+        train,
+        dev,
+        data: described,
+        input_template: template.to_string(),
+    })
 }

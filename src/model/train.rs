@@ -277,6 +277,13 @@ pub fn batch_loss(
         .collect();
     let batch = Batch::from_rows(&rows, model.device())?;
     let logits = model.logits(&batch, train)?;
+    let weight_of = |l: &usize| {
+        if *l == IGNORE {
+            0.0
+        } else {
+            class_weights.get(*l).copied().unwrap_or(1.0)
+        }
+    };
     let loss = match &samples[0].label {
         Target::Class(_) => {
             let labels: Vec<usize> = samples
@@ -286,16 +293,7 @@ pub fn batch_loss(
                     Target::Tokens(_) => IGNORE,
                 })
                 .collect();
-            let w: Vec<f32> = labels
-                .iter()
-                .map(|&l| {
-                    if l == IGNORE {
-                        0.0
-                    } else {
-                        class_weights.get(l).copied().unwrap_or(1.0)
-                    }
-                })
-                .collect();
+            let w: Vec<f32> = labels.iter().map(weight_of).collect();
             weighted_cross_entropy(&logits, &labels, &w)?
         }
         Target::Tokens(_) => {
@@ -308,16 +306,7 @@ pub fn batch_loss(
                     }
                 }
             }
-            let w: Vec<f32> = labels
-                .iter()
-                .map(|&l| {
-                    if l == IGNORE {
-                        0.0
-                    } else {
-                        class_weights.get(l).copied().unwrap_or(1.0)
-                    }
-                })
-                .collect();
+            let w: Vec<f32> = labels.iter().map(weight_of).collect();
             weighted_cross_entropy(&logits.reshape((b * t, k))?, &labels, &w)?
         }
     };

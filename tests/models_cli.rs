@@ -1,0 +1,235 @@
+//! End-to-end checks of the `standpoint` binary on the shipped models and the real base encoder
+//! (installed by `standpoint models fetch`, which `.ci/run` runs first), and of its error messages
+//! on broken model files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_standpoint"))
+}
+
+fn models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stance(holder: &str, target: &str, sentence: &str) -> (String, serde_json::Value) {
+    let o = run(bin().args([
+        "predict", "stance", "--holder", holder, "--target", target, sentence,
+    ]));
+    assert!(o.status.success(), "stance failed: {}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    (v["label"].as_str().expect("label").to_string(), v)
+}
+
+#[test]
+fn shipped_stance_model_makes_the_holder_matter() {
+    let s = "Trump blamed China for the collapse of the trade talks.";
+    let (l, v) = stance("Trump", "China", s);
+    assert_eq!(l, "against", "{v}");
+    // Holder swapped: China expresses nothing about Trump here.
+    let (l, v) = stance("China", "Trump", s);
+    assert_eq!(l, "neutral", "{v}");
+    let scores = v["scores"].as_object().expect("scores");
+    let total: f64 = scores.values().map(|x| x.as_f64().expect("prob")).sum();
+    assert!(
+        (total - 1.0).abs() < 1e-4,
+        "probabilities of all labels sum to 1: {v}"
+    );
+}
+
+#[test]
+fn shipped_stance_model_gives_expected_stances_on_sentences_written_for_the_test() {
+    let cases = [
+        ("Khawaja Asif", "Saudi Arabia", "Khawaja Asif praised the agreement with Saudi Arabia as a historic step for both nations.", "favor"),
+        ("Khawaja Asif", "Israel", "Khawaja Asif condemned Israel for the killing of civilians in Gaza.", "against"),
+        ("author", "Turkey", "The delegation arrived in Turkey on Tuesday for two days of talks.", "neutral"),
+    ];
+    for (holder, target, sentence, want) in cases {
+        let (got, v) = stance(holder, target, sentence);
+        assert_eq!(got, want, "{holder} -> {target} in {sentence:?}: {v}");
+    }
+}
+
+#[test]
+fn predictions_are_bit_for_bit_deterministic() {
+    let s = "The minister said the sanctions imposed by the European Union were unjust.";
+    let a = stance("The minister", "European Union", s).1;
+    let b = stance("The minister", "European Union", s).1;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn shipped_sentiment_and_actor_models_work() {
+    let o = run(bin().args([
+        "predict",
+        "sentiment",
+        "What a wonderful, joyful day for everyone!",
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["label"], "positive", "{v}");
+
+    let text = "Khawaja Muhammad Asif told reporters in Islamabad that NATO had failed.";
+    let o = run(bin().args(["predict", "actors", text]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let found: Vec<(String, String)> = v
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap().to_string(),
+                e["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("Khawaja Muhammad Asif".into(), "PER".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("Islamabad".into(), "LOC".into())),
+        "{found:?}"
+    );
+    assert!(found.contains(&("NATO".into(), "ORG".into())), "{found:?}");
+    for e in v.as_array().unwrap() {
+        let (s, end) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            &text[s..end],
+            e["text"].as_str().unwrap(),
+            "offsets point into the text"
+        );
+    }
+}
+
+#[test]
+fn models_list_shows_the_base_encoder_and_the_task_models() {
+    let o = run(bin().args(["models", "list", "--json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "stance",
+        "sentiment",
+        "ner",
+    ] {
+        assert!(names.contains(&want), "{names:?}");
+    }
+}
+
+/// A copy of one shipped model in a temp models folder, for breaking it.
+fn copy_model(task: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let to = dir.path().join(task);
+    std::fs::create_dir_all(&to).unwrap();
+    for f in ["manifest.json", "model.safetensors"] {
+        std::fs::copy(models().join(task).join(f), to.join(f)).unwrap();
+    }
+    dir
+}
+
+fn predict_stance_in(models_dir: &Path) -> Output {
+    run(bin()
+        .args(["predict", "stance", "--target", "China", "--models-dir"])
+        .arg(models_dir)
+        .arg("China spoke."))
+}
+
+fn assert_clean_error(o: &Output, needles: &[&str]) {
+    assert!(!o.status.success());
+    let e = stderr(o);
+    assert!(!e.contains("panicked"), "no panic: {e}");
+    for n in needles {
+        assert!(e.contains(n), "stderr should mention {n:?}: {e}");
+    }
+}
+
+#[test]
+fn a_truncated_model_file_is_a_clear_error_naming_the_file_and_the_fix() {
+    let dir = copy_model("stance");
+    let w = dir.path().join("stance/model.safetensors");
+    let bytes = std::fs::read(&w).unwrap();
+    std::fs::write(&w, &bytes[..bytes.len() / 2]).unwrap();
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(
+        &o,
+        &[
+            "model.safetensors",
+            "truncated or corrupted",
+            "standpoint train",
+        ],
+    );
+}
+
+#[test]
+fn a_corrupted_model_file_is_a_clear_error() {
+    let dir = copy_model("stance");
+    let w = dir.path().join("stance/model.safetensors");
+    let mut bytes = std::fs::read(&w).unwrap();
+    let n = bytes.len();
+    bytes[n - 10] ^= 0xff;
+    std::fs::write(&w, &bytes).unwrap();
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(&o, &["model.safetensors", "sha256"]);
+}
+
+#[test]
+fn a_manifest_whose_base_sha256_does_not_match_is_a_clear_error() {
+    let dir = copy_model("stance");
+    let m = dir.path().join("stance/manifest.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
+    v["base"]["weights_sha256"] = serde_json::json!("0".repeat(64));
+    std::fs::write(&m, v.to_string()).unwrap();
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(
+        &o,
+        &["model.safetensors", "0000000000", "standpoint models fetch"],
+    );
+}
+
+#[test]
+fn a_missing_base_model_says_which_command_fetches_it() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(bin()
+        .env("HF_HOME", home.path())
+        .env("HF_HUB_OFFLINE", "1")
+        .args(["predict", "stance", "--target", "China", "China spoke."]));
+    assert_clean_error(
+        &o,
+        &[
+            "sentence-transformers/all-MiniLM-L6-v2",
+            "standpoint models fetch",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_manifest_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(&o, &["manifest.json"]);
+}
