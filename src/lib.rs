@@ -3,6 +3,7 @@
 //! The crate is a pipeline of stages (see `../shared/STYLE.md`): dataset adapters (`data`),
 //! model resolution, encoder and heads (`model`), label mapping (`labels`) and metrics (`eval`).
 
+pub mod actors;
 pub mod app;
 pub mod cli;
 pub mod data;

@@ -454,3 +454,44 @@ fn a_saved_tiny_model_loads_with_identical_logits_and_is_deterministic() {
     }
     let _ = UNSPECIFIED;
 }
+
+#[test]
+fn cached_frozen_outputs_give_the_same_logits_as_a_full_forward() {
+    use crate::model::train::FrozenCache;
+    let tok = tokenizer();
+    let set = tiny_task(&tok);
+    let model = TrainModel::from_tensors(
+        &tiny_config(),
+        tiny_base_tensors(9),
+        Task::Stance,
+        3,
+        &tiny_recipe(1),
+    )
+    .unwrap();
+    // Rows of different lengths, so cached rows are padded when they come back.
+    let idx: Vec<usize> = vec![0, 5, 17, 30];
+    let rows: Vec<(&[u32], &[u32])> = idx
+        .iter()
+        .map(|&i| {
+            (
+                set.train[i].enc.ids.as_slice(),
+                set.train[i].enc.type_ids.as_slice(),
+            )
+        })
+        .collect();
+    let batch = Batch::from_rows(&rows, &Device::Cpu).unwrap();
+    let direct: Vec<Vec<f32>> = model.logits(&batch, false).unwrap().to_vec2().unwrap();
+    let mut cache = FrozenCache::default();
+    let first = cache.bottom(&model, &idx, &batch).unwrap();
+    let second = cache.bottom(&model, &idx, &batch).unwrap();
+    for bottom in [first, second] {
+        let got: Vec<Vec<f32>> = model
+            .logits_from_bottom(&bottom, &batch, false)
+            .unwrap()
+            .to_vec2()
+            .unwrap();
+        for (a, b) in direct.iter().flatten().zip(got.iter().flatten()) {
+            assert!((a - b).abs() < 1e-5, "{a} vs {b}");
+        }
+    }
+}

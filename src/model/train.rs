@@ -217,9 +217,24 @@ impl TrainModel {
     /// Logits: `[batch, labels]` or `[batch, seq, labels]`.
     pub fn logits(&self, batch: &Batch, train: bool) -> Result<Tensor> {
         let states = self.bert.forward_train(batch, train)?;
+        self.head_logits(&states, batch, train)
+    }
+
+    /// Logits from the frozen bottom's output (see `FrozenCache`).
+    pub fn logits_from_bottom(
+        &self,
+        bottom: &Tensor,
+        batch: &Batch,
+        train: bool,
+    ) -> Result<Tensor> {
+        let states = self.bert.forward_top(bottom, batch, train)?;
+        self.head_logits(&states, batch, train)
+    }
+
+    fn head_logits(&self, states: &Tensor, batch: &Batch, train: bool) -> Result<Tensor> {
         Ok(match &self.head {
-            Head::Seq(h) => h.forward(&states, &batch.mask, train)?,
-            Head::Tok(h) => h.forward(&states, train)?,
+            Head::Seq(h) => h.forward(states, &batch.mask, train)?,
+            Head::Tok(h) => h.forward(states, train)?,
         })
     }
 
@@ -277,6 +292,11 @@ pub fn batch_loss(
         .collect();
     let batch = Batch::from_rows(&rows, model.device())?;
     let logits = model.logits(&batch, train)?;
+    Ok((samples_loss(&logits, samples, class_weights)?, logits))
+}
+
+/// The loss of `samples` given their logits.
+pub fn samples_loss(logits: &Tensor, samples: &[&Sample], class_weights: &[f32]) -> Result<Tensor> {
     let weight_of = |l: &usize| {
         if *l == IGNORE {
             0.0
@@ -294,7 +314,7 @@ pub fn batch_loss(
                 })
                 .collect();
             let w: Vec<f32> = labels.iter().map(weight_of).collect();
-            weighted_cross_entropy(&logits, &labels, &w)?
+            weighted_cross_entropy(logits, &labels, &w)?
         }
         Target::Tokens(_) => {
             let (b, t, k) = logits.dims3()?;
@@ -310,7 +330,47 @@ pub fn batch_loss(
             weighted_cross_entropy(&logits.reshape((b * t, k))?, &labels, &w)?
         }
     };
-    Ok((loss, logits))
+    Ok(loss)
+}
+
+/// Outputs of the frozen bottom per training row, kept after the first epoch: the frozen part
+/// runs without dropout, so its output for a row never changes and later epochs only pay for
+/// the trainable top (about 40% less work per step with 4 of 6 layers frozen).
+#[derive(Default)]
+pub struct FrozenCache {
+    rows: std::collections::HashMap<usize, Tensor>,
+}
+
+impl FrozenCache {
+    /// The bottom output of a batch of rows `idx`: from the cache when every row is there (each
+    /// padded with zeros to the batch length; padded positions are masked downstream), else
+    /// computed and stored.
+    pub fn bottom(&mut self, model: &TrainModel, idx: &[usize], batch: &Batch) -> Result<Tensor> {
+        let (_, len) = batch.input_ids.dims2()?;
+        if idx.iter().all(|i| self.rows.contains_key(i)) {
+            let padded = idx
+                .iter()
+                .map(|i| {
+                    let t = &self.rows[i];
+                    let n = t.dim(0)?;
+                    if n == len {
+                        Ok(t.clone())
+                    } else {
+                        Ok(t.pad_with_zeros(0, 0, len - n)?)
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Tensor::stack(&padded, 0)?);
+        }
+        let out = model.bert.forward_frozen(batch)?;
+        let lens: Vec<f32> = batch.mask.sum(1)?.to_vec1()?;
+        for (r, i) in idx.iter().enumerate() {
+            let row = out.get(r)?.narrow(0, 0, lens[r] as usize)?.contiguous()?;
+            // A copy, so the cache does not keep the whole batch's buffer alive.
+            self.rows.insert(*i, row.copy()?);
+        }
+        Ok(out)
+    }
 }
 
 /// Predicted class per sample (sequence tasks) or per labelled position (token tasks), and gold.
@@ -627,6 +687,8 @@ pub fn train(
     );
     bar.set_position(state.step as u64);
     let mut ema_loss: Option<f64> = None;
+    let use_cache = recipe.frozen_layers > 0 && recipe.epochs > 1;
+    let mut cache = FrozenCache::default();
     let started = Instant::now();
     let seconds_before = state.seconds;
     let examples_before = state.examples;
@@ -648,7 +710,18 @@ pub fn train(
             opt.set_learning_rate(lr);
             seed_dropout(recipe.seed ^ (state.step as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let samples: Vec<&Sample> = batch_idx.iter().map(|&i| &set.train[i]).collect();
-            let (loss, _) = batch_loss(model, &samples, &weights, true)?;
+            let loss = if use_cache {
+                let rows: Vec<(&[u32], &[u32])> = samples
+                    .iter()
+                    .map(|s| (s.enc.ids.as_slice(), s.enc.type_ids.as_slice()))
+                    .collect();
+                let batch = Batch::from_rows(&rows, model.device())?;
+                let bottom = cache.bottom(model, batch_idx, &batch)?;
+                let logits = model.logits_from_bottom(&bottom, &batch, true)?;
+                samples_loss(&logits, &samples, &weights)?
+            } else {
+                batch_loss(model, &samples, &weights, true)?.0
+            };
             let loss_v = loss.to_scalar::<f32>()? as f64;
             if !loss_v.is_finite() {
                 return Err(Error::Invalid(format!(
