@@ -11,5 +11,6 @@ pub mod error;
 pub mod eval;
 pub mod labels;
 pub mod model;
+pub mod speakers;
 
 pub use error::{Error, Result};
