@@ -12,5 +12,6 @@ pub mod eval;
 pub mod labels;
 pub mod model;
 pub mod speakers;
+pub mod text;
 
 pub use error::{Error, Result};
