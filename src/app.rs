@@ -1,7 +1,9 @@
 //! Running the commands: turns parsed arguments into work on the library and prints results
 //! (results to stdout, progress and logs to stderr).
 
-use crate::cli::{Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs};
+use crate::cli::{
+    ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
+};
 use crate::error::{Error, Result};
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
 use crate::labels::{LabelSet, Sentiment, Stance};
@@ -29,6 +31,7 @@ pub fn models_dir(flag: Option<&Path>) -> PathBuf {
 
 pub fn run(command: Command) -> Result<()> {
     match command {
+        Command::Classify(args) => classify(args),
         Command::Models { command } => models(command),
         Command::Train(args) => train_cmd(args),
         Command::Eval(args) => eval_cmd(args),
@@ -381,4 +384,50 @@ fn write_model_and_score(
         print_json(&scores)?;
     }
     Ok(())
+}
+
+fn classify(args: ClassifyArgs) -> Result<()> {
+    use std::io::{IsTerminal, Read};
+    let (bytes, name) = if args.path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| Error::Io {
+                path: "<stdin>".into(),
+                source: e,
+            })?;
+        (b, "<stdin>".to_string())
+    } else {
+        let b = std::fs::read(&args.path).map_err(|e| Error::Io {
+            path: args.path.clone(),
+            source: e,
+        })?;
+        (b, args.path.display().to_string())
+    };
+    let mut text = crate::text::decode(&bytes, &name, args.lossy)?;
+    if crate::text::is_html(&text) {
+        text = crate::text::html_to_text(&text);
+    }
+    let stdout_tty = std::io::stdout().is_terminal();
+    let format = match args.format.as_deref() {
+        Some(f) => f.parse::<crate::output::Format>().map_err(Error::Invalid)?,
+        None if stdout_tty => crate::output::Format::Table,
+        None => crate::output::Format::Json,
+    };
+    let colour = stdout_tty && std::env::var_os("NO_COLOR").is_none();
+    let pipeline = crate::pipeline::Pipeline::load(
+        &models_dir(args.model.models_dir.as_deref()),
+        args.model.base.as_deref(),
+    )?;
+    let doc = pipeline.classify(&text)?;
+    let doc_id = args
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "stdin".into());
+    let mut out = std::io::stdout().lock();
+    crate::output::write(&mut out, &doc_id, &doc, format, colour).map_err(|e| Error::Io {
+        path: "<stdout>".into(),
+        source: e,
+    })
 }

@@ -16,6 +16,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Classify a document: speakers, actors and stances sentence by sentence, and a summary.
+    Classify(ClassifyArgs),
     /// Install and list models (the base encoder and the shipped task models).
     Models {
         #[command(subcommand)]
@@ -168,4 +170,19 @@ pub enum PredictCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// A text or HTML file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub path: PathBuf,
+    /// table (default on a terminal), json, jsonl or csv (default otherwise: json).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Replace invalid UTF-8 instead of failing.
+    #[arg(long)]
+    pub lossy: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }

@@ -11,6 +11,8 @@ pub enum Error {
     #[error(transparent)]
     Resolve(#[from] crate::model::resolve::ResolveError),
     #[error(transparent)]
+    Text(#[from] crate::text::TextError),
+    #[error(transparent)]
     Encode(#[from] crate::model::encode::EncodeError),
     #[error("model computation failed: {0}")]
     Candle(#[from] candle_core::Error),

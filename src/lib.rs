@@ -7,10 +7,13 @@ pub mod actors;
 pub mod app;
 pub mod cli;
 pub mod data;
+pub mod document;
 pub mod error;
 pub mod eval;
 pub mod labels;
 pub mod model;
+pub mod output;
+pub mod pipeline;
 pub mod speakers;
 pub mod text;
 

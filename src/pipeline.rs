@@ -1,0 +1,348 @@
+//! The document pipeline: clean and split the text, find actors (NER + alias table), attribute
+//! each sentence to a speaker, then classify the stance of every (holder, actor) pair and the
+//! sentiment of every sentence, and summarise per (holder, actor).
+
+use crate::actors::{self, ActorKind, AliasMatch, AliasTable};
+use crate::document::{summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult};
+use crate::error::Result;
+use crate::labels::AUTHOR;
+use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
+use crate::model::encode::StanceInput;
+use crate::speakers::{self, MentionKind, NamedMention, SentenceIn};
+use crate::text;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The three models, loaded once and used for many documents.
+pub struct Pipeline {
+    pub ner: NerTagger,
+    pub stance: StanceClassifier,
+    pub sentiment: SentimentClassifier,
+}
+
+/// An actor mention found in one sentence (offsets within the sentence).
+#[derive(Debug, Clone)]
+struct Found {
+    start: usize,
+    end: usize,
+    canonical: String,
+    id: String,
+    kind: ActorKind,
+}
+
+/// One stance question: holder toward the actor of `found` in sentence `sentence`.
+struct Pair {
+    sentence: usize,
+    found: usize,
+    holder: String,
+    holder_span: Option<(usize, usize)>,
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// The first state or organisation named in a phrase ("Pakistan's foreign ministry" ->
+/// Pakistan), for institutions as speakers and holders.
+fn institution(table: &AliasTable, phrase: &str) -> Option<String> {
+    table
+        .find_all(phrase)
+        .into_iter()
+        .find(|m| {
+            matches!(
+                m.kind,
+                ActorKind::State | ActorKind::Organisation | ActorKind::Group
+            )
+        })
+        .map(|m| m.canonical.to_string())
+}
+
+impl Pipeline {
+    /// Load the models from `models_dir/{ner,stance,sentiment}` over the pinned base encoder.
+    pub fn load(models_dir: &Path, base: Option<&Path>) -> Result<Pipeline> {
+        Ok(Pipeline {
+            ner: NerTagger::load(&models_dir.join("ner"), base)?,
+            stance: StanceClassifier::load(&models_dir.join("stance"), base)?,
+            sentiment: SentimentClassifier::load(&models_dir.join("sentiment"), base)?,
+        })
+    }
+
+    /// Classify one document (already decoded text). Offsets in the result index `original`.
+    pub fn classify(&self, original: &str) -> Result<Document> {
+        let table = AliasTable::builtin();
+        let cleaned = text::clean(original);
+        let dropped = cleaned
+            .dropped
+            .iter()
+            .map(|d| DroppedLine {
+                line: d.line,
+                text: d.text.clone(),
+                reason: d.reason.clone(),
+            })
+            .collect();
+        let sents = text::split(original, &cleaned.ranges());
+        let texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
+
+        // Actors: alias table first (canonical ids), then NER mentions it does not cover.
+        let entities = self.ner.entities_many(&texts)?;
+        let mut found: Vec<Vec<Found>> = Vec::with_capacity(sents.len());
+        let mut people: Vec<(usize, usize)> = Vec::new(); // (sentence, index in found)
+        let mut orgs: HashMap<String, String> = HashMap::new(); // lowercase -> longest surface
+        for (i, sentence) in texts.iter().enumerate() {
+            let matches = table.find_all(sentence);
+            let mut here: Vec<Found> = Vec::new();
+            for m in &matches {
+                if actors::is_location_only(sentence, m)
+                    || actors::in_first_person_possessive(sentence, m.start, m.end)
+                {
+                    continue;
+                }
+                here.push(Found {
+                    start: m.start,
+                    end: m.end,
+                    canonical: m.canonical.to_string(),
+                    id: m.actor_id.to_string(),
+                    kind: m.kind,
+                });
+            }
+            for e in &entities[i] {
+                if matches
+                    .iter()
+                    .any(|m| overlaps((m.start, m.end), (e.start, e.end)))
+                {
+                    continue;
+                }
+                if let Some(actor) = table.lookup(&e.text) {
+                    let m = AliasMatch {
+                        start: e.start,
+                        end: e.end,
+                        actor_id: &actor.id,
+                        canonical: &actor.canonical,
+                        kind: actor.kind,
+                        via: actors::AliasKind::Name,
+                    };
+                    if !actors::is_location_only(sentence, &m) {
+                        here.push(Found {
+                            start: e.start,
+                            end: e.end,
+                            canonical: actor.canonical.clone(),
+                            id: actor.id.clone(),
+                            kind: actor.kind,
+                        });
+                    }
+                    continue;
+                }
+                if actors::in_first_person_possessive(sentence, e.start, e.end) {
+                    continue;
+                }
+                let surface = e
+                    .text
+                    .trim_end_matches("'s")
+                    .trim_end_matches("’s")
+                    .to_string();
+                match e.label.as_str() {
+                    "PER" => {
+                        people.push((i, here.len()));
+                        here.push(Found {
+                            start: e.start,
+                            end: e.start + surface.len(),
+                            canonical: surface,
+                            id: String::new(),
+                            kind: ActorKind::Person,
+                        });
+                    }
+                    "ORG" => {
+                        let key = surface.to_lowercase();
+                        let longest = orgs.entry(key).or_insert_with(|| surface.clone());
+                        if surface.len() > longest.len() {
+                            *longest = surface.clone();
+                        }
+                        here.push(Found {
+                            start: e.start,
+                            end: e.start + surface.len(),
+                            canonical: surface,
+                            id: String::new(),
+                            kind: ActorKind::Organisation,
+                        });
+                    }
+                    // Places and groups the alias table does not know are not actors.
+                    _ => {}
+                }
+            }
+            here.sort_by_key(|f| f.start);
+            found.push(here);
+        }
+        // People: one actor per person in the document, under the fullest name.
+        let names: Vec<(usize, &str)> = people
+            .iter()
+            .enumerate()
+            .map(|(k, (s, f))| (k, found[*s][*f].canonical.as_str()))
+            .collect();
+        let clusters = actors::cluster_people(&names);
+        let mut person_name: HashMap<usize, String> = HashMap::new();
+        for c in &clusters {
+            for &k in &c.mentions {
+                person_name.insert(k, c.canonical.clone());
+            }
+        }
+        for (k, (s, f)) in people.iter().enumerate() {
+            let name = person_name
+                .get(&k)
+                .cloned()
+                .unwrap_or_else(|| found[*s][*f].canonical.clone());
+            found[*s][*f].id = format!("doc:{name}");
+            found[*s][*f].canonical = name;
+        }
+        for row in found.iter_mut() {
+            for f in row
+                .iter_mut()
+                .filter(|f| f.kind == ActorKind::Organisation && f.id.is_empty())
+            {
+                if let Some(longest) = orgs.get(&f.canonical.to_lowercase()) {
+                    f.canonical = longest.clone();
+                }
+                f.id = format!("doc:{}", f.canonical);
+            }
+        }
+
+        // Speakers.
+        let mut paragraph = 0;
+        let mut last_end = 0;
+        let mut inputs: Vec<SentenceIn> = Vec::with_capacity(sents.len());
+        for s in &sents {
+            let gap = &original[last_end.min(s.start)..s.start];
+            if gap.matches('\n').count() >= 2 {
+                paragraph += 1;
+            }
+            last_end = s.end;
+            inputs.push(SentenceIn {
+                text: &s.text,
+                start: s.start,
+                paragraph,
+            });
+        }
+        let mentions: Vec<NamedMention> = found
+            .iter()
+            .enumerate()
+            .flat_map(|(i, row)| {
+                row.iter().map(move |f| NamedMention {
+                    sentence: i,
+                    start: f.start,
+                    end: f.end,
+                    name: f.canonical.clone(),
+                    kind: match f.kind {
+                        ActorKind::Person => MentionKind::Person,
+                        ActorKind::State => MentionKind::State,
+                        _ => MentionKind::Organisation,
+                    },
+                })
+            })
+            .collect();
+        let canonical = |phrase: &str| institution(table, phrase);
+        let attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
+
+        // Stance questions: the speaker toward every actor it mentions (not itself), and the
+        // holder of each stance reported inside the sentence toward the actors in its object.
+        let person_names: Vec<&str> = clusters.iter().map(|c| c.canonical.as_str()).collect();
+        let mut pairs: Vec<Pair> = Vec::new();
+        for (i, a) in attributions.iter().enumerate() {
+            for (k, f) in found[i].iter().enumerate() {
+                let is_speaker_span = a.span.is_some_and(|sp| overlaps(sp, (f.start, f.end)));
+                if f.canonical == a.speaker || is_speaker_span {
+                    continue;
+                }
+                pairs.push(Pair {
+                    sentence: i,
+                    found: k,
+                    holder: a.speaker.clone(),
+                    holder_span: a.span,
+                });
+            }
+            for r in &a.reported {
+                let holder = if person_names.contains(&r.holder.as_str()) {
+                    Some(r.holder.clone())
+                } else {
+                    institution(table, &r.holder)
+                };
+                let Some(holder) = holder else { continue };
+                if holder == a.speaker {
+                    continue;
+                }
+                for (k, f) in found[i].iter().enumerate() {
+                    let inside = f.start >= r.object_span.0 && f.end <= r.object_span.1;
+                    if inside && f.canonical != holder {
+                        pairs.push(Pair {
+                            sentence: i,
+                            found: k,
+                            holder: holder.clone(),
+                            holder_span: Some(r.holder_span),
+                        });
+                    }
+                }
+            }
+        }
+        let stance_inputs: Vec<StanceInput> = pairs
+            .iter()
+            .map(|p| {
+                let f = &found[p.sentence][p.found];
+                StanceInput {
+                    holder: &p.holder,
+                    target: &texts[p.sentence][f.start..f.end],
+                    text: texts[p.sentence],
+                    target_span: Some((f.start, f.end)),
+                    holder_span: if p.holder == AUTHOR {
+                        None
+                    } else {
+                        p.holder_span
+                    },
+                    context: if p.sentence == 0 {
+                        ""
+                    } else {
+                        texts[p.sentence - 1]
+                    },
+                }
+            })
+            .collect();
+        let stances = self.stance.predict(&stance_inputs)?;
+        let sentiments = self.sentiment.predict(&texts)?;
+
+        let mut results: Vec<SentenceResult> = sents
+            .iter()
+            .zip(&attributions)
+            .zip(&sentiments)
+            .map(|((s, a), sent)| SentenceResult {
+                index: s.index,
+                start: s.start,
+                end: s.end,
+                text: s.text.clone(),
+                speaker: a.speaker.clone(),
+                cue: serde_json::to_value(a.cue)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                sentiment: Scored::from(sent),
+                actors: Vec::new(),
+            })
+            .collect();
+        for (p, st) in pairs.iter().zip(&stances) {
+            let f = &found[p.sentence][p.found];
+            let s = &sents[p.sentence];
+            results[p.sentence].actors.push(ActorMention {
+                actor: f.canonical.clone(),
+                id: f.id.clone(),
+                kind: f.kind.as_str().to_string(),
+                mention: texts[p.sentence][f.start..f.end].to_string(),
+                start: s.start + f.start,
+                end: s.start + f.end,
+                holder: p.holder.clone(),
+                stance: Scored::from(st),
+            });
+        }
+        let summary = summarise(&results);
+        Ok(Document {
+            sentences: results,
+            summary,
+            dropped,
+        })
+    }
+}

@@ -1,0 +1,238 @@
+//! `standpoint classify` end to end: the example wire story through the real models, the JSON
+//! output validated against the published schema, and bad inputs giving clear errors.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_standpoint"))
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn classify_json(path: &Path) -> serde_json::Value {
+    let o = bin()
+        .args(["classify", "--format", "json"])
+        .arg(path)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+fn summary_stance<'a>(doc: &'a serde_json::Value, speaker: &str, actor: &str) -> Option<&'a str> {
+    doc["summary"]
+        .as_array()?
+        .iter()
+        .find(|r| r["speaker"] == speaker && r["actor"] == actor)
+        .and_then(|r| r["stance"].as_str())
+}
+
+#[test]
+fn the_example_wire_story_is_attributed_and_summarised() {
+    let doc = classify_json(&root().join("examples/defence-minister-pact.txt"));
+    let minister = "Khawaja Muhammad Asif";
+    let sentences = doc["sentences"].as_array().unwrap();
+    // Every quoted sentence of the minister is his.
+    for s in sentences {
+        let text = s["text"].as_str().unwrap();
+        if text.contains("never against another country")
+            || text.contains("very regrettable")
+            || text.contains("like NATO")
+        {
+            assert_eq!(s["speaker"], minister, "{text}");
+        }
+    }
+    // The footer is dropped and said so; the repeated headline is kept once.
+    let dropped: Vec<&str> = doc["dropped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        dropped.iter().any(|d| d.contains("Leave a Reply")),
+        "{dropped:?}"
+    );
+    assert!(sentences
+        .iter()
+        .all(|s| !s["text"].as_str().unwrap().contains("Leave a Reply")));
+    let headline = sentences
+        .iter()
+        .filter(|s| {
+            s["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("Pakistani defence minister:")
+        })
+        .count();
+    assert_eq!(headline, 1);
+    // The summary.
+    let want = [
+        (minister, "Saudi Arabia", "favor"),
+        (minister, "United States", "against"),
+        (minister, "NATO", "against"),
+        (minister, "United Kingdom", "against"),
+        (minister, "Israel", "against"),
+        (minister, "Palestinians", "favor"),
+        ("Pakistan", "Israel", "against"),
+    ];
+    let mut misses = Vec::new();
+    for (speaker, actor, stance) in want {
+        let got = summary_stance(&doc, speaker, actor);
+        if got != Some(stance) {
+            misses.push(format!("{speaker} -> {actor}: want {stance}, got {got:?}"));
+        }
+    }
+    assert!(
+        misses.is_empty(),
+        "{misses:#?}\n{}",
+        serde_json::to_string_pretty(&doc["summary"]).unwrap()
+    );
+}
+
+#[test]
+fn json_output_matches_the_published_schema_and_offsets_index_the_input() {
+    let path = root().join("examples/defence-minister-pact.txt");
+    let doc = classify_json(&path);
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schema/document.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let input = std::fs::read_to_string(&path).unwrap();
+    for s in doc["sentences"].as_array().unwrap() {
+        let (a, b) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&input[a..b], s["text"].as_str().unwrap());
+        for act in s["actors"].as_array().unwrap() {
+            let (a, b) = (
+                act["start"].as_u64().unwrap() as usize,
+                act["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&input[a..b], act["mention"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn jsonl_csv_and_table_formats_work() {
+    let path = root().join("examples/defence-minister-pact.txt");
+    let o = bin()
+        .args(["classify", "--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!rows.is_empty());
+    for r in &rows {
+        for k in [
+            "id",
+            "doc",
+            "text",
+            "context",
+            "speaker",
+            "actor",
+            "mention",
+            "stance",
+            "sentiment",
+        ] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+        assert!(r["text"]
+            .as_str()
+            .unwrap()
+            .contains(r["mention"].as_str().unwrap()));
+    }
+    let o = bin()
+        .args(["classify", "--format", "csv"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    assert_eq!(reader.records().count(), rows.len());
+    let o = bin()
+        .args(["classify", "--format", "table"])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(!table.contains('\x1b'), "no colour off a terminal");
+    assert!(
+        table.lines().all(|l| l.chars().count() <= 100),
+        "readable at 100 columns"
+    );
+}
+
+fn classify_bytes(bytes: &[u8]) -> Output {
+    let mut child = bin()
+        .args(["classify", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn bad_inputs_give_clear_errors_and_never_panic() {
+    for (bytes, needle) in [
+        (&b""[..], "is empty"),
+        (&b"   \n\n  "[..], "is empty"),
+        (&b"ok text \xff\xfe more"[..], "byte offset 8"),
+        (&b"\x00\x01\x02\x03binary\x00\x00"[..], "binary"),
+    ] {
+        let o = classify_bytes(bytes);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{needle}");
+        assert!(e.contains(needle) && e.contains("<stdin>"), "{needle}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    let o = bin()
+        .args(["classify", "--format", "json", "--lossy", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(b"NATO said \xff it was ready.")
+                .unwrap();
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_very_long_sentence_and_other_languages_do_not_fail() {
+    let long = "The minister said that NATO and the European Union must act together ".repeat(400);
+    let o = classify_bytes(long.as_bytes());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = classify_bytes(
+        "Der Minister sagte, dass die NATO stark bleiben müsse. 北约必须团结。".as_bytes(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
