@@ -404,6 +404,13 @@ fn classify(args: ClassifyArgs) -> Result<()> {
         })?;
         (b, args.path.display().to_string())
     };
+    if bytes.len() > args.max_bytes {
+        return Err(Error::Invalid(format!(
+            "{name} is {} bytes, over --max-bytes {}; split it into documents, or raise --max-bytes (classify holds one document in memory and reads every sentence)",
+            bytes.len(),
+            args.max_bytes
+        )));
+    }
     let mut text = crate::text::decode(&bytes, &name, args.lossy)?;
     if crate::text::is_html(&text) {
         text = crate::text::html_to_text(&text);

@@ -183,6 +183,9 @@ pub struct ClassifyArgs {
     /// Replace invalid UTF-8 instead of failing.
     #[arg(long)]
     pub lossy: bool,
+    /// Refuse inputs larger than this many bytes (a whole corpus belongs in `standpoint batch`).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub max_bytes: usize,
     #[command(flatten)]
     pub model: ModelArgs,
 }

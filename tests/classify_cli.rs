@@ -236,3 +236,12 @@ fn a_very_long_sentence_and_other_languages_do_not_fail() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn a_20_mb_single_line_document_is_refused_with_a_clear_message() {
+    let big = "word ".repeat(4_000_000);
+    let o = classify_bytes(big.as_bytes());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(e.contains("--max-bytes") && e.contains("<stdin>"), "{e}");
+}

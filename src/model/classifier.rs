@@ -281,13 +281,39 @@ impl SequenceClassifier<Sentiment> {
         Self::build(Loaded::load(dir, Task::Sentiment, base_dir)?)
     }
 
+    /// Sentiment of each sentence. A sentence longer than the model's window is read in
+    /// windows whose probabilities are averaged, never cut.
     pub fn predict(&self, sentences: &[&str]) -> Result<Vec<Prediction<Sentiment>>> {
         let l = &self.loaded;
-        let encoded = sentences
+        let mut encoded = Vec::with_capacity(sentences.len());
+        let mut owner = Vec::with_capacity(sentences.len());
+        for (i, s) in sentences.iter().enumerate() {
+            for w in encode::encode_sentence_windows(&l.tokenizer, &l.template, s)? {
+                encoded.push(w);
+                owner.push(i);
+            }
+        }
+        let preds = self.predict_encoded(&encoded)?;
+        if preds.len() == sentences.len() {
+            return Ok(preds);
+        }
+        let k = self.labels.len();
+        let mut sums = vec![vec![0f32; k]; sentences.len()];
+        let mut counts = vec![0usize; sentences.len()];
+        for (p, &i) in preds.iter().zip(&owner) {
+            for (j, (_, v)) in p.scores.iter().enumerate() {
+                sums[i][j] += v;
+            }
+            counts[i] += 1;
+        }
+        Ok(sums
             .iter()
-            .map(|s| encode::encode_sentence(&l.tokenizer, &l.template, s))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.predict_encoded(&encoded)
+            .zip(&counts)
+            .map(|(s, &c)| {
+                let probs: Vec<f32> = s.iter().map(|v| v / c.max(1) as f32).collect();
+                Prediction::from_probs(&probs, &self.labels)
+            })
+            .collect())
     }
 }
 

@@ -188,6 +188,31 @@ pub fn encode_sentence(tok: &Tokenizer, t: &Template, text: &str) -> Result<Enco
     Ok(Encoded { ids, type_ids })
 }
 
+/// Encode a sentence as one or more `[CLS] piece [SEP]` windows covering all of it, so a
+/// sentence longer than the model's window is read whole (the caller averages the windows).
+pub fn encode_sentence_windows(
+    tok: &Tokenizer,
+    t: &Template,
+    text: &str,
+) -> Result<Vec<Encoded>, EncodeError> {
+    let body = ids_of(tok, text)?;
+    let room = t.max_len - 2;
+    if body.len() <= room {
+        return Ok(vec![encode_sentence(tok, t, text)?]);
+    }
+    Ok(body
+        .chunks(room)
+        .map(|c| {
+            let mut ids = Vec::with_capacity(c.len() + 2);
+            ids.push(t.cls);
+            ids.extend(c);
+            ids.push(t.sep);
+            let type_ids = vec![0; ids.len()];
+            Encoded { ids, type_ids }
+        })
+        .collect())
+}
+
 /// A tokenized text for token classification, with each word piece's byte span in the text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenWindow {
