@@ -33,7 +33,7 @@ pub fn run(command: Command) -> Result<()> {
     match command {
         Command::Classify(args) => classify(args),
         Command::Models { command } => models(command),
-        Command::Train(args) => train_cmd(args),
+        Command::Train(args) => train_cmd(*args),
         Command::Eval(args) => eval_cmd(args),
         Command::Predict { command } => predict(command),
     }
@@ -272,6 +272,16 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         Task::Ner => mix::NER_LABELS.len(),
     };
     let (mut model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
+    if let Some(init) = &args.init {
+        model.varmap.load(init).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot start from {}: {e}; it must be the model.safetensors of a {} model trained with --frozen-layers {}",
+                init.display(),
+                task.name(),
+                recipe.frozen_layers
+            ))
+        })?;
+    }
     let template = Template::new(&tok, recipe.max_len)?;
     let roots = DataRoots {
         shared: args.data_root.clone(),
@@ -339,6 +349,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         "examples_per_s": train::round_dev(outcome.examples_per_s),
         "padding_ratio": train::round_dev(outcome.padding_ratio),
         "log": work_dir.join("train_log.jsonl").display().to_string(),
+        "initialised_from": args.init.as_ref().map(|p| p.display().to_string()),
     });
     write_model_and_score(
         &output,

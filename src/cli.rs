@@ -24,7 +24,7 @@ pub enum Command {
         command: ModelsCommand,
     },
     /// Train the stance, sentiment or actor (NER) model.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Score shipped models on the public test splits and our annotated test split.
     Eval(EvalArgs),
     /// Run one model on text given on the command line (for quick checks).
@@ -78,6 +78,10 @@ pub struct TrainArgs {
     /// Continue a killed run from its last checkpoint in --work-dir.
     #[arg(long)]
     pub resume: bool,
+    /// Start from these trained weights (a model's model.safetensors with the same frozen
+    /// layers) instead of the base, for another round of training.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
     /// The public datasets folder.
     #[arg(long, default_value = "../shared/data")]
     pub data_root: PathBuf,
