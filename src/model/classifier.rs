@@ -75,10 +75,18 @@ pub fn load_base_config(files: &ModelFiles) -> Result<(Config, Tokenizer)> {
     })?;
     let config: Config = serde_json::from_str(&text)
         .map_err(|e| Error::Invalid(format!("cannot parse {}: {e}", files.config.display())))?;
-    let tokenizer = Tokenizer::from_file(&files.tokenizer).map_err(|e| Error::Tokenizer {
+    let mut tokenizer = Tokenizer::from_file(&files.tokenizer).map_err(|e| Error::Tokenizer {
         path: files.tokenizer.clone(),
         reason: e.to_string(),
     })?;
+    // The sentence-transformers tokenizer.json pads every encoding to 128 tokens and truncates
+    // at 128. Our templates assemble pieces themselves and window long texts, so both must be
+    // off: with them on, every piece came back as 128 ids, mostly [PAD], and the sentence was
+    // cut away (regression test: `encode::tests::the_base_tokenizer_neither_pads_nor_truncates`).
+    tokenizer.with_padding(None);
+    tokenizer
+        .with_truncation(None)
+        .map_err(|e| Error::Tokenizer { path: files.tokenizer.clone(), reason: e.to_string() })?;
     Ok((config, tokenizer))
 }
 

@@ -87,7 +87,7 @@ impl Recipe {
             max_steps: None,
         };
         match task {
-            Task::Stance => base,
+            Task::Stance => Recipe { epochs: 2, ..base },
             Task::Sentiment => Recipe {
                 max_len: 96,
                 eval_every: 250,
