@@ -240,12 +240,22 @@ fn a_missing_manifest_is_a_clear_error() {
 #[test]
 fn the_base_tokenizer_neither_pads_nor_truncates() {
     use standpoint::model::encode::{self, StanceInput, Template};
-    let files = standpoint::model::resolve::resolve(&standpoint::model::resolve::BaseSpec::default_encoder(), None)
-        .expect("base installed (standpoint models fetch)");
+    let files = standpoint::model::resolve::resolve(
+        &standpoint::model::resolve::BaseSpec::default_encoder(),
+        None,
+    )
+    .expect("base installed (standpoint models fetch)");
     let (_, tok) = standpoint::model::classifier::load_base_config(&files).unwrap();
     let t = Template::new(&tok, 128).unwrap();
     let text = "Trump blamed China for the collapse of the trade talks.";
-    let input = StanceInput { holder: "Trump", target: "China", text, target_span: Some((13, 18)), holder_span: Some((0, 5)), context: "" };
+    let input = StanceInput {
+        holder: "Trump",
+        target: "China",
+        text,
+        target_span: Some((13, 18)),
+        holder_span: Some((0, 5)),
+        context: "",
+    };
     let e = encode::encode_stance(&tok, &t, &input).unwrap();
     assert!(!e.ids.contains(&t.pad), "no padding inside an input");
     assert!(e.ids.len() < 30, "{} ids", e.ids.len());
@@ -253,5 +263,9 @@ fn the_base_tokenizer_neither_pads_nor_truncates() {
     assert_eq!(decoded, "[CLS] trump [SEP] china [SEP] { trump } blamed [ china ] for the collapse of the trade talks. [SEP]");
     let long = "word ".repeat(600);
     let windows = encode::encode_text_windows(&tok, &t, &long).unwrap();
-    assert_eq!(windows.len(), 5, "600 words in windows of 126 pieces, nothing cut");
+    assert_eq!(
+        windows.len(),
+        5,
+        "600 words in windows of 126 pieces, nothing cut"
+    );
 }

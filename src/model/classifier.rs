@@ -86,7 +86,10 @@ pub fn load_base_config(files: &ModelFiles) -> Result<(Config, Tokenizer)> {
     tokenizer.with_padding(None);
     tokenizer
         .with_truncation(None)
-        .map_err(|e| Error::Tokenizer { path: files.tokenizer.clone(), reason: e.to_string() })?;
+        .map_err(|e| Error::Tokenizer {
+            path: files.tokenizer.clone(),
+            reason: e.to_string(),
+        })?;
     Ok((config, tokenizer))
 }
 

@@ -337,6 +337,10 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         &straight,
     )
     .unwrap();
+    // The kill came after two more logged steps than the checkpoint holds.
+    let mut log = std::fs::read_to_string(dir2.path().join("train_log.jsonl")).unwrap();
+    log.push_str("{\"step\":11}\n{\"step\":12}\n");
+    std::fs::write(dir2.path().join("train_log.jsonl"), log).unwrap();
     let mut resumed_state: train::TrainState = state.clone();
     resumed_state.finished = false;
     std::fs::write(

@@ -365,9 +365,14 @@ impl FrozenCache {
         let out = model.bert.forward_frozen(batch)?;
         let lens: Vec<f32> = batch.mask.sum(1)?.to_vec1()?;
         for (r, i) in idx.iter().enumerate() {
-            let row = out.get(r)?.narrow(0, 0, lens[r] as usize)?.contiguous()?;
-            // A copy, so the cache does not keep the whole batch's buffer alive.
-            self.rows.insert(*i, row.copy()?);
+            let n = lens[r] as usize;
+            // A compact copy of just this row: a view, or `Tensor::copy` of a view, would keep
+            // (or clone) the whole batch's buffer, 16x the memory (the first run of this cache
+            // was killed for memory that way).
+            let values: Vec<f32> = out.get(r)?.narrow(0, 0, n)?.flatten_all()?.to_vec1()?;
+            let hidden = out.dim(2)?;
+            self.rows
+                .insert(*i, Tensor::from_vec(values, (n, hidden), out.device())?);
         }
         Ok(out)
     }
@@ -644,6 +649,20 @@ pub fn train(
             epoch = state.epoch,
             "resuming from checkpoint"
         );
+        // Steps logged after the checkpoint are done again: drop them so each step is logged once.
+        if let Ok(text) = std::fs::read_to_string(&log_path) {
+            let kept: String = text
+                .lines()
+                .filter(|l| {
+                    serde_json::from_str::<serde_json::Value>(l)
+                        .ok()
+                        .and_then(|v| v["step"].as_u64())
+                        .is_some_and(|s| s as usize <= state.step)
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            std::fs::write(&log_path, kept).map_err(io(&log_path))?;
+        }
     } else if !opts.resume {
         let _ = std::fs::remove_file(&log_path);
     }
