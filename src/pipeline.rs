@@ -57,6 +57,24 @@ fn institution(table: &AliasTable, phrase: &str) -> Option<String> {
         .map(|m| m.canonical.to_string())
 }
 
+/// The longest of the document's person names that holds every word of `name` ("Asif",
+/// "Khawaja Asif" -> "Khawaja Muhammad Asif"), or `name` itself.
+fn fullest_name(full_names: &[String], name: &str) -> String {
+    if name == AUTHOR {
+        return name.to_string();
+    }
+    let words: Vec<&str> = name.split_whitespace().collect();
+    full_names
+        .iter()
+        .filter(|c| {
+            let full: Vec<&str> = c.split_whitespace().collect();
+            !words.is_empty() && words.iter().all(|w| full.contains(w))
+        })
+        .max_by_key(|c| c.len())
+        .cloned()
+        .unwrap_or_else(|| name.to_string())
+}
+
 impl Pipeline {
     /// Load the models from `models_dir/{ner,stance,sentiment}` over the pinned base encoder.
     pub fn load(models_dir: &Path, base: Option<&Path>) -> Result<Pipeline> {
@@ -239,7 +257,22 @@ impl Pipeline {
             })
             .collect();
         let canonical = |phrase: &str| institution(table, phrase);
-        let attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
+        let mut attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
+        // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
+        // document's person whose fullest name holds all its words.
+        let mut full_names: Vec<String> = clusters.iter().map(|c| c.canonical.clone()).collect();
+        full_names.extend(
+            attributions
+                .iter()
+                .filter(|a| a.kind == speakers::SpeakerKind::Person)
+                .map(|a| a.speaker.clone()),
+        );
+        for a in attributions.iter_mut() {
+            a.speaker = fullest_name(&full_names, &a.speaker);
+            for r in a.reported.iter_mut() {
+                r.holder = fullest_name(&full_names, &r.holder);
+            }
+        }
 
         // Stance questions: the speaker toward every actor it mentions (not itself), and the
         // holder of each stance reported inside the sentence toward the actors in its object.
