@@ -95,44 +95,9 @@ fn the_example_wire_story_is_attributed_and_its_footer_dropped() {
 /// `cargo test --release -- --ignored`.
 #[test]
 #[ignore = "known model gap: the stance model misreads the funding-bloodshed sentence (issue 3)"]
-fn the_example_wire_story_is_attributed_and_summarised() {
+fn the_example_wire_story_is_summarised() {
     let doc = classify_json(&root().join("examples/defence-minister-pact.txt"));
     let minister = "Khawaja Muhammad Asif";
-    let sentences = doc["sentences"].as_array().unwrap();
-    // Every quoted sentence of the minister is his.
-    for s in sentences {
-        let text = s["text"].as_str().unwrap();
-        if text.contains("never against another country")
-            || text.contains("very regrettable")
-            || text.contains("like NATO")
-        {
-            assert_eq!(s["speaker"], minister, "{text}");
-        }
-    }
-    // The footer is dropped and said so; the repeated headline is kept once.
-    let dropped: Vec<&str> = doc["dropped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["text"].as_str().unwrap())
-        .collect();
-    assert!(
-        dropped.iter().any(|d| d.contains("Leave a Reply")),
-        "{dropped:?}"
-    );
-    assert!(sentences
-        .iter()
-        .all(|s| !s["text"].as_str().unwrap().contains("Leave a Reply")));
-    let headline = sentences
-        .iter()
-        .filter(|s| {
-            s["text"]
-                .as_str()
-                .unwrap()
-                .starts_with("Pakistani defence minister:")
-        })
-        .count();
-    assert_eq!(headline, 1);
     // The summary.
     let want = [
         (minister, "Saudi Arabia", "favor"),
