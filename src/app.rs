@@ -106,14 +106,11 @@ fn load_ner(m: &ModelArgs) -> Result<NerTagger> {
     )
 }
 
-fn prediction_json<L: LabelSet + std::fmt::Display>(
-    p: &crate::labels::Prediction<L>,
-) -> serde_json::Value {
-    serde_json::json!({
-        "label": p.label.name(),
-        "score": p.score,
-        "scores": p.scores.iter().map(|(l, s)| (l.name().to_string(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
-    })
+/// A prediction as JSON: the document's `{label, scores}` shape plus the winning `score`.
+fn prediction_json<L: LabelSet>(p: &crate::labels::Prediction<L>) -> serde_json::Value {
+    let mut v = serde_json::to_value(crate::document::Scored::from(p)).unwrap_or_default();
+    v["score"] = serde_json::json!(p.score);
+    v
 }
 
 fn predict(command: PredictCommand) -> Result<()> {

@@ -407,18 +407,10 @@ impl NerTagger {
             .iter()
             .zip(probs)
             .map(|(w, p)| {
-                let mut tags = Vec::new();
-                let mut last = None;
-                for (pos, word) in w.words.iter().enumerate() {
-                    if let Some(word) = word {
-                        if last != Some(*word) {
-                            let (best, score) = argmax(&p[pos]);
-                            tags.push((*word, best, score));
-                            last = Some(*word);
-                        }
-                    }
-                }
-                tags
+                tag_words(w, &p)
+                    .into_iter()
+                    .map(|t| (t.word, t.label, t.score))
+                    .collect()
             })
             .collect())
     }
@@ -441,34 +433,19 @@ impl NerTagger {
             }
         }
         let probs = self.window_probs(&windows)?;
-        let mut words: Vec<Vec<(usize, usize, String, f32)>> = vec![Vec::new(); texts.len()];
+        let mut words: Vec<Vec<(usize, usize, &str, f32)>> = vec![Vec::new(); texts.len()];
         for ((w, p), &t) in windows.iter().zip(probs).zip(&owner) {
-            let words = &mut words[t];
-            let mut last: Option<u32> = None;
-            for (pos, word) in w.words.iter().enumerate() {
-                let (Some(word), Some((s, e))) = (word, w.spans[pos]) else {
-                    continue;
-                };
-                if last == Some(*word) {
-                    if let Some(cur) = words.last_mut() {
-                        cur.1 = e;
-                    }
-                    continue;
+            for tag in tag_words(w, &p) {
+                if let Some((s, e)) = tag.span {
+                    words[t].push((s, e, self.labels[tag.label].as_str(), tag.score));
                 }
-                last = Some(*word);
-                let (best, score) = argmax(&p[pos]);
-                words.push((s, e, self.labels[best].clone(), score));
             }
         }
         Ok(words
             .iter()
             .zip(texts)
             .map(|(words, text)| {
-                let tagged: Vec<(usize, usize, &str, f32)> = words
-                    .iter()
-                    .map(|(s, e, t, p)| (*s, *e, t.as_str(), *p))
-                    .collect();
-                decode_bio(&tagged)
+                decode_bio(words)
                     .into_iter()
                     .map(|(s, e, label, score)| Entity {
                         start: s,
@@ -481,6 +458,39 @@ impl NerTagger {
             })
             .collect())
     }
+}
+
+/// One word of a window, tagged by its first piece.
+struct WordTag {
+    word: u32,
+    label: usize,
+    score: f32,
+    /// Byte span from the word's first to its last piece, when the window has spans.
+    span: Option<(usize, usize)>,
+}
+
+fn tag_words(w: &TokenWindow, p: &[Vec<f32>]) -> Vec<WordTag> {
+    let mut out: Vec<WordTag> = Vec::new();
+    for (pos, word) in w.words.iter().enumerate() {
+        let Some(word) = *word else { continue };
+        match out.last_mut() {
+            Some(last) if last.word == word => {
+                if let (Some(span), Some((_, e))) = (last.span.as_mut(), w.spans[pos]) {
+                    span.1 = e;
+                }
+            }
+            _ => {
+                let (label, score) = argmax(&p[pos]);
+                out.push(WordTag {
+                    word,
+                    label,
+                    score,
+                    span: w.spans[pos],
+                });
+            }
+        }
+    }
+    out
 }
 
 fn argmax(p: &[f32]) -> (usize, f32) {
@@ -496,32 +506,15 @@ fn argmax(p: &[f32]) -> (usize, f32) {
 /// Decode word-level BIO tags `(start, end, tag, prob)` into entity spans with mean probability.
 /// An `I-X` that does not continue an `X` entity starts one (lenient, like seqeval's default).
 pub fn decode_bio(words: &[(usize, usize, &str, f32)]) -> Vec<(usize, usize, String, f32)> {
-    let mut out: Vec<(usize, usize, String, f32)> = Vec::new();
-    let mut cur: Option<(usize, usize, String, f32, usize)> = None;
-    for &(s, e, tag, p) in words {
-        let (kind, ty) = match tag.split_once('-') {
-            Some((k, t)) => (k, t),
-            None => ("O", ""),
-        };
-        let continues = kind == "I" && cur.as_ref().is_some_and(|c| c.2 == ty);
-        if continues {
-            let c = cur.as_mut().expect("checked");
-            c.1 = e;
-            c.3 += p;
-            c.4 += 1;
-            continue;
-        }
-        if let Some((cs, ce, ct, cp, n)) = cur.take() {
-            out.push((cs, ce, ct, cp / n as f32));
-        }
-        if kind == "B" || kind == "I" {
-            cur = Some((s, e, ty.to_string(), p, 1));
-        }
-    }
-    if let Some((cs, ce, ct, cp, n)) = cur {
-        out.push((cs, ce, ct, cp / n as f32));
-    }
-    out
+    // The span rules are the evaluation's (`bio_spans`), so what we score is what we decode.
+    let tags: Vec<&str> = words.iter().map(|w| w.2).collect();
+    crate::eval::metrics::bio_spans(&tags)
+        .into_iter()
+        .map(|(first, last, ty)| {
+            let mean = words[first..last].iter().map(|w| w.3).sum::<f32>() / (last - first) as f32;
+            (words[first].0, words[last - 1].1, ty, mean)
+        })
+        .collect()
 }
 
 #[cfg(test)]
