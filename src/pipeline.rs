@@ -6,7 +6,7 @@ use crate::actors::{self, ActorKind, AliasMatch, AliasTable};
 use crate::document::{summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult};
 use crate::error::Result;
 use crate::labels::AUTHOR;
-use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
+use crate::model::classifier::{Entity, NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode::StanceInput;
 use crate::speakers::{self, MentionKind, NamedMention, SentenceIn};
 use crate::text;
@@ -87,7 +87,117 @@ impl Pipeline {
 
     /// Classify one document (already decoded text). Offsets in the result index `original`.
     pub fn classify(&self, original: &str) -> Result<Document> {
+        let mut docs = self.classify_many(&[original])?;
+        Ok(docs.pop().expect("one document in, one out"))
+    }
+
+    /// Classify several documents at once: the sentences and stance pairs of all of them go
+    /// through each model together, so batches are fuller and sorted by length across documents.
+    /// The result for each document is the same as `classify` on it alone (beyond float noise).
+    pub fn classify_many(&self, originals: &[&str]) -> Result<Vec<Document>> {
+        let prepared: Vec<Prepared> = originals.iter().map(|o| Prepared::new(o)).collect();
+        self.classify_prepared(prepared)
+    }
+
+    /// The model stages over documents already cleaned and split (see [`Prepared::new`], which a
+    /// batch run calls on another thread while the models work).
+    pub fn classify_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Document>> {
         let table = AliasTable::builtin();
+        let all_texts: Vec<&str> = prepared
+            .iter()
+            .flat_map(|p| p.sents.iter().map(|s| s.text.as_str()))
+            .collect();
+        let mut entities = self.ner.entities_many(&all_texts)?.into_iter();
+        let mut plans: Vec<Plan> = Vec::with_capacity(prepared.len());
+        for p in &prepared {
+            let ents: Vec<Vec<Entity>> = entities.by_ref().take(p.sents.len()).collect();
+            plans.push(plan(table, p, &ents));
+        }
+        let mut stance_inputs: Vec<StanceInput> = Vec::new();
+        for (p, plan) in prepared.iter().zip(&plans) {
+            let texts: Vec<&str> = p.sents.iter().map(|s| s.text.as_str()).collect();
+            for pair in &plan.pairs {
+                let f = &plan.found[pair.sentence][pair.found];
+                stance_inputs.push(StanceInput {
+                    holder: &pair.holder,
+                    target: &texts[pair.sentence][f.start..f.end],
+                    text: texts[pair.sentence],
+                    target_span: Some((f.start, f.end)),
+                    holder_span: if pair.holder == AUTHOR {
+                        None
+                    } else {
+                        pair.holder_span
+                    },
+                    context: if pair.sentence == 0 {
+                        ""
+                    } else {
+                        texts[pair.sentence - 1]
+                    },
+                });
+            }
+        }
+        let mut stances = self.stance.predict(&stance_inputs)?.into_iter();
+        drop(stance_inputs);
+        let mut sentiments = self.sentiment.predict(&all_texts)?.into_iter();
+        drop(all_texts);
+
+        let mut out = Vec::with_capacity(prepared.len());
+        for (p, plan) in prepared.into_iter().zip(plans) {
+            let mut results: Vec<SentenceResult> = p
+                .sents
+                .iter()
+                .zip(&plan.attributions)
+                .zip(sentiments.by_ref())
+                .map(|((s, a), sent)| SentenceResult {
+                    index: s.index,
+                    start: s.start,
+                    end: s.end,
+                    text: s.text.clone(),
+                    speaker: a.speaker.clone(),
+                    cue: serde_json::to_value(a.cue)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    sentiment: Scored::from(&sent),
+                    actors: Vec::new(),
+                })
+                .collect();
+            for (pair, st) in plan.pairs.iter().zip(stances.by_ref()) {
+                let f = &plan.found[pair.sentence][pair.found];
+                let s = &p.sents[pair.sentence];
+                results[pair.sentence].actors.push(ActorMention {
+                    actor: f.canonical.clone(),
+                    id: f.id.clone(),
+                    kind: f.kind.as_str().to_string(),
+                    mention: s.text[f.start..f.end].to_string(),
+                    start: s.start + f.start,
+                    end: s.start + f.end,
+                    holder: pair.holder.clone(),
+                    stance: Scored::from(&st),
+                });
+            }
+            let summary = summarise(&results);
+            out.push(Document {
+                sentences: results,
+                summary,
+                dropped: p.dropped,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A document cleaned and split into sentences: the work before any model runs.
+pub struct Prepared {
+    sents: Vec<text::Sentence>,
+    dropped: Vec<DroppedLine>,
+    /// The paragraph of each sentence (a blank line between two sentences starts a new one).
+    paragraphs: Vec<usize>,
+}
+
+impl Prepared {
+    /// Clean `original` (boilerplate dropped) and split it into sentences with offsets.
+    pub fn new(original: &str) -> Prepared {
         let cleaned = text::clean(original);
         let dropped = cleaned
             .dropped
@@ -99,283 +209,250 @@ impl Pipeline {
             })
             .collect();
         let sents = text::split(original, &cleaned.ranges());
-        let texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
-
-        // Actors: alias table first (canonical ids), then NER mentions it does not cover.
-        let entities = self.ner.entities_many(&texts)?;
-        let mut found: Vec<Vec<Found>> = Vec::with_capacity(sents.len());
-        let mut people: Vec<(usize, usize)> = Vec::new(); // (sentence, index in found)
-        let mut orgs: HashMap<String, String> = HashMap::new(); // lowercase -> longest surface
-        for (i, sentence) in texts.iter().enumerate() {
-            let matches = table.find_all(sentence);
-            let mut here: Vec<Found> = Vec::new();
-            for m in &matches {
-                if actors::is_location_only(sentence, m)
-                    || actors::in_first_person_possessive(sentence, m.start, m.end)
-                {
-                    continue;
-                }
-                here.push(Found {
-                    start: m.start,
-                    end: m.end,
-                    canonical: m.canonical.to_string(),
-                    id: m.actor_id.to_string(),
-                    kind: m.kind,
-                });
-            }
-            for e in &entities[i] {
-                if matches
-                    .iter()
-                    .any(|m| overlaps((m.start, m.end), (e.start, e.end)))
-                {
-                    continue;
-                }
-                if let Some(actor) = table.lookup(&e.text) {
-                    let m = AliasMatch {
-                        start: e.start,
-                        end: e.end,
-                        actor_id: &actor.id,
-                        canonical: &actor.canonical,
-                        kind: actor.kind,
-                        via: actors::AliasKind::Name,
-                    };
-                    if !actors::is_location_only(sentence, &m) {
-                        here.push(Found {
-                            start: e.start,
-                            end: e.end,
-                            canonical: actor.canonical.clone(),
-                            id: actor.id.clone(),
-                            kind: actor.kind,
-                        });
-                    }
-                    continue;
-                }
-                if actors::in_first_person_possessive(sentence, e.start, e.end) {
-                    continue;
-                }
-                let surface = e
-                    .text
-                    .trim_end_matches("'s")
-                    .trim_end_matches("’s")
-                    .to_string();
-                match e.label.as_str() {
-                    "PER" => {
-                        people.push((i, here.len()));
-                        here.push(Found {
-                            start: e.start,
-                            end: e.start + surface.len(),
-                            canonical: surface,
-                            id: String::new(),
-                            kind: ActorKind::Person,
-                        });
-                    }
-                    "ORG" => {
-                        let key = surface.to_lowercase();
-                        let longest = orgs.entry(key).or_insert_with(|| surface.clone());
-                        if surface.len() > longest.len() {
-                            *longest = surface.clone();
-                        }
-                        here.push(Found {
-                            start: e.start,
-                            end: e.start + surface.len(),
-                            canonical: surface,
-                            id: String::new(),
-                            kind: ActorKind::Organisation,
-                        });
-                    }
-                    // Places and groups the alias table does not know are not actors.
-                    _ => {}
-                }
-            }
-            here.sort_by_key(|f| f.start);
-            found.push(here);
-        }
-        // People: one actor per person in the document, under the fullest name.
-        let names: Vec<(usize, &str)> = people
-            .iter()
-            .enumerate()
-            .map(|(k, (s, f))| (k, found[*s][*f].canonical.as_str()))
-            .collect();
-        let clusters = actors::cluster_people(&names);
-        let mut person_name: HashMap<usize, String> = HashMap::new();
-        for c in &clusters {
-            for &k in &c.mentions {
-                person_name.insert(k, c.canonical.clone());
-            }
-        }
-        for (k, (s, f)) in people.iter().enumerate() {
-            let name = person_name
-                .get(&k)
-                .cloned()
-                .unwrap_or_else(|| found[*s][*f].canonical.clone());
-            found[*s][*f].id = format!("doc:{name}");
-            found[*s][*f].canonical = name;
-        }
-        for row in found.iter_mut() {
-            for f in row
-                .iter_mut()
-                .filter(|f| f.kind == ActorKind::Organisation && f.id.is_empty())
-            {
-                if let Some(longest) = orgs.get(&f.canonical.to_lowercase()) {
-                    f.canonical = longest.clone();
-                }
-                f.id = format!("doc:{}", f.canonical);
-            }
-        }
-
-        // Speakers.
         let mut paragraph = 0;
         let mut last_end = 0;
-        let mut inputs: Vec<SentenceIn> = Vec::with_capacity(sents.len());
+        let mut paragraphs = Vec::with_capacity(sents.len());
         for s in &sents {
             let gap = &original[last_end.min(s.start)..s.start];
             if gap.matches('\n').count() >= 2 {
                 paragraph += 1;
             }
             last_end = s.end;
-            inputs.push(SentenceIn {
-                text: &s.text,
-                start: s.start,
-                paragraph,
-            });
+            paragraphs.push(paragraph);
         }
-        let mentions: Vec<NamedMention> = found
-            .iter()
-            .enumerate()
-            .flat_map(|(i, row)| {
-                row.iter().map(move |f| NamedMention {
-                    sentence: i,
-                    start: f.start,
-                    end: f.end,
-                    name: f.canonical.clone(),
-                    kind: match f.kind {
-                        ActorKind::Person => MentionKind::Person,
-                        ActorKind::State => MentionKind::State,
-                        _ => MentionKind::Organisation,
-                    },
-                })
-            })
-            .collect();
-        let canonical = |phrase: &str| institution(table, phrase);
-        let mut attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
-        // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
-        // document's person whose fullest name holds all its words.
-        let mut full_names: Vec<String> = clusters.iter().map(|c| c.canonical.clone()).collect();
-        full_names.extend(
-            attributions
-                .iter()
-                .filter(|a| a.kind == speakers::SpeakerKind::Person)
-                .map(|a| a.speaker.clone()),
-        );
-        for a in attributions.iter_mut() {
-            a.speaker = fullest_name(&full_names, &a.speaker);
-            for r in a.reported.iter_mut() {
-                r.holder = fullest_name(&full_names, &r.holder);
-            }
-        }
-
-        // Stance questions: the speaker toward every actor it mentions (not itself), and the
-        // holder of each stance reported inside the sentence toward the actors in its object.
-        let person_names: Vec<&str> = clusters.iter().map(|c| c.canonical.as_str()).collect();
-        let mut pairs: Vec<Pair> = Vec::new();
-        for (i, a) in attributions.iter().enumerate() {
-            for (k, f) in found[i].iter().enumerate() {
-                let is_speaker_span = a.span.is_some_and(|sp| overlaps(sp, (f.start, f.end)));
-                if f.canonical == a.speaker || is_speaker_span {
-                    continue;
-                }
-                pairs.push(Pair {
-                    sentence: i,
-                    found: k,
-                    holder: a.speaker.clone(),
-                    holder_span: a.span,
-                });
-            }
-            for r in &a.reported {
-                let holder = if person_names.contains(&r.holder.as_str()) {
-                    Some(r.holder.clone())
-                } else {
-                    institution(table, &r.holder)
-                };
-                let Some(holder) = holder else { continue };
-                if holder == a.speaker {
-                    continue;
-                }
-                for (k, f) in found[i].iter().enumerate() {
-                    let inside = f.start >= r.object_span.0 && f.end <= r.object_span.1;
-                    if inside && f.canonical != holder {
-                        pairs.push(Pair {
-                            sentence: i,
-                            found: k,
-                            holder: holder.clone(),
-                            holder_span: Some(r.holder_span),
-                        });
-                    }
-                }
-            }
-        }
-        let stance_inputs: Vec<StanceInput> = pairs
-            .iter()
-            .map(|p| {
-                let f = &found[p.sentence][p.found];
-                StanceInput {
-                    holder: &p.holder,
-                    target: &texts[p.sentence][f.start..f.end],
-                    text: texts[p.sentence],
-                    target_span: Some((f.start, f.end)),
-                    holder_span: if p.holder == AUTHOR {
-                        None
-                    } else {
-                        p.holder_span
-                    },
-                    context: if p.sentence == 0 {
-                        ""
-                    } else {
-                        texts[p.sentence - 1]
-                    },
-                }
-            })
-            .collect();
-        let stances = self.stance.predict(&stance_inputs)?;
-        let sentiments = self.sentiment.predict(&texts)?;
-
-        let mut results: Vec<SentenceResult> = sents
-            .iter()
-            .zip(&attributions)
-            .zip(&sentiments)
-            .map(|((s, a), sent)| SentenceResult {
-                index: s.index,
-                start: s.start,
-                end: s.end,
-                text: s.text.clone(),
-                speaker: a.speaker.clone(),
-                cue: serde_json::to_value(a.cue)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                sentiment: Scored::from(sent),
-                actors: Vec::new(),
-            })
-            .collect();
-        for (p, st) in pairs.iter().zip(&stances) {
-            let f = &found[p.sentence][p.found];
-            let s = &sents[p.sentence];
-            results[p.sentence].actors.push(ActorMention {
-                actor: f.canonical.clone(),
-                id: f.id.clone(),
-                kind: f.kind.as_str().to_string(),
-                mention: texts[p.sentence][f.start..f.end].to_string(),
-                start: s.start + f.start,
-                end: s.start + f.end,
-                holder: p.holder.clone(),
-                stance: Scored::from(st),
-            });
-        }
-        let summary = summarise(&results);
-        Ok(Document {
-            sentences: results,
-            summary,
+        Prepared {
+            sents,
             dropped,
+            paragraphs,
+        }
+    }
+
+    /// Number of sentences.
+    pub fn sentences(&self) -> usize {
+        self.sents.len()
+    }
+}
+
+/// What the rules decide for one document between the NER and the classifiers: the actors of
+/// each sentence, the speaker of each sentence and the stance questions to ask.
+struct Plan {
+    found: Vec<Vec<Found>>,
+    attributions: Vec<speakers::Attribution>,
+    pairs: Vec<Pair>,
+}
+
+fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
+    let texts: Vec<&str> = p.sents.iter().map(|s| s.text.as_str()).collect();
+    // Actors: alias table first (canonical ids), then NER mentions it does not cover.
+    let mut found: Vec<Vec<Found>> = Vec::with_capacity(texts.len());
+    let mut people: Vec<(usize, usize)> = Vec::new(); // (sentence, index in found)
+    let mut orgs: HashMap<String, String> = HashMap::new(); // lowercase -> longest surface
+    for (i, sentence) in texts.iter().enumerate() {
+        let matches = table.find_all(sentence);
+        let mut here: Vec<Found> = Vec::new();
+        for m in &matches {
+            if actors::is_location_only(sentence, m)
+                || actors::in_first_person_possessive(sentence, m.start, m.end)
+            {
+                continue;
+            }
+            here.push(Found {
+                start: m.start,
+                end: m.end,
+                canonical: m.canonical.to_string(),
+                id: m.actor_id.to_string(),
+                kind: m.kind,
+            });
+        }
+        for e in &entities[i] {
+            if matches
+                .iter()
+                .any(|m| overlaps((m.start, m.end), (e.start, e.end)))
+            {
+                continue;
+            }
+            if let Some(actor) = table.lookup(&e.text) {
+                let m = AliasMatch {
+                    start: e.start,
+                    end: e.end,
+                    actor_id: &actor.id,
+                    canonical: &actor.canonical,
+                    kind: actor.kind,
+                    via: actors::AliasKind::Name,
+                };
+                if !actors::is_location_only(sentence, &m) {
+                    here.push(Found {
+                        start: e.start,
+                        end: e.end,
+                        canonical: actor.canonical.clone(),
+                        id: actor.id.clone(),
+                        kind: actor.kind,
+                    });
+                }
+                continue;
+            }
+            if actors::in_first_person_possessive(sentence, e.start, e.end) {
+                continue;
+            }
+            let surface = e
+                .text
+                .trim_end_matches("'s")
+                .trim_end_matches("’s")
+                .to_string();
+            match e.label.as_str() {
+                "PER" => {
+                    people.push((i, here.len()));
+                    here.push(Found {
+                        start: e.start,
+                        end: e.start + surface.len(),
+                        canonical: surface,
+                        id: String::new(),
+                        kind: ActorKind::Person,
+                    });
+                }
+                "ORG" => {
+                    let key = surface.to_lowercase();
+                    let longest = orgs.entry(key).or_insert_with(|| surface.clone());
+                    if surface.len() > longest.len() {
+                        *longest = surface.clone();
+                    }
+                    here.push(Found {
+                        start: e.start,
+                        end: e.start + surface.len(),
+                        canonical: surface,
+                        id: String::new(),
+                        kind: ActorKind::Organisation,
+                    });
+                }
+                // Places and groups the alias table does not know are not actors.
+                _ => {}
+            }
+        }
+        here.sort_by_key(|f| f.start);
+        found.push(here);
+    }
+    // People: one actor per person in the document, under the fullest name.
+    let names: Vec<(usize, &str)> = people
+        .iter()
+        .enumerate()
+        .map(|(k, (s, f))| (k, found[*s][*f].canonical.as_str()))
+        .collect();
+    let clusters = actors::cluster_people(&names);
+    let mut person_name: HashMap<usize, String> = HashMap::new();
+    for c in &clusters {
+        for &k in &c.mentions {
+            person_name.insert(k, c.canonical.clone());
+        }
+    }
+    for (k, (s, f)) in people.iter().enumerate() {
+        let name = person_name
+            .get(&k)
+            .cloned()
+            .unwrap_or_else(|| found[*s][*f].canonical.clone());
+        found[*s][*f].id = format!("doc:{name}");
+        found[*s][*f].canonical = name;
+    }
+    for row in found.iter_mut() {
+        for f in row
+            .iter_mut()
+            .filter(|f| f.kind == ActorKind::Organisation && f.id.is_empty())
+        {
+            if let Some(longest) = orgs.get(&f.canonical.to_lowercase()) {
+                f.canonical = longest.clone();
+            }
+            f.id = format!("doc:{}", f.canonical);
+        }
+    }
+
+    // Speakers.
+    let inputs: Vec<SentenceIn> = p
+        .sents
+        .iter()
+        .zip(&p.paragraphs)
+        .map(|(s, &paragraph)| SentenceIn {
+            text: &s.text,
+            start: s.start,
+            paragraph,
         })
+        .collect();
+    let mentions: Vec<NamedMention> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(i, row)| {
+            row.iter().map(move |f| NamedMention {
+                sentence: i,
+                start: f.start,
+                end: f.end,
+                name: f.canonical.clone(),
+                kind: match f.kind {
+                    ActorKind::Person => MentionKind::Person,
+                    ActorKind::State => MentionKind::State,
+                    _ => MentionKind::Organisation,
+                },
+            })
+        })
+        .collect();
+    let canonical = |phrase: &str| institution(table, phrase);
+    let mut attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
+    // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
+    // document's person whose fullest name holds all its words.
+    let mut full_names: Vec<String> = clusters.iter().map(|c| c.canonical.clone()).collect();
+    full_names.extend(
+        attributions
+            .iter()
+            .filter(|a| a.kind == speakers::SpeakerKind::Person)
+            .map(|a| a.speaker.clone()),
+    );
+    for a in attributions.iter_mut() {
+        a.speaker = fullest_name(&full_names, &a.speaker);
+        for r in a.reported.iter_mut() {
+            r.holder = fullest_name(&full_names, &r.holder);
+        }
+    }
+
+    // Stance questions: the speaker toward every actor it mentions (not itself), and the
+    // holder of each stance reported inside the sentence toward the actors in its object.
+    let person_names: Vec<&str> = clusters.iter().map(|c| c.canonical.as_str()).collect();
+    let mut pairs: Vec<Pair> = Vec::new();
+    for (i, a) in attributions.iter().enumerate() {
+        for (k, f) in found[i].iter().enumerate() {
+            let is_speaker_span = a.span.is_some_and(|sp| overlaps(sp, (f.start, f.end)));
+            if f.canonical == a.speaker || is_speaker_span {
+                continue;
+            }
+            pairs.push(Pair {
+                sentence: i,
+                found: k,
+                holder: a.speaker.clone(),
+                holder_span: a.span,
+            });
+        }
+        for r in &a.reported {
+            let holder = if person_names.contains(&r.holder.as_str()) {
+                Some(r.holder.clone())
+            } else {
+                institution(table, &r.holder)
+            };
+            let Some(holder) = holder else { continue };
+            if holder == a.speaker {
+                continue;
+            }
+            for (k, f) in found[i].iter().enumerate() {
+                let inside = f.start >= r.object_span.0 && f.end <= r.object_span.1;
+                if inside && f.canonical != holder {
+                    pairs.push(Pair {
+                        sentence: i,
+                        found: k,
+                        holder: holder.clone(),
+                        holder_span: Some(r.holder_span),
+                    });
+                }
+            }
+        }
+    }
+    Plan {
+        found,
+        attributions,
+        pairs,
     }
 }
