@@ -5,6 +5,9 @@ use crate::cli::{
     ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
 };
 use crate::error::{Error, Result};
+use crate::data::DataFormat;
+use crate::eval::harness::{self, EvalSettings};
+use crate::eval::report;
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
@@ -212,6 +215,14 @@ fn write_metrics(dir: &Path, metrics: serde_json::Value) -> Result<()> {
 }
 
 fn eval_cmd(args: EvalArgs) -> Result<()> {
+    if !args.data.is_empty() {
+        return eval_data_cmd(args);
+    }
+    if args.report.is_some() || args.compare.is_some() || args.mode.is_some() {
+        return Err(Error::Invalid(
+            "--report, --compare and --mode need --data (a file or folder to score)".into(),
+        ));
+    }
     let tasks: Vec<Task> = if args.task.is_empty() {
         vec![Task::Stance, Task::Sentiment, Task::Ner]
     } else {
@@ -234,6 +245,33 @@ fn eval_cmd(args: EvalArgs) -> Result<()> {
         report.insert(task.name().to_string(), scores);
     }
     print_json(&serde_json::Value::Object(report))
+}
+
+/// `eval --data`: score the data, print the headline figures, write the report when asked.
+fn eval_data_cmd(args: EvalArgs) -> Result<()> {
+    let format = match args.data_format.trim().to_ascii_lowercase().as_str() {
+        "auto" => None,
+        f => Some(f.parse::<DataFormat>().map_err(|e| Error::Invalid(e.to_string()))?),
+    };
+    let settings = EvalSettings {
+        data: args.data.clone(),
+        format,
+        split: args.split.clone(),
+        mode: args.mode.as_deref().map(str::parse).transpose()?,
+        models_dir: models_dir(args.model.models_dir.as_deref()),
+        base: args.model.base.clone(),
+        summary: args.summary.clone(),
+    };
+    let input = harness::run(&settings)?;
+    let mut report = report::build(&input);
+    if let Some(other) = &args.compare {
+        report.comparison = Some(report::compare(&report, &report::predictions(&input), other)?);
+    }
+    if let Some(dir) = &args.report {
+        report::write(dir, &report, &input.records)?;
+        eprintln!("report written to {}", dir.display());
+    }
+    print_json(&report::headline(&report))
 }
 
 fn train_cmd(args: TrainArgs) -> Result<()> {

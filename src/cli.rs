@@ -129,18 +129,44 @@ pub struct TrainArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Which models to score: stance, sentiment, ner (default: all three).
+    /// Data to score: our annotated JSONL, or a dataset file or folder from ../shared/data
+    /// (repeat for several). Without --data, the shipped models are scored on the standard test
+    /// splits (see --task).
+    #[arg(long)]
+    pub data: Vec<PathBuf>,
+    /// Format of --data: auto, jsonl, newsmtsc, directed, semeval, tweeteval, pstance, persent, conll.
+    #[arg(long, default_value = "auto")]
+    pub data_format: String,
+    /// Split read from folder datasets (TweetEval, P-Stance).
+    #[arg(long, default_value = "test")]
+    pub split: String,
+    /// pairs (the classifiers on gold pairs), documents (the whole classify pipeline on the rows
+    /// of each doc joined), or ner (entity scores on CoNLL data). Default: ner for CoNLL data,
+    /// pairs otherwise.
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Write report.json, report.md, report.html and predictions.jsonl into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Compare with the report in this folder: deltas and a paired significance test.
+    #[arg(long)]
+    pub compare: Option<PathBuf>,
+    /// Gold document summaries for documents mode (rows {"doc","summary":[{"speaker","actor","stance"}]}).
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// Without --data: which models to score on their standard test sets: stance, sentiment, ner
+    /// (default: all three).
     #[arg(long)]
     pub task: Vec<String>,
     #[command(flatten)]
     pub model: ModelArgs,
-    /// The public datasets folder.
+    /// The public datasets folder (without --data).
     #[arg(long, default_value = "../shared/data")]
     pub data_root: PathBuf,
-    /// Our annotated samples folder.
+    /// Our annotated samples folder (without --data).
     #[arg(long, default_value = "evaluation/samples")]
     pub annotated: PathBuf,
-    /// Write the scores into each model's manifest.json.
+    /// Without --data: write the scores into each model's manifest.json.
     #[arg(long)]
     pub write_manifest: bool,
 }
