@@ -1,0 +1,152 @@
+//! `standpoint eval --data` end to end on the real models: each mode writes a report with the
+//! documented shape, malformed rows are skipped and counted, a rerun gives the same report.json
+//! apart from timings, and --compare pairs two runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn eval(args: &[&str]) -> (serde_json::Value, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .current_dir(root())
+        .arg("eval")
+        .args(args)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{stderr}");
+    (serde_json::from_slice(&o.stdout).expect("json"), stderr)
+}
+
+fn report(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json");
+    serde_json::from_str(&text).expect("report json")
+}
+
+fn without_timing(mut v: serde_json::Value) -> serde_json::Value {
+    v.as_object_mut().unwrap().remove("throughput");
+    v
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = root().join("target/tmp/eval_cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn pairs_mode_reports_every_metric_and_counts_the_malformed_row() {
+    let dir = tmp("pairs");
+    let (head, _) = eval(&[
+        "--data",
+        "tests/fixtures/eval-small.jsonl",
+        "--report",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(head["skipped"], 1, "{head}");
+    let r = report(&dir);
+    for key in ["n", "skipped", "model", "stance", "sentiment"] {
+        assert!(r.get(key).is_some(), "report.json lacks {key}");
+    }
+    assert_eq!(r["n"], 5);
+    for task in ["stance", "sentiment"] {
+        for key in [
+            "accuracy", "macro_f1", "f_avg", "per_class", "confusion", "ece", "brier", "ci95",
+        ] {
+            assert!(r[task].get(key).is_some(), "{task} lacks {key}");
+        }
+    }
+    // The rows without sentiment (absent, or null) are scored for stance only.
+    assert_eq!(r["stance"]["n"], 5);
+    assert_eq!(r["sentiment"]["n"], 3);
+    assert!(r["model"]["stance"]["weights_sha256"].as_str().unwrap().len() == 64);
+    for f in ["report.md", "report.html", "predictions.jsonl"] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+
+    // Rerun: the same report apart from timings; then compare the two runs.
+    let again = tmp("pairs-again");
+    eval(&[
+        "--data",
+        "tests/fixtures/eval-small.jsonl",
+        "--report",
+        again.to_str().unwrap(),
+        "--compare",
+        dir.to_str().unwrap(),
+    ]);
+    let mut second = report(&again);
+    let comparison = second.as_object_mut().unwrap().remove("comparison");
+    assert_eq!(without_timing(second), without_timing(r));
+    let comparison = comparison.expect("comparison section");
+    assert_eq!(comparison["stance"]["paired"]["n"], 5, "{comparison}");
+}
+
+#[test]
+fn documents_mode_scores_actors_speakers_and_summaries() {
+    let dir = tmp("documents");
+    let (head, _) = eval(&[
+        "--data",
+        "evaluation/samples/test.jsonl",
+        "--mode",
+        "documents",
+        "--summary",
+        "evaluation/samples/summaries.jsonl",
+        "--report",
+        dir.to_str().unwrap(),
+    ]);
+    let r = report(&dir);
+    assert_eq!(r["mode"], "documents");
+    for key in ["precision", "recall", "f1"] {
+        let v = r["actors"][key].as_f64().unwrap();
+        assert!(v > 0.3 && v <= 1.0, "actors {key} {v}");
+    }
+    let speakers = r["speakers"]["accuracy"].as_f64().unwrap();
+    assert!(speakers > 0.5, "speaker accuracy {speakers}");
+    assert!(r["summary"]["entries"].as_u64().unwrap() > 0);
+    assert!(head["stance"]["macro_f1"].as_f64().unwrap() > 0.4, "{head}");
+}
+
+#[test]
+fn ner_mode_scores_entities_per_type() {
+    let dir = tmp("ner");
+    eval(&[
+        "--data",
+        "tests/fixtures/ner-small.conll",
+        "--report",
+        dir.to_str().unwrap(),
+    ]);
+    let r = report(&dir);
+    assert_eq!(r["mode"], "ner");
+    let f1 = r["ner"]["f1"].as_f64().unwrap();
+    assert!(f1 > 0.5, "ner f1 {f1}");
+    assert!(r["ner"]["per_type"].get("PER").is_some(), "{}", r["ner"]);
+}
+
+#[test]
+fn a_missing_data_file_and_an_unknown_mode_are_clear_errors() {
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .current_dir(root())
+        .args(["eval", "--data", "no/such/file.jsonl"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("no/such/file.jsonl"), "{e}");
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .current_dir(root())
+        .args([
+            "eval",
+            "--data",
+            "tests/fixtures/eval-small.jsonl",
+            "--mode",
+            "sentences",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("expected pairs, documents, ner"), "{e}");
+}
