@@ -2,7 +2,7 @@
 //! (results to stdout, progress and logs to stderr).
 
 use crate::cli::{
-    ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
+    BatchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
 };
 use crate::error::{Error, Result};
 use crate::data::DataFormat;
@@ -38,6 +38,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Models { command } => models(command),
         Command::Train(args) => train_cmd(*args),
         Command::Eval(args) => eval_cmd(args),
+        Command::Batch(args) => batch_cmd(args),
         Command::Predict { command } => predict(command),
     }
 }
@@ -272,6 +273,95 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         eprintln!("report written to {}", dir.display());
     }
     print_json(&report::headline(&report))
+}
+
+/// `batch`: the corpus through the pipeline into one output, resumable and shardable.
+/// Exit status: 0 when every document was processed, 3 when some failed (listed in
+/// OUT.errors.jsonl), 1 on an error that stopped the run.
+fn batch_cmd(args: BatchArgs) -> Result<()> {
+    use crate::batch::{self, BatchFormat, BatchRun};
+    use crate::corpus::{self, Chunking, Fingerprint, InputOptions, Output, Progress, ProgressMode};
+    let format: BatchFormat = args.format.parse()?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(str::parse::<corpus::Shard>)
+        .transpose()?;
+    if let Some(n) = args.threads {
+        if n == 0 {
+            return Err(Error::Invalid("--threads must be at least 1".into()));
+        }
+        set_threads(n);
+    }
+    if args.batch_tokens < 128 {
+        return Err(Error::Invalid(format!(
+            "--batch-tokens {} is too small; it must hold one sentence of 128 tokens",
+            args.batch_tokens
+        )));
+    }
+    crate::model::classifier::set_batch_tokens(args.batch_tokens);
+    let opts = InputOptions {
+        id_field: args.id_field.clone(),
+        text_field: args.text_field.clone(),
+        id_column: args.id_column.clone(),
+        text_column: args.text_column.clone(),
+        max_bytes: args.max_bytes,
+        shard,
+    };
+    let sources = corpus::plan(&args.inputs, &opts)?;
+    let header = match format {
+        BatchFormat::Csv => Some(batch::csv_header()),
+        BatchFormat::Jsonl => None,
+    };
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && args.resume {
+        return Err(Error::Invalid(
+            "--resume needs an output file; stdout cannot be resumed".into(),
+        ));
+    }
+    let output = if to_stdout {
+        Output::streams(
+            Box::new(std::io::stdout()),
+            Box::new(std::io::stderr()),
+            header.as_deref(),
+        )?
+    } else {
+        let fp = Fingerprint::new(&sources, &opts, format.name());
+        Output::open(&args.output, args.resume, header.as_deref(), &fp)?.0
+    };
+    let reader = corpus::Reader::new(sources.clone(), &opts);
+    let progress = Progress::new(corpus::total_bytes(&sources), ProgressMode::detect(args.quiet));
+    let pipeline = crate::pipeline::Pipeline::load(
+        &models_dir(args.model.models_dir.as_deref()),
+        args.model.base.as_deref(),
+    )?;
+    let run = BatchRun {
+        chunking: Chunking {
+            docs: args.chunk_docs.max(1),
+            ..Chunking::default()
+        },
+        format,
+        lossy: args.lossy,
+    };
+    let totals = batch::run(&pipeline, reader, output, progress, &run)?;
+    eprintln!("{}", totals.summary_line());
+    if totals.failures > 0 {
+        eprintln!(
+            "{} documents failed; see {}",
+            totals.failures,
+            corpus::errors_path(&args.output).display()
+        );
+        return Err(Error::SomeFailed(totals.failures));
+    }
+    Ok(())
+}
+
+/// Threads for candle's kernels and our own: rayon's global pool, set before any model runs.
+fn set_threads(n: usize) {
+    // candle sizes its gemm parallelism from RAYON_NUM_THREADS; set it before any model runs.
+    std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+    // Ignore the error when a pool already exists (a second call in one process, in tests).
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
 }
 
 fn train_cmd(args: TrainArgs) -> Result<()> {

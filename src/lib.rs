@@ -5,7 +5,9 @@
 
 pub mod actors;
 pub mod app;
+pub mod batch;
 pub mod cli;
+pub mod corpus;
 pub mod data;
 pub mod document;
 pub mod error;

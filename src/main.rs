@@ -23,6 +23,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
+            // `batch` finished but some documents failed: they are listed in the errors file.
+            if let standpoint::Error::SomeFailed(_) = e {
+                return ExitCode::from(3);
+            }
             eprintln!("error: {:#}", anyhow::Error::new(e));
             ExitCode::FAILURE
         }

@@ -23,6 +23,19 @@ use tokenizers::Tokenizer;
 /// Inputs per forward pass at inference.
 pub const INFER_BATCH: usize = 32;
 
+/// Token budget of one inference batch (rows x padded length), set by `batch --batch-tokens`.
+static BATCH_TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(4096);
+
+/// Set the token budget of inference batches (the process-wide default is 4096).
+pub fn set_batch_tokens(n: usize) {
+    BATCH_TOKENS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The token budget of inference batches.
+pub fn batch_tokens() -> usize {
+    BATCH_TOKENS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// What every task model shares: manifest, tokenizer, template and backbone.
 pub struct Loaded {
     pub manifest: Manifest,
@@ -149,7 +162,19 @@ impl Loaded {
         tensors.extend(own);
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         let backbone: Box<dyn Backbone> = match manifest.architecture.as_str() {
-            "bert" => Box::new(BertBackbone::load(vb.clone(), &config)?),
+            // FastBert computes what candle's BertModel computes, faster on CPU; candle's stays
+            // selectable for comparison.
+            "bert" => match std::env::var("STANDPOINT_BACKEND").as_deref() {
+                Ok("candle") => Box::new(BertBackbone::load(vb.clone(), &config)?),
+                Ok("fast" | "") | Err(_) => {
+                    Box::new(crate::model::fast::FastBert::load(vb.clone(), &config)?)
+                }
+                Ok(other) => {
+                    return Err(Error::Invalid(format!(
+                        "unknown STANDPOINT_BACKEND '{other}'; expected fast or candle"
+                    )))
+                }
+            },
             other => {
                 return Err(Error::Invalid(format!(
                     "{}: unknown architecture '{other}'; expected bert",

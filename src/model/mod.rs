@@ -4,6 +4,7 @@
 pub mod bert;
 pub mod classifier;
 pub mod encode;
+pub mod fast;
 pub mod heads;
 pub mod manifest;
 pub mod mix;

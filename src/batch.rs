@@ -1,0 +1,298 @@
+//! `standpoint batch`: a corpus through the pipeline. The corpus layer (`crate::corpus`) reads,
+//! shards, journals and resumes; this module runs a reader thread that decodes, cleans and splits
+//! the next chunk of documents while the models work on the current one, and writes one result
+//! per document in input order.
+
+use crate::corpus::{
+    Chunking, Content, Doc, Failure, Item, Output, Processed, Progress, Reader, Totals,
+};
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::output::{pair_rows, PairRow};
+use crate::pipeline::{Pipeline, Prepared};
+use std::sync::mpsc;
+
+/// Output of a batch run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchFormat {
+    /// One JSON object per document: `{"id", ...classify --format json}`.
+    Jsonl,
+    /// One row per (sentence, actor), with the document id in `doc`.
+    Csv,
+}
+
+impl BatchFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            BatchFormat::Jsonl => "jsonl",
+            BatchFormat::Csv => "csv",
+        }
+    }
+}
+
+impl std::str::FromStr for BatchFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "jsonl" => Ok(BatchFormat::Jsonl),
+            "csv" => Ok(BatchFormat::Csv),
+            other => Err(Error::Invalid(format!(
+                "unknown batch format '{other}'; expected jsonl, csv"
+            ))),
+        }
+    }
+}
+
+/// One document ready for the models, or the reason it cannot be processed.
+type Ready = std::result::Result<Prepared, String>;
+
+/// A chunk handed from the reader thread to the model thread.
+struct Chunk {
+    items: Vec<Item>,
+    ready: Vec<Ready>,
+    bytes_read: u64,
+}
+
+/// Decode, reduce HTML to text, reject empty documents, clean and split.
+fn prepare(doc: &Doc, lossy: bool) -> Ready {
+    let name = match doc.location.line {
+        Some(line) => format!("{}:{line}", doc.location.file),
+        None => doc.location.file.clone(),
+    };
+    let mut text = match &doc.content {
+        Content::Bytes(b) => crate::text::decode(b, &name, lossy).map_err(|e| e.to_string())?,
+        Content::Text(t) => t.clone(),
+    };
+    if doc.html || crate::text::is_html(&text) {
+        text = crate::text::html_to_text(&text);
+    }
+    if text.trim().is_empty() {
+        return Err("empty document: no text to classify".into());
+    }
+    Ok(Prepared::new(&text))
+}
+
+/// The CSV header of `PairRow`, written once at the top of a CSV output.
+pub fn csv_header() -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Serialising one row writes the header first; keep only that line.
+    let empty = PairRow {
+        id: String::new(),
+        doc: "",
+        text: "",
+        context: "",
+        speaker: "",
+        actor: "",
+        mention: "",
+        stance: "",
+        sentiment: "",
+        sentence: 0,
+        actor_id: "",
+        actor_type: "",
+        start: 0,
+        end: 0,
+        p_favor: 0.0,
+        p_against: 0.0,
+        p_neutral: 0.0,
+        p_positive: 0.0,
+        p_negative: 0.0,
+        p_sentiment_neutral: 0.0,
+    };
+    let _ = w.serialize(empty);
+    let bytes = w.into_inner().unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().next().unwrap_or_default().to_string() + "\n"
+}
+
+fn serialise(id: &str, doc: &Document, format: BatchFormat) -> std::result::Result<Vec<u8>, String> {
+    match format {
+        BatchFormat::Jsonl => {
+            #[derive(serde::Serialize)]
+            struct Line<'a> {
+                id: &'a str,
+                #[serde(flatten)]
+                doc: &'a Document,
+            }
+            let mut v = serde_json::to_vec(&Line { id, doc }).map_err(|e| e.to_string())?;
+            v.push(b'\n');
+            Ok(v)
+        }
+        BatchFormat::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            for row in pair_rows(id, doc) {
+                w.serialize(row).map_err(|e| e.to_string())?;
+            }
+            w.into_inner().map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn processed(id: &str, doc: &Document, format: BatchFormat) -> std::result::Result<Processed, String> {
+    Ok(Processed {
+        bytes: serialise(id, doc, format)?,
+        sentences: doc.sentences.len() as u64,
+        pairs: doc.sentences.iter().map(|s| s.actors.len() as u64).sum(),
+    })
+}
+
+/// Run the models over the prepared documents of one chunk. A model error on the whole chunk
+/// (which should not happen) is retried document by document, so one bad document fails alone.
+fn classify_chunk(
+    pipeline: &Pipeline,
+    docs: &[&Doc],
+    ready: Vec<Ready>,
+    format: BatchFormat,
+) -> Vec<std::result::Result<Processed, String>> {
+    let mut out: Vec<Option<std::result::Result<Processed, String>>> = vec![None; docs.len()];
+    let mut ok_idx = Vec::new();
+    let mut ok_prep = Vec::new();
+    for (i, r) in ready.into_iter().enumerate() {
+        match r {
+            Ok(p) => {
+                ok_idx.push(i);
+                ok_prep.push(p);
+            }
+            Err(reason) => out[i] = Some(Err(reason)),
+        }
+    }
+    match pipeline.classify_prepared(ok_prep) {
+        Ok(results) => {
+            for (&i, doc) in ok_idx.iter().zip(&results) {
+                out[i] = Some(processed(&docs[i].id, doc, format));
+            }
+        }
+        Err(_) => {
+            for &i in &ok_idx {
+                let r = prepare(docs[i], true)
+                    .and_then(|p| {
+                        pipeline
+                            .classify_prepared(vec![p])
+                            .map_err(|e| e.to_string())
+                    })
+                    .and_then(|mut d| processed(&docs[i].id, &d.remove(0), format));
+                out[i] = Some(r);
+            }
+        }
+    }
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("not processed".into())))
+        .collect()
+}
+
+/// Settings of one batch run after validation.
+pub struct BatchRun {
+    pub chunking: Chunking,
+    pub format: BatchFormat,
+    pub lossy: bool,
+}
+
+/// Process the corpus of `reader` into `output`: a reader thread prepares chunk N+1 while the
+/// models run on chunk N; results are written in input order and checkpointed per chunk.
+pub fn run(
+    pipeline: &Pipeline,
+    mut reader: Reader,
+    mut output: Output,
+    mut progress: Progress,
+    settings: &BatchRun,
+) -> Result<Totals> {
+    if output.is_complete() {
+        eprintln!("output already complete; nothing to do");
+        return Ok(progress.finish());
+    }
+    reader.skip_to(output.next_seq());
+    let start_bytes = reader.bytes_read();
+    progress.resume_at(start_bytes);
+    let chunking = settings.chunking;
+    let lossy = settings.lossy;
+    // Two chunks in flight at most: memory stays bounded by the chunk size, whatever the corpus.
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(1);
+    let producer = std::thread::spawn(move || {
+        let max_docs = chunking.docs.max(1);
+        loop {
+            let mut items = Vec::new();
+            let mut docs = 0usize;
+            let mut bytes = 0usize;
+            while docs < max_docs && bytes < chunking.bytes {
+                match reader.next() {
+                    None => break,
+                    Some(item) => {
+                        if let Item::Doc(d) = &item {
+                            docs += 1;
+                            bytes += d.content.len();
+                        }
+                        items.push(item);
+                    }
+                }
+            }
+            if items.is_empty() {
+                break;
+            }
+            let ready = items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Doc(d) => Some(prepare(d, lossy)),
+                    Item::Failed(_) => None,
+                })
+                .collect();
+            let chunk = Chunk {
+                items,
+                ready,
+                bytes_read: reader.bytes_read(),
+            };
+            if tx.send(chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut bytes_seen = start_bytes;
+    for chunk in rx {
+        let docs: Vec<&Doc> = chunk
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Doc(d) => Some(d),
+                Item::Failed(_) => None,
+            })
+            .collect();
+        let results = classify_chunk(pipeline, &docs, chunk.ready, settings.format);
+        let mut results = results.into_iter();
+        let (mut ok, mut sentences, mut pairs, mut failed) = (0u64, 0u64, 0u64, 0u64);
+        for item in &chunk.items {
+            match item {
+                Item::Failed(f) => {
+                    failed += 1;
+                    output.write(f.seq, &[], Some(f))?;
+                }
+                Item::Doc(d) => match results.next().unwrap_or_else(|| Err("not processed".into())) {
+                    Ok(p) => {
+                        ok += 1;
+                        sentences += p.sentences;
+                        pairs += p.pairs;
+                        output.write(d.seq, &p.bytes, None)?;
+                    }
+                    Err(reason) => {
+                        failed += 1;
+                        let f = Failure {
+                            seq: d.seq,
+                            id: d.id.clone(),
+                            location: d.location.clone(),
+                            reason,
+                        };
+                        output.write(f.seq, &[], Some(&f))?;
+                    }
+                },
+            }
+        }
+        output.checkpoint()?;
+        progress.add(ok, sentences, pairs, chunk.bytes_read.saturating_sub(bytes_seen));
+        progress.fail(failed);
+        bytes_seen = chunk.bytes_read;
+    }
+    producer
+        .join()
+        .map_err(|_| Error::Invalid("the batch reader thread panicked".into()))?;
+    output.finish()?;
+    Ok(progress.finish())
+}

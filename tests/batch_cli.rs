@@ -1,0 +1,348 @@
+//! `standpoint batch` end to end on the real models: a corpus mixing good documents with every
+//! kind of bad one loses nothing; kill -9 and --resume give a byte-identical output; the shards
+//! together equal the single-machine run; results do not depend on the thread count.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_standpoint"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/tmp/batch_cli")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Short wire-style documents written for this test, one per line of a JSONL corpus.
+fn corpus_lines(n: usize) -> Vec<String> {
+    let actors = [
+        ("Germany", "France"),
+        ("Japan", "China"),
+        ("Brazil", "Argentina"),
+        ("NATO", "Russia"),
+        ("the European Union", "Hungary"),
+        ("Kenya", "Somalia"),
+        ("India", "Pakistan"),
+        ("Canada", "the United States"),
+    ];
+    (0..n)
+        .map(|i| {
+            let (a, b) = actors[i % actors.len()];
+            let text = format!(
+                "Officials from {a} met counterparts from {b} on day {i} of the talks. \
+                 \"We welcome the progress made with {b},\" the foreign minister of {a} said. \
+                 He added that sanctions on {b} would stay until the agreement is signed."
+            );
+            serde_json::json!({"id": format!("doc-{i:03}"), "text": text}).to_string()
+        })
+        .collect()
+}
+
+fn write_corpus(dir: &Path, n: usize) -> PathBuf {
+    let path = dir.join("corpus.jsonl");
+    std::fs::write(&path, corpus_lines(n).join("\n") + "\n").unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().arg("batch").args(args).output().expect("runs")
+}
+
+fn ids_of(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("complete JSON line");
+            v["id"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_mixed_corpus_loses_and_duplicates_nothing() {
+    let dir = tmp("mixed");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(docs.join("nested")).unwrap();
+    std::fs::write(
+        docs.join("good.txt"),
+        "Germany praised France for its support. \"We stand together,\" the chancellor said.",
+    )
+    .unwrap();
+    std::fs::write(
+        docs.join("nested/page.html"),
+        "<html><body><p>Japan criticised China over the islands.</p><p>Leave a Reply</p></body></html>",
+    )
+    .unwrap();
+    std::fs::write(docs.join("latin1.txt"), b"Caf\xe9 owners in Paris protested.").unwrap();
+    std::fs::write(docs.join("binary.txt"), [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
+    std::fs::write(docs.join("empty.md"), "").unwrap();
+    std::fs::write(docs.join("big.txt"), "Kenya welcomed the deal. ".repeat(400)).unwrap();
+    let jsonl = dir.join("rows.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\": \"j1\", \"text\": \"Brazil thanked Argentina.\"}\n{\"id\": \"j2\", \"text\": \n{\"id\": \"j3\", \"body\": \"no text field\"}\n{\"id\": \"j4\", \"text\": \"India warned Pakistan.\"}\n",
+    )
+    .unwrap();
+    let csv = dir.join("rows.csv");
+    std::fs::write(
+        &csv,
+        "id,text\nc1,\"Canada criticised the United States over tariffs.\"\nc2,too,many,fields\n",
+    )
+    .unwrap();
+    let out = dir.join("out.jsonl");
+    let o = run(&[
+        docs.to_str().unwrap(),
+        jsonl.to_str().unwrap(),
+        csv.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--max-bytes",
+        "5000",
+        "--quiet",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "some documents fail: {stderr}");
+    let ok = ids_of(&out);
+    let errors = std::fs::read_to_string(dir.join("out.jsonl.errors.jsonl")).unwrap();
+    let failed: Vec<String> = errors
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert!(!v["reason"].as_str().unwrap().is_empty());
+            v["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let mut all: Vec<&String> = ok.iter().chain(&failed).collect();
+    let n = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), n, "a document appears twice: {ok:?} {failed:?}");
+    for id in ["good.txt", "nested/page.html", "j1", "j4", "c1"] {
+        assert!(ok.contains(&id.to_string()), "{id} missing from {ok:?}");
+    }
+    for id in ["latin1.txt", "binary.txt", "empty.md", "big.txt", "j3", "c2"] {
+        assert!(failed.contains(&id.to_string()), "{id} not failed: {errors}");
+    }
+    // The malformed JSONL line and the broken CSV rows fail under their location.
+    assert!(errors.contains("rows.jsonl\",\"line\":2"), "{errors}");
+    assert!(errors.contains("rows.csv"), "{errors}");
+    assert!(stderr.contains("documents"), "summary line: {stderr}");
+}
+
+#[test]
+fn kill_9_then_resume_gives_the_uninterrupted_output_byte_for_byte() {
+    let dir = tmp("resume");
+    let corpus = write_corpus(&dir, 60);
+    let reference = dir.join("reference.jsonl");
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        reference.to_str().unwrap(),
+        "--chunk-docs",
+        "4",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let expected = std::fs::read(&reference).unwrap();
+
+    let out = dir.join("out.jsonl");
+    let mut kills = 0;
+    for round in 0..20 {
+        let mut child = bin()
+            .arg("batch")
+            .arg(&corpus)
+            .args(["-o", out.to_str().unwrap(), "--chunk-docs", "4", "--quiet"])
+            .args(if round > 0 { &["--resume"][..] } else { &[][..] })
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Kill at a different point each round: once some output has grown past a threshold.
+        let before = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        let target = before + 1 + (round as u64 * 7919) % 9000;
+        let start = Instant::now();
+        let mut finished = false;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "round {round}: {status}");
+                finished = true;
+                break;
+            }
+            let len = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+            if len >= target || start.elapsed() > Duration::from_secs(120) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if finished {
+            break;
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        kills += 1;
+    }
+    assert!(kills >= 2, "the run finished before it could be killed twice");
+    let got = std::fs::read(&out).unwrap();
+    assert!(got == expected, "resumed output differs after {kills} kills");
+    let ids = ids_of(&out);
+    assert_eq!(ids.len(), 60);
+}
+
+#[test]
+fn the_shards_together_equal_the_single_machine_run() {
+    let dir = tmp("shards");
+    let corpus = write_corpus(&dir, 24);
+    let whole = dir.join("whole.jsonl");
+    let o = run(&[corpus.to_str().unwrap(), "-o", whole.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = |p: &Path| -> BTreeMap<String, String> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["id"].as_str().unwrap().to_string(), l.to_string())
+            })
+            .collect()
+    };
+    let expected = lines(&whole);
+    let mut union = BTreeMap::new();
+    let mut total = 0;
+    for k in 0..3 {
+        let part = dir.join(format!("part-{k}.jsonl"));
+        let shard = format!("{k}/3");
+        let o = run(&[
+            corpus.to_str().unwrap(),
+            "-o",
+            part.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let got = lines(&part);
+        assert!(!got.is_empty(), "shard {k} is empty");
+        total += got.len();
+        union.extend(got);
+    }
+    assert_eq!(total, expected.len(), "shards overlap");
+    assert_eq!(union.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    // Documents are classified in different company per shard: equal up to float noise.
+    for (id, line) in &expected {
+        let a: serde_json::Value = serde_json::from_str(line).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&union[id]).unwrap();
+        assert_close(&a, &b, id);
+    }
+}
+
+/// Labels and structure equal; probabilities within 1e-4.
+fn assert_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() < 1e-4, "{path}: {x} vs {y}");
+        }
+        (Array(x), Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}");
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                assert_close(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Object(x), Object(y)) => {
+            assert_eq!(x.len(), y.len(), "{path}");
+            for (k, v) in x {
+                assert_close(v, &y[k], &format!("{path}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_threads_or_batch_size() {
+    let dir = tmp("threads");
+    let corpus = write_corpus(&dir, 16);
+    let mut outputs = Vec::new();
+    for (threads, tokens, chunk) in [("1", "512", "3"), ("2", "8192", "64")] {
+        let out = dir.join(format!("out-{threads}.jsonl"));
+        let o = run(&[
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--batch-tokens",
+            tokens,
+            "--chunk-docs",
+            chunk,
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        outputs.push(std::fs::read_to_string(&out).unwrap());
+    }
+    let a: Vec<serde_json::Value> = outputs[0].lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let b: Vec<serde_json::Value> = outputs[1].lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(a.len(), 16);
+    for (x, y) in a.iter().zip(&b) {
+        assert_close(x, y, x["id"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn csv_output_has_one_header_and_the_document_id_on_every_row() {
+    let dir = tmp("csv");
+    let corpus = write_corpus(&dir, 3);
+    let out = dir.join("out.csv");
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let doc_col = headers.iter().position(|h| h == "doc").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert!(rows.len() >= 6, "{} rows", rows.len());
+    assert!(rows.iter().all(|row| row[doc_col].starts_with("doc-")));
+    assert!(rows.iter().all(|row| &row[0] != "id"), "header repeated");
+}
+
+#[test]
+fn an_existing_output_needs_resume_and_a_changed_command_is_refused() {
+    let dir = tmp("refuse");
+    let corpus = write_corpus(&dir, 2);
+    let out = dir.join("out.jsonl");
+    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success());
+    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("--resume"), "{e}");
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--shard",
+        "0/2",
+        "--resume",
+        "--quiet",
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("different settings"), "{e}");
+}
