@@ -418,12 +418,16 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         _ => mix::training_set(task, &roots, &tok, &template)?,
     };
     if let Some(cap) = args.max_train {
-        if set.train.len() > cap {
-            // A stable sample: every k-th row of the (fixed) mix order.
-            let step = set.train.len() as f64 / cap as f64;
-            set.train = (0..cap)
+        // A stable sample of the public rows (every k-th of the fixed mix order); our own
+        // annotated rows at the end are kept whole.
+        let public = set.train.len() - set.own_tail;
+        if public > cap {
+            let step = public as f64 / cap as f64;
+            let mut sampled: Vec<_> = (0..cap)
                 .map(|i| set.train[(i as f64 * step) as usize].clone())
                 .collect();
+            sampled.extend(set.train[public..].iter().cloned());
+            set.train = sampled;
         }
     }
     eprintln!(

@@ -119,7 +119,8 @@ pub struct TrainArgs {
     pub eval_every: Option<usize>,
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Cap the training rows per epoch (a stable sample), for quick runs and measurements.
+    /// Cap the public training rows per epoch (a stable sample; our own annotated rows are kept
+    /// whole), for quick runs, measurements and a second round with --init.
     #[arg(long)]
     pub max_train: Option<usize>,
     /// Skip scoring the test sets after training.

@@ -250,6 +250,7 @@ pub fn training_set(
             train_rows.extend(directed);
             train_rows.extend(tweeteval);
             train_rows.extend(pstance);
+            let own_tail = annotated.len() * 2;
             train_rows.extend(annotated.iter().cloned());
             train_rows.extend(annotated);
             let mut dev_rows = report_skipped(
@@ -278,6 +279,7 @@ pub fn training_set(
                 labels: Stance::ALL.iter().map(|l| l.name().to_string()).collect(),
                 train: stance_samples(tok, t, &train_rows)?,
                 dev: stance_samples(tok, t, &dev_rows)?,
+                own_tail,
                 data: serde_json::json!({"train": counts, "dev": "newsmtsc-rw dev + tweeteval stance val + 40% of directed valid (both directions)", "dev_rows": dev_rows.len()}),
                 input_template: encode::STANCE_TEMPLATE.to_string(),
             })
@@ -326,6 +328,7 @@ pub fn training_set(
                     .map(|l| l.name().to_string())
                     .collect(),
                 train: sentiment_samples(tok, t, &train)?,
+                own_tail: 0,
                 dev: sentiment_samples(tok, t, &carved_dev)?,
                 data: serde_json::json!({"train": counts, "dev": "tweeteval sentiment test, carved dev (10%)", "dev_rows": carved_dev.len()}),
                 input_template: encode::SENTENCE_TEMPLATE.to_string(),
@@ -349,6 +352,7 @@ pub fn training_set(
                 data: serde_json::json!({"train": {"conll2003 eng.train": train.len()}, "dev": "35% of conll2003 eng.testa by stable hash", "dev_rows": dev.len()}),
                 train: ner_samples(tok, t, &train)?,
                 dev: ner_samples(tok, t, &dev)?,
+                own_tail: 0,
                 input_template: encode::TOKEN_TEMPLATE.to_string(),
             })
         }
@@ -509,6 +513,7 @@ pub fn custom_set(
         labels,
         train,
         dev,
+        own_tail: 0,
         data: described,
         input_template: template.to_string(),
     })

@@ -183,6 +183,7 @@ fn tiny_task(tok: &tokenizers::Tokenizer) -> TrainSet {
         task: Task::Stance,
         labels: vec!["favor".into(), "against".into(), "neutral".into()],
         dev: train.clone(),
+        own_tail: 0,
         train,
         data: serde_json::json!("tiny synthetic"),
         input_template: encode::STANCE_TEMPLATE.into(),

@@ -113,6 +113,9 @@ pub struct TrainSet {
     pub labels: Vec<String>,
     pub train: Vec<Sample>,
     pub dev: Vec<Sample>,
+    /// How many samples at the end of `train` come from our own annotated data: `--max-train`
+    /// samples the public rows before them and keeps these whole.
+    pub own_tail: usize,
     /// Described data mix, stored in the manifest.
     pub data: serde_json::Value,
     pub input_template: String,
