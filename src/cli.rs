@@ -141,7 +141,8 @@ pub struct EvalArgs {
     /// Format of --data: auto, jsonl, newsmtsc, directed, semeval, tweeteval, pstance, persent, conll.
     #[arg(long, default_value = "auto")]
     pub data_format: String,
-    /// Split read from folder datasets (TweetEval, P-Stance).
+    /// Split read from folder datasets (TweetEval, P-Stance): train, val, test; for TweetEval
+    /// sentiment also `heldout`, the 10% of its test split that sentiment training never saw.
     #[arg(long, default_value = "test")]
     pub split: String,
     /// pairs (the classifiers on gold pairs), documents (the whole classify pipeline on the rows

@@ -118,7 +118,17 @@ fn read_inputs(s: &EvalSettings) -> Result<Read> {
             DataFormat::Persent => stance(data::persent::read(path).map_err(data_err)?),
             DataFormat::Tweeteval => {
                 if is_sentiment_folder(path) {
-                    let l = data::tweeteval::read_sentiment(path, &s.split).map_err(data_err)?;
+                    // `heldout`: the 10% of the test split that sentiment training never saw
+                    // (see `data::tweeteval::carve_sentiment`).
+                    let heldout = s.split == "heldout";
+                    let split = if heldout { "test" } else { s.split.as_str() };
+                    let mut l = data::tweeteval::read_sentiment(path, split).map_err(data_err)?;
+                    if heldout {
+                        l.rows = data::tweeteval::carve_sentiment(
+                            &l.rows,
+                            data::tweeteval::Carve::Heldout,
+                        );
+                    }
                     out.skipped.extend(l.skipped);
                     out.stance_rows
                         .extend(l.rows.into_iter().map(|r| StanceExample {

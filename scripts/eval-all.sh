@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The published evaluation reports: the shipped models on every public test split in
+# ../shared/data (read in place) and on our annotated test split, one report folder each under
+# evaluation/reports/. Rerunning gives the same report.json files apart from `throughput`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-./target/release/standpoint}
+D=${DATA_ROOT:-../shared/data}
+R=evaluation/reports
+mkdir -p "$R"
+run() { # name, then eval arguments
+  local name=$1; shift
+  echo "== $name" >&2
+  $BIN eval "$@" --report "$R/$name" > /dev/null
+}
+run ours-test-pairs      --data evaluation/samples/test.jsonl
+run ours-test-documents  --data evaluation/samples/test.jsonl --mode documents --summary evaluation/samples/summaries.jsonl
+run newsmtsc-rw-test     --data "$D/newsmtsc/experiments/default/datasets/newsmtsc-rw/test.jsonl"
+run newsmtsc-mt-test     --data "$D/newsmtsc/experiments/default/datasets/newsmtsc-mt/test.jsonl"
+run semeval2016-test-a   --data "$D/semeval2016_task6/testdata-taskA-all-annotations.txt"
+run tweeteval-stance-test --data "$D/tweeteval/datasets/stance" --split test
+run tweeteval-sentiment-heldout --data "$D/tweeteval/datasets/sentiment" --split heldout
+run pstance-test         --data "$D/pstance" --split test
+run directed-valid       --data "$D/directed_sentiment/dataset/valid.txt"
+run persent-random-test  --data "$D/persent/random_test.csv"
+run persent-fixed-test   --data "$D/persent/fixed_test.csv"
+run conll2003-testb      --data "$D/conll2003_en/eng.testb"
+python3 scripts/reports-table.py > "$R/README.md"
+echo "reports in $R; summary table in $R/README.md" >&2
