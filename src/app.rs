@@ -2,7 +2,7 @@
 //! (results to stdout, progress and logs to stderr).
 
 use crate::cli::{
-    BatchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
+    BatchArgs, BenchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
 };
 use crate::error::{Error, Result};
 use crate::data::DataFormat;
@@ -39,6 +39,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Train(args) => train_cmd(*args),
         Command::Eval(args) => eval_cmd(args),
         Command::Batch(args) => batch_cmd(args),
+        Command::Bench(args) => bench_cmd(args),
         Command::Predict { command } => predict(command),
     }
 }
@@ -353,6 +354,30 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         );
         return Err(Error::SomeFailed(totals.failures));
     }
+    Ok(())
+}
+
+fn bench_cmd(args: BenchArgs) -> Result<()> {
+    let threads = match args.threads {
+        Some(0) => return Err(Error::Invalid("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    set_threads(threads);
+    let settings = crate::bench::BenchSettings {
+        sentences: args.sentences.max(1),
+        batch_size: args.batch_size.max(1),
+        threads,
+        docs: args.docs.max(1),
+        data_root: args.data_root.clone(),
+        python: args.python.clone(),
+        pytorch: !args.no_pytorch,
+        repeat: args.repeat.max(1),
+        base: args.model.base.clone(),
+        models_dir: models_dir(args.model.models_dir.as_deref()),
+    };
+    let v = crate::bench::run(&settings)?;
+    println!("{}", serde_json::to_string(&v).unwrap_or_default());
     Ok(())
 }
 

@@ -30,6 +30,9 @@ pub enum Command {
     /// Classify a whole corpus (folders, JSONL, CSV, stdin) into one output file: resumable after
     /// a crash, shardable across machines.
     Batch(BatchArgs),
+    /// Measure encoder throughput against PyTorch on the same sentences, and end-to-end batch
+    /// throughput and memory; the last line of output is one JSON object.
+    Bench(BenchArgs),
     /// Run one model on text given on the command line (for quick checks).
     Predict {
         #[command(subcommand)]
@@ -228,6 +231,37 @@ pub struct BatchArgs {
     /// No progress bar or progress lines.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Sentences (15-60 tokens, from the PerSenT dev documents) for the encoder comparison.
+    #[arg(long, default_value_t = 512)]
+    pub sentences: usize,
+    /// Rows per encoder batch (sorted by length, as inference batches them).
+    #[arg(long, default_value_t = 32)]
+    pub batch_size: usize,
+    /// Threads for every side (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// PerSenT random_test documents for the end-to-end batch run.
+    #[arg(long, default_value_t = 200)]
+    pub docs: usize,
+    /// Timed passes over the sentences (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    pub repeat: usize,
+    /// The public datasets folder (PerSenT is read in place).
+    #[arg(long, default_value = "../shared/data")]
+    pub data_root: PathBuf,
+    /// Python of a virtualenv with torch and transformers (default: made by
+    /// benches/setup-pytorch-venv.sh).
+    #[arg(long)]
+    pub python: Option<PathBuf>,
+    /// Skip the PyTorch comparison.
+    #[arg(long)]
+    pub no_pytorch: bool,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -6,6 +6,7 @@
 pub mod actors;
 pub mod app;
 pub mod batch;
+pub mod bench;
 pub mod cli;
 pub mod corpus;
 pub mod data;

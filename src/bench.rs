@@ -1,0 +1,422 @@
+//! `standpoint bench`: encoder throughput of standpoint (FastBert, and candle's BERT for
+//! reference) and of PyTorch/transformers on the same token ids, the same batches and the same
+//! thread count, in one run; the achieved GFLOP/s against a measured gemm peak; and the
+//! end-to-end throughput and peak RSS of `standpoint batch` on real news documents (PerSenT,
+//! read in place). The last line of output is one JSON object.
+
+use crate::error::{Error, Result};
+use crate::model::bert::{Backbone, Batch, BertBackbone};
+use crate::model::classifier::{load_base_config, load_base_tensors};
+use crate::model::fast::FastBert;
+use crate::model::resolve::{self, BaseSpec};
+use candle_core::{DType, Device};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::Config;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchSettings {
+    pub sentences: usize,
+    pub batch_size: usize,
+    pub threads: usize,
+    pub docs: usize,
+    pub data_root: PathBuf,
+    /// Python of the PyTorch virtualenv; `None` = make it with benches/setup-pytorch-venv.sh.
+    pub python: Option<PathBuf>,
+    pub pytorch: bool,
+    pub repeat: usize,
+    pub base: Option<PathBuf>,
+    pub models_dir: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+/// The `DOCUMENT` column of a PerSenT CSV, in file order.
+fn persent_documents(path: &Path, want: usize) -> Result<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+        Error::Invalid(format!(
+            "{}: {e}; bench reads the PerSenT documents from --data-root (../shared/data)",
+            path.display()
+        ))
+    })?;
+    let column = reader
+        .headers()
+        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?
+        .iter()
+        .position(|h| h == "DOCUMENT")
+        .ok_or_else(|| Error::Invalid(format!("{} has no DOCUMENT column", path.display())))?;
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        if let Some(doc) = record.get(column) {
+            out.push(doc.to_string());
+        }
+        if out.len() == want {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Token ids of the first `want` sentences of 15-60 tokens (our sentence splitter, the base
+/// tokenizer with [CLS]/[SEP]) of the PerSenT dev documents.
+fn sentence_ids(
+    docs: &[String],
+    tok: &tokenizers::Tokenizer,
+    want: usize,
+) -> Result<Vec<Vec<u32>>> {
+    let mut out = Vec::new();
+    for doc in docs {
+        for s in crate::text::split_all(doc) {
+            let enc = tok
+                .encode(s.text.as_str(), true)
+                .map_err(|e| Error::Invalid(format!("tokenizer: {e}")))?;
+            if (15..=60).contains(&enc.get_ids().len()) {
+                out.push(enc.get_ids().to_vec());
+                if out.len() == want {
+                    return Ok(out);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Batches as inference makes them: sorted by length, `size` rows each.
+fn batches(sents: &[Vec<u32>], size: usize) -> Result<(Vec<Batch>, Vec<Vec<usize>>)> {
+    let mut order: Vec<usize> = (0..sents.len()).collect();
+    order.sort_by_key(|&i| (sents[i].len(), i));
+    let groups: Vec<Vec<usize>> = order.chunks(size.max(1)).map(|c| c.to_vec()).collect();
+    let mut out = Vec::with_capacity(groups.len());
+    for g in &groups {
+        let types: Vec<Vec<u32>> = g.iter().map(|&i| vec![0; sents[i].len()]).collect();
+        let rows: Vec<(&[u32], &[u32])> = g
+            .iter()
+            .zip(&types)
+            .map(|(&i, t)| (sents[i].as_slice(), t.as_slice()))
+            .collect();
+        out.push(Batch::from_rows(&rows, &Device::Cpu)?);
+    }
+    Ok((out, groups))
+}
+
+/// Matmul FLOPs of one sentence of `n` real tokens: dense layers plus attention.
+pub fn flops(c: &Config, n: usize) -> f64 {
+    let (h, i, n) = (c.hidden_size as f64, c.intermediate_size as f64, n as f64);
+    c.num_hidden_layers as f64 * (2.0 * n * (4.0 * h * h + 2.0 * h * i) + 4.0 * n * n * h)
+}
+
+/// Median seconds of `repeat` passes over all batches, after one warm-up pass.
+fn time_passes(model: &dyn Backbone, batches: &[Batch], repeat: usize) -> Result<f64> {
+    for b in batches {
+        model.forward(b)?;
+    }
+    let mut times = Vec::with_capacity(repeat);
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        for b in batches {
+            std::hint::black_box(model.forward(b)?);
+        }
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+/// GFLOP/s of a large square f32 gemm with `threads` threads, best of five: the practical peak
+/// of this machine for the kernels the encoder uses.
+pub fn gemm_peak(threads: usize) -> f64 {
+    let n = 1536;
+    let a: Vec<f32> = (0..n * n).map(|i| (i % 13) as f32 * 0.01).collect();
+    let b: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32 * 0.01).collect();
+    let mut c = vec![0f32; n * n];
+    let par = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        // SAFETY: three distinct n x n row-major buffers of the right length.
+        unsafe {
+            gemm::gemm(
+                n,
+                n,
+                n,
+                c.as_mut_ptr(),
+                1,
+                n as isize,
+                false,
+                a.as_ptr(),
+                1,
+                n as isize,
+                b.as_ptr(),
+                1,
+                n as isize,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                par,
+            );
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    std::hint::black_box(&c);
+    2.0 * (n * n * n) as f64 / best / 1e9
+}
+
+/// The PyTorch side: `benches/encoder_pytorch.py` on the same batches, or why it did not run.
+fn pytorch(
+    s: &BenchSettings,
+    model_dir: &Path,
+    batches_file: &Path,
+) -> std::result::Result<serde_json::Value, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = match &s.python {
+        Some(p) => p.clone(),
+        None => {
+            eprintln!("preparing the PyTorch virtualenv (benches/setup-pytorch-venv.sh) ...");
+            let o = Command::new("bash")
+                .arg(root.join("benches/setup-pytorch-venv.sh"))
+                .output()
+                .map_err(|e| format!("cannot run benches/setup-pytorch-venv.sh: {e}"))?;
+            if !o.status.success() {
+                return Err(format!(
+                    "benches/setup-pytorch-venv.sh failed: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                ));
+            }
+            let out = String::from_utf8_lossy(&o.stdout);
+            PathBuf::from(out.lines().last().unwrap_or("").trim())
+        }
+    };
+    let o = Command::new(&python)
+        .arg(root.join("benches/encoder_pytorch.py"))
+        .arg("--model-dir")
+        .arg(model_dir)
+        .arg("--batches")
+        .arg(batches_file)
+        .args(["--threads", &s.threads.to_string()])
+        .args(["--repeat", &s.repeat.to_string()])
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    if !o.status.success() {
+        return Err(format!(
+            "encoder_pytorch.py failed: {}",
+            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+        ));
+    }
+    serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .map_err(|e| format!("encoder_pytorch.py printed no JSON line: {e}"))
+}
+
+/// Peak RSS of finished children, in MB (Linux reports kilobytes).
+fn children_peak_rss_mb() -> f64 {
+    // SAFETY: getrusage fills a zeroed struct we own.
+    unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) == 0 {
+            return u.ru_maxrss as f64 / 1024.0;
+        }
+    }
+    f64::NAN
+}
+
+/// End to end: `standpoint batch` (this binary, a child process) on `docs` PerSenT documents.
+fn batch_run(s: &BenchSettings, docs: &[String], work: &Path) -> Result<serde_json::Value> {
+    let corpus = work.join("corpus.jsonl");
+    let mut text = String::new();
+    for (i, d) in docs.iter().enumerate() {
+        text.push_str(&serde_json::json!({"id": i, "text": d}).to_string());
+        text.push('\n');
+    }
+    std::fs::write(&corpus, &text).map_err(io(&corpus))?;
+    let out = work.join("scored.jsonl");
+    for p in [
+        out.clone(),
+        crate::corpus::errors_path(&out),
+        crate::corpus::journal_path(&out),
+    ] {
+        let _ = std::fs::remove_file(p);
+    }
+    let exe = std::env::current_exe().map_err(io(Path::new("standpoint")))?;
+    let mut cmd = Command::new(exe);
+    cmd.arg("batch")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&out)
+        .args(["--threads", &s.threads.to_string(), "--quiet"])
+        .arg("--models-dir")
+        .arg(&s.models_dir);
+    if let Some(b) = &s.base {
+        cmd.arg("--base").arg(b);
+    }
+    let t = Instant::now();
+    let o = cmd.output().map_err(io(Path::new("standpoint batch")))?;
+    let seconds = t.elapsed().as_secs_f64();
+    let rss = children_peak_rss_mb();
+    if !o.status.success() && o.status.code() != Some(3) {
+        return Err(Error::Invalid(format!(
+            "standpoint batch failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )));
+    }
+    let (mut n, mut sentences, mut pairs) = (0usize, 0usize, 0usize);
+    let scored = std::fs::read_to_string(&out).map_err(io(&out))?;
+    for line in scored.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", out.display())))?;
+        n += 1;
+        if let Some(ss) = v["sentences"].as_array() {
+            sentences += ss.len();
+            pairs += ss
+                .iter()
+                .map(|s| s["actors"].as_array().map_or(0, Vec::len))
+                .sum::<usize>();
+        }
+    }
+    Ok(serde_json::json!({
+        "docs": n,
+        "sentences": sentences,
+        "pairs": pairs,
+        "seconds": seconds,
+        "bytes": text.len(),
+        "docs_per_s": n as f64 / seconds,
+        "sents_per_s": sentences as f64 / seconds,
+        "pairs_per_s": pairs as f64 / seconds,
+        "peak_rss_mb": rss,
+    }))
+}
+
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Run the benchmark; print a readable account on stderr and return the JSON summary.
+pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
+    let files = resolve::resolve(&BaseSpec::default_encoder(), s.base.as_deref())?;
+    let (config, tok) = load_base_config(&files)?;
+    let tensors = load_base_tensors(&files, &Device::Cpu)?;
+    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+    let fast = FastBert::load(vb.clone(), &config)?.with_threads(s.threads);
+    let candle = BertBackbone::load(vb, &config)?;
+
+    let persent = s.data_root.join("persent");
+    let dev_docs = persent_documents(&persent.join("dev.csv"), usize::MAX)?;
+    let sents = sentence_ids(&dev_docs, &tok, s.sentences)?;
+    drop(dev_docs);
+    if sents.is_empty() {
+        return Err(Error::Invalid(format!(
+            "no sentences of 15-60 tokens in {}",
+            persent.join("dev.csv").display()
+        )));
+    }
+    let tokens: usize = sents.iter().map(Vec::len).sum();
+    let (batches, groups) = batches(&sents, s.batch_size)?;
+    let padded: usize = groups
+        .iter()
+        .map(|g| g.len() * g.iter().map(|&i| sents[i].len()).max().unwrap_or(0))
+        .sum();
+    let work = tempfile::tempdir().map_err(io(Path::new("a temporary folder")))?;
+    let batches_file = work.path().join("batches.jsonl");
+    let mut lines = String::new();
+    for g in &groups {
+        let ids: Vec<&Vec<u32>> = g.iter().map(|&i| &sents[i]).collect();
+        lines.push_str(&serde_json::json!({ "ids": ids }).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&batches_file, lines).map_err(io(&batches_file))?;
+    eprintln!(
+        "{} sentences ({} tokens, {:.1}% padding) in {} batches of {}, {} threads",
+        sents.len(),
+        tokens,
+        100.0 * (padded - tokens) as f64 / padded as f64,
+        batches.len(),
+        s.batch_size,
+        s.threads
+    );
+
+    // Interleave the two Rust backends so that machine noise hits both alike.
+    let fast_s = time_passes(&fast, &batches, s.repeat)?;
+    let candle_s = time_passes(&candle, &batches, s.repeat)?;
+    let fast_s = fast_s.min(time_passes(&fast, &batches, s.repeat)?);
+    let n = sents.len() as f64;
+    let total_flops: f64 = sents.iter().map(|x| flops(&config, x.len())).sum();
+    let gflops = total_flops / fast_s / 1e9;
+    let peak = gemm_peak(s.threads);
+    let encoder = n / fast_s;
+    let candle_rate = n / candle_s;
+    eprintln!(
+        "encoder: standpoint {encoder:.1} sentences/s ({gflops:.0} GFLOP/s, {:.0}% of the {peak:.0} GFLOP/s gemm peak); candle-transformers BERT {candle_rate:.1} sentences/s ({:.2}x)",
+        100.0 * gflops / peak,
+        encoder / candle_rate
+    );
+
+    let (torch_rate, torch_info) = if s.pytorch {
+        match pytorch(s, &files.dir, &batches_file) {
+            Ok(v) => {
+                let rate = v["sents_per_s"].as_f64();
+                eprintln!(
+                    "encoder: PyTorch {} {:.1} sentences/s on the same batches",
+                    v["torch"].as_str().unwrap_or("?"),
+                    rate.unwrap_or(f64::NAN)
+                );
+                (rate, v)
+            }
+            Err(reason) => {
+                eprintln!("PyTorch comparison skipped: {reason}");
+                (None, serde_json::json!({"skipped": reason}))
+            }
+        }
+    } else {
+        (None, serde_json::json!({"skipped": "--no-pytorch"}))
+    };
+
+    let docs = persent_documents(&persent.join("random_test.csv"), s.docs)?;
+    eprintln!("batch: {} PerSenT random_test documents ...", docs.len());
+    let batch = batch_run(s, &docs, work.path())?;
+    let batch_sents = batch["sents_per_s"].as_f64().unwrap_or(0.0);
+    eprintln!(
+        "batch: {:.2} documents/s, {:.1} sentences/s, {:.1} pairs/s, peak RSS {:.0} MB; {:.0}% of the encoder-only sentences/s",
+        batch["docs_per_s"].as_f64().unwrap_or(0.0),
+        batch_sents,
+        batch["pairs_per_s"].as_f64().unwrap_or(0.0),
+        batch["peak_rss_mb"].as_f64().unwrap_or(0.0),
+        100.0 * batch_sents / encoder
+    );
+    Ok(serde_json::json!({
+        "threads": s.threads,
+        "sentences": sents.len(),
+        "tokens": tokens,
+        "batch_size": s.batch_size,
+        "encoder_sents_per_s": r2(encoder),
+        "candle_sents_per_s": r2(candle_rate),
+        "ratio_vs_candle": r2(encoder / candle_rate),
+        "pytorch_sents_per_s": torch_rate.map(r2),
+        "ratio_vs_pytorch": torch_rate.map(|t| r2(encoder / t)),
+        "gflops": r2(gflops),
+        "peak_gflops": r2(peak),
+        "batch_docs_per_s": r2(batch["docs_per_s"].as_f64().unwrap_or(0.0)),
+        "batch_sents_per_s": r2(batch_sents),
+        "batch_pairs_per_s": r2(batch["pairs_per_s"].as_f64().unwrap_or(0.0)),
+        "batch_vs_encoder": r2(batch_sents / encoder),
+        "peak_rss_mb": r2(batch["peak_rss_mb"].as_f64().unwrap_or(0.0)),
+        "batch": batch,
+        "pytorch": torch_info,
+    }))
+}
