@@ -13,17 +13,20 @@ run() { # name, then eval arguments
   echo "== $name" >&2
   $BIN eval "$@" --report "$R/$name" > /dev/null
 }
+# Public data: no sentences in the published reports (licenses), and predictions.jsonl (row ids
+# with gold labels) stays out of git (.gitignore); rerun this script to compare against them.
+public() { local name=$1; shift; run "$name" "$@" --redact; }
 run ours-test-pairs      --data evaluation/samples/test.jsonl
 run ours-test-documents  --data evaluation/samples/test.jsonl --mode documents --summary evaluation/samples/summaries.jsonl
-run newsmtsc-rw-test     --data "$D/newsmtsc/experiments/default/datasets/newsmtsc-rw/test.jsonl"
-run newsmtsc-mt-test     --data "$D/newsmtsc/experiments/default/datasets/newsmtsc-mt/test.jsonl"
-run semeval2016-test-a   --data "$D/semeval2016_task6/testdata-taskA-all-annotations.txt"
-run tweeteval-stance-test --data "$D/tweeteval/datasets/stance" --split test
-run tweeteval-sentiment-heldout --data "$D/tweeteval/datasets/sentiment" --split heldout
-run pstance-test         --data "$D/pstance" --split test
-run directed-valid       --data "$D/directed_sentiment/dataset/valid.txt"
-run persent-random-test  --data "$D/persent/random_test.csv"
-run persent-fixed-test   --data "$D/persent/fixed_test.csv"
-run conll2003-testb      --data "$D/conll2003_en/eng.testb"
+public newsmtsc-rw-test     --data "$D/newsmtsc/experiments/default/datasets/newsmtsc-rw/test.jsonl"
+public newsmtsc-mt-test     --data "$D/newsmtsc/experiments/default/datasets/newsmtsc-mt/test.jsonl"
+public semeval2016-test-a   --data "$D/semeval2016_task6/testdata-taskA-all-annotations.txt"
+public tweeteval-stance-test --data "$D/tweeteval/datasets/stance" --split test
+public tweeteval-sentiment-heldout --data "$D/tweeteval/datasets/sentiment" --split heldout
+public pstance-test         --data "$D/pstance" --split test
+public directed-valid       --data "$D/directed_sentiment/dataset/valid.txt"
+public persent-random-test  --data "$D/persent/random_test.csv"
+public persent-fixed-test   --data "$D/persent/fixed_test.csv"
+public conll2003-testb      --data "$D/conll2003_en/eng.testb"
 python3 scripts/reports-table.py > "$R/README.md"
 echo "reports in $R; summary table in $R/README.md" >&2

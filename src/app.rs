@@ -270,7 +270,14 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         report.comparison = Some(report::compare(&report, &report::predictions(&input), other)?);
     }
     if let Some(dir) = &args.report {
-        report::write(dir, &report, &input.records)?;
+        let mut records = input.records;
+        if args.redact {
+            for r in records.iter_mut() {
+                r.text = format!("(sentence of row {} withheld: dataset license)", r.id);
+                r.mention.clear();
+            }
+        }
+        report::write(dir, &report, &records)?;
         eprintln!("report written to {}", dir.display());
     }
     print_json(&report::headline(&report))

@@ -159,6 +159,11 @@ pub struct EvalArgs {
     /// Compare with the report in this folder: deltas and a paired significance test.
     #[arg(long)]
     pub compare: Option<PathBuf>,
+    /// Leave the dataset's sentences out of report.md and report.html (the confident-errors
+    /// table shows row ids instead), for reports published beside data that may not be
+    /// redistributed.
+    #[arg(long)]
+    pub redact: bool,
     /// Gold document summaries for documents mode (rows {"doc","summary":[{"speaker","actor","stance"}]}).
     #[arg(long)]
     pub summary: Option<PathBuf>,
