@@ -176,6 +176,30 @@ pub fn gemm_peak(threads: usize) -> f64 {
     2.0 * (n * n * n) as f64 / best / 1e9
 }
 
+/// The nominal f32 peak of `threads` cores, in GFLOP/s: clock (from /proc/cpuinfo) times the
+/// FLOPs per cycle of two fused multiply-add units of the widest vector the CPU has (64 with
+/// AVX-512, 32 with AVX2). `None` when /proc/cpuinfo says nothing usable.
+pub fn nominal_peak(threads: usize) -> Option<f64> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    let mhz: f64 = info
+        .lines()
+        .find(|l| l.starts_with("cpu MHz"))?
+        .split(':')
+        .nth(1)?
+        .trim()
+        .parse()
+        .ok()?;
+    let flags = info.lines().find(|l| l.starts_with("flags"))?;
+    let per_cycle = if flags.contains(" avx512f") {
+        64.0
+    } else if flags.contains(" avx2") {
+        32.0
+    } else {
+        8.0
+    };
+    Some(threads as f64 * mhz * per_cycle / 1000.0)
+}
+
 /// The PyTorch side: `benches/encoder_pytorch.py` on the same batches, or why it did not run.
 fn pytorch(
     s: &BenchSettings,
@@ -187,7 +211,7 @@ fn pytorch(
         Some(p) => p.clone(),
         None => {
             eprintln!("preparing the PyTorch virtualenv (benches/setup-pytorch-venv.sh) ...");
-            let o = Command::new("bash")
+            let o = on_all_cores("bash")
                 .arg(root.join("benches/setup-pytorch-venv.sh"))
                 .output()
                 .map_err(|e| format!("cannot run benches/setup-pytorch-venv.sh: {e}"))?;
@@ -204,7 +228,7 @@ fn pytorch(
             PathBuf::from(out.lines().last().unwrap_or("").trim())
         }
     };
-    let o = Command::new(&python)
+    let o = on_all_cores(&python)
         .arg(root.join("benches/encoder_pytorch.py"))
         .arg("--model-dir")
         .arg(model_dir)
@@ -223,6 +247,26 @@ fn pytorch(
     }
     serde_json::from_str(stdout.lines().last().unwrap_or(""))
         .map_err(|e| format!("encoder_pytorch.py printed no JSON line: {e}"))
+}
+
+/// A command that runs on every core: candle's thread pool pins the threads that ran the encoder
+/// to single cores, and a child process would inherit that affinity (and run PyTorch's or
+/// batch's threads on one core).
+fn on_all_cores(program: impl AsRef<std::ffi::OsStr>) -> Command {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(program);
+    // SAFETY: only async-signal-safe libc calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            for cpu in 0..libc::CPU_SETSIZE as usize {
+                libc::CPU_SET(cpu, &mut set);
+            }
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+            Ok(())
+        });
+    }
+    cmd
 }
 
 /// Peak RSS of finished children, in MB (Linux reports kilobytes).
@@ -255,7 +299,7 @@ fn batch_run(s: &BenchSettings, docs: &[String], work: &Path) -> Result<serde_js
         let _ = std::fs::remove_file(p);
     }
     let exe = std::env::current_exe().map_err(io(Path::new("standpoint")))?;
-    let mut cmd = Command::new(exe);
+    let mut cmd = on_all_cores(exe);
     cmd.arg("batch")
         .arg(&corpus)
         .arg("-o")
@@ -351,6 +395,12 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         s.threads
     );
 
+    // End to end first, so that the peak RSS of finished children is the batch run's alone.
+    let docs = persent_documents(&persent.join("random_test.csv"), s.docs)?;
+    eprintln!("batch: {} PerSenT random_test documents ...", docs.len());
+    let batch = batch_run(s, &docs, work.path())?;
+    drop(docs);
+
     // Interleave the two Rust backends so that machine noise hits both alike.
     let fast_s = time_passes(&fast, &batches, s.repeat)?;
     let candle_s = time_passes(&candle, &batches, s.repeat)?;
@@ -358,11 +408,12 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     let n = sents.len() as f64;
     let total_flops: f64 = sents.iter().map(|x| flops(&config, x.len())).sum();
     let gflops = total_flops / fast_s / 1e9;
-    let peak = gemm_peak(s.threads);
+    let gemm = gemm_peak(s.threads);
+    let peak = nominal_peak(s.threads).unwrap_or(gemm);
     let encoder = n / fast_s;
     let candle_rate = n / candle_s;
     eprintln!(
-        "encoder: standpoint {encoder:.1} sentences/s ({gflops:.0} GFLOP/s, {:.0}% of the {peak:.0} GFLOP/s gemm peak); candle-transformers BERT {candle_rate:.1} sentences/s ({:.2}x)",
+        "encoder: standpoint {encoder:.1} sentences/s ({gflops:.0} GFLOP/s, {:.0}% of the nominal {peak:.0} GFLOP/s peak; a large gemm reaches {gemm:.0}); candle-transformers BERT {candle_rate:.1} sentences/s ({:.2}x)",
         100.0 * gflops / peak,
         encoder / candle_rate
     );
@@ -387,9 +438,6 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         (None, serde_json::json!({"skipped": "--no-pytorch"}))
     };
 
-    let docs = persent_documents(&persent.join("random_test.csv"), s.docs)?;
-    eprintln!("batch: {} PerSenT random_test documents ...", docs.len());
-    let batch = batch_run(s, &docs, work.path())?;
     let batch_sents = batch["sents_per_s"].as_f64().unwrap_or(0.0);
     eprintln!(
         "batch: {:.2} documents/s, {:.1} sentences/s, {:.1} pairs/s, peak RSS {:.0} MB; {:.0}% of the encoder-only sentences/s",
@@ -411,6 +459,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         "ratio_vs_pytorch": torch_rate.map(|t| r2(encoder / t)),
         "gflops": r2(gflops),
         "peak_gflops": r2(peak),
+        "gemm_gflops": r2(gemm),
         "batch_docs_per_s": r2(batch["docs_per_s"].as_f64().unwrap_or(0.0)),
         "batch_sents_per_s": r2(batch_sents),
         "batch_pairs_per_s": r2(batch["pairs_per_s"].as_f64().unwrap_or(0.0)),

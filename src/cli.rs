@@ -209,8 +209,9 @@ pub struct BatchArgs {
     /// Threads for the models (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Tokens per model batch (padded length x rows); larger batches use more memory.
-    #[arg(long, default_value_t = 4096)]
+    /// Tokens per model batch (padded length x rows); larger batches use more memory for no
+    /// measured gain (4096: +25% RSS, same speed).
+    #[arg(long, default_value_t = 2048)]
     pub batch_tokens: usize,
     /// Documents read and classified together (one chunk; also the checkpoint interval).
     #[arg(long, default_value_t = 64)]

@@ -20,13 +20,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tokenizers::Tokenizer;
 
-/// Inputs per forward pass at inference.
-pub const INFER_BATCH: usize = 32;
+/// Inputs per forward pass at inference, at most (see `batch_tokens`).
+pub const INFER_BATCH_MAX: usize = 128;
 
 /// Token budget of one inference batch (rows x padded length), set by `batch --batch-tokens`.
-static BATCH_TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(4096);
+static BATCH_TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2048);
 
-/// Set the token budget of inference batches (the process-wide default is 4096).
+/// Set the token budget of inference batches (the process-wide default is 2048).
 pub fn set_batch_tokens(n: usize) {
     BATCH_TOKENS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
 }
@@ -220,7 +220,24 @@ impl Loaded {
     {
         let mut order: Vec<usize> = (0..encoded.len()).collect();
         order.sort_by_key(|&i| (encoded[i].ids.len(), i));
-        for chunk in order.chunks(INFER_BATCH) {
+        // Batches sorted by length hold at most `batch_tokens()` padded tokens (and at least
+        // one row, at most INFER_BATCH_MAX rows), so short sentences go many to a batch and
+        // long ones few.
+        let budget = batch_tokens();
+        let mut chunks: Vec<&[usize]> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            let mut end = start + 1;
+            while end < order.len()
+                && end - start < INFER_BATCH_MAX
+                && (end + 1 - start) * encoded[order[end]].ids.len() <= budget
+            {
+                end += 1;
+            }
+            chunks.push(&order[start..end]);
+            start = end;
+        }
+        for chunk in chunks {
             let rows: Vec<(&[u32], &[u32])> = chunk
                 .iter()
                 .map(|&i| (encoded[i].ids.as_slice(), encoded[i].type_ids.as_slice()))
