@@ -352,6 +352,30 @@ fn mention_of(r: &StanceExample) -> String {
         .to_string()
 }
 
+/// The outcome of one gold row for the report.
+fn record(
+    table: &AliasTable,
+    r: &StanceExample,
+    doc: &str,
+    actors_in_sentence: usize,
+    stance: Option<Judged>,
+    sentiment: Option<Judged>,
+) -> PairRecord {
+    PairRecord {
+        id: r.id.clone(),
+        doc: doc.to_string(),
+        text: r.text.clone(),
+        mention: mention_of(r),
+        speaker: r.holder.clone(),
+        author_speaker: r.holder == AUTHOR,
+        actor: r.target.clone(),
+        actor_type: actor_type(table, &r.target, &r.source),
+        actors_in_sentence,
+        stance,
+        sentiment,
+    }
+}
+
 fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f64)> {
     let table = AliasTable::builtin();
     let with_stance: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].stance.is_some()).collect();
@@ -395,47 +419,21 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
         if stance.is_none() && sentiment.is_none() {
             continue;
         }
-        records.push(PairRecord {
-            id: r.id.clone(),
-            doc: r.doc.clone(),
-            text: r.text.clone(),
-            mention: mention_of(r),
-            speaker: r.holder.clone(),
-            author_speaker: r.holder == AUTHOR,
-            actor: r.target.clone(),
-            actor_type: actor_type(table, &r.target, &r.source),
-            actors_in_sentence: per_sentence
-                .get(&(r.doc.clone(), r.text.clone()))
-                .copied()
-                .unwrap_or(0),
-            stance,
-            sentiment,
-        });
+        let actors = per_sentence
+            .get(&(r.doc.clone(), r.text.clone()))
+            .copied()
+            .unwrap_or(0);
+        records.push(record(table, r, &r.doc, actors, stance, sentiment));
     }
     Ok((records, secs))
 }
 
 /// Entity-level NER scores (each word tagged by its first piece).
 fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<crate::eval::metrics::NerScores> {
-    let l = &model.loaded;
-    let windows = rows
+    let pred = crate::eval::run::ner_predictions(model, rows)?;
+    let pred: Vec<Vec<&str>> = pred
         .iter()
-        .map(|s| encode::encode_words(&l.tokenizer, &l.template, &s.words))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let tags = model.word_tags(&windows)?;
-    let labels = model.labels();
-    let pred: Vec<Vec<&str>> = rows
-        .iter()
-        .zip(&tags)
-        .map(|(s, tg)| {
-            let mut p = vec!["O"; s.words.len()];
-            for (w, idx, _) in tg {
-                if let Some(slot) = p.get_mut(*w as usize) {
-                    *slot = labels[*idx].as_str();
-                }
-            }
-            p
-        })
+        .map(|p| p.iter().map(String::as_str).collect())
         .collect();
     let gold: Vec<Vec<&str>> = rows
         .iter()
@@ -657,19 +655,7 @@ fn documents(
                         probs: scores_in_order::<Sentiment>(&s.sentiment.scores),
                     })
                 });
-                records.push(PairRecord {
-                    id: r.id.clone(),
-                    doc: key.to_string(),
-                    text: r.text.clone(),
-                    mention: mention_of(r),
-                    speaker: r.holder.clone(),
-                    author_speaker: r.holder == AUTHOR,
-                    actor: r.target.clone(),
-                    actor_type: actor_type(table, &r.target, &r.source),
-                    actors_in_sentence: gold_actors.len(),
-                    stance,
-                    sentiment,
-                });
+                records.push(record(table, r, key, gold_actors.len(), stance, sentiment));
             }
         }
         if let Some(entries) = gold_summaries.and_then(|g| g.get(*key)) {

@@ -115,29 +115,38 @@ pub fn score_sentiment(
     ))
 }
 
-/// Entity-level scores on pre-split sentences (each word tagged by its first piece).
-pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::Value> {
+/// The predicted BIO2 tag of every word (each word tagged by its first piece).
+pub fn ner_predictions(model: &NerTagger, rows: &[NerSentence]) -> Result<Vec<Vec<String>>> {
     let l = &model.loaded;
     let windows = rows
         .iter()
         .map(|s| encode::encode_words(&l.tokenizer, &l.template, &s.words))
         .collect::<Result<Vec<_>, _>>()?;
-    let t = Instant::now();
     let tags = model.word_tags(&windows)?;
-    let secs = t.elapsed().as_secs_f64();
     let labels = model.labels();
-    let pred: Vec<Vec<&str>> = rows
+    Ok(rows
         .iter()
         .zip(&tags)
         .map(|(s, tg)| {
-            let mut p = vec!["O"; s.words.len()];
+            let mut p = vec!["O".to_string(); s.words.len()];
             for (w, idx, _) in tg {
                 if let Some(slot) = p.get_mut(*w as usize) {
-                    *slot = labels[*idx].as_str();
+                    *slot = labels[*idx].clone();
                 }
             }
             p
         })
+        .collect())
+}
+
+/// Entity-level scores on pre-split sentences (each word tagged by its first piece).
+pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::Value> {
+    let t = Instant::now();
+    let pred = ner_predictions(model, rows)?;
+    let secs = t.elapsed().as_secs_f64();
+    let pred: Vec<Vec<&str>> = pred
+        .iter()
+        .map(|p| p.iter().map(String::as_str).collect())
         .collect();
     let gold: Vec<Vec<&str>> = rows
         .iter()
