@@ -716,7 +716,7 @@ mod bf16 {
 
     /// Whether a `[k, n]` weight suits the kernel (pairs of rows, whole panels).
     pub fn fits(k: usize, n: usize) -> bool {
-        k % 2 == 0 && n % NR == 0
+        k.is_multiple_of(2) && n.is_multiple_of(NR)
     }
 
     /// f32 to bf16, rounding to nearest even (as `vcvtne2ps2bf16` does for normal numbers).
