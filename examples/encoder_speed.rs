@@ -22,9 +22,9 @@
 //! `linear`, `softmax`, `layer-norm`, GELU in `hidden-act`, and attention's reshapes, QK^T and
 //! PV products in `self-attn`).
 
+use standpoint::bench::{flops, gemm_peak};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::Config;
 use standpoint::model::bert::mean_pool;
 use standpoint::model::bert::{Backbone, Batch, BertBackbone};
 use standpoint::model::classifier::{load_base_config, load_base_tensors};
@@ -147,11 +147,6 @@ fn batches(sents: &[Vec<u32>], size: usize) -> candle_core::Result<Vec<Batch>> {
         .collect()
 }
 
-/// Matmul FLOPs of one sentence of `n` tokens: dense layers plus attention (QK^T and PV).
-fn flops(c: &Config, n: usize) -> f64 {
-    let (h, i, n) = (c.hidden_size as f64, c.intermediate_size as f64, n as f64);
-    c.num_hidden_layers as f64 * (2.0 * n * (4.0 * h * h + 2.0 * h * i) + 4.0 * n * n * h)
-}
 
 /// Seconds of the fastest of `repeat` passes over all batches, for each model. The models take
 /// turns pass by pass, and a pass during which other processes used more than a few percent of
@@ -254,49 +249,6 @@ fn load() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// GFLOP/s of a large square f32 gemm, best of a few, with `threads` threads.
-fn gemm_peak(threads: usize) -> f64 {
-    let n = 1536;
-    let a: Vec<f32> = (0..n * n).map(|i| (i % 13) as f32 * 0.01).collect();
-    let b: Vec<f32> = (0..n * n).map(|i| (i % 7) as f32 * 0.01).collect();
-    let mut c = vec![0f32; n * n];
-    let par = if threads > 1 {
-        gemm::Parallelism::Rayon(threads)
-    } else {
-        gemm::Parallelism::None
-    };
-    let mut best = f64::INFINITY;
-    for _ in 0..5 {
-        let t = Instant::now();
-        // SAFETY: three distinct n x n row-major buffers.
-        unsafe {
-            gemm::gemm(
-                n,
-                n,
-                n,
-                c.as_mut_ptr(),
-                1,
-                n as isize,
-                false,
-                a.as_ptr(),
-                1,
-                n as isize,
-                b.as_ptr(),
-                1,
-                n as isize,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                par,
-            );
-        }
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    std::hint::black_box(&c);
-    2.0 * (n * n * n) as f64 / best / 1e9
-}
 
 /// Largest |a - b| over real positions.
 fn max_diff(a: &Tensor, b: &Tensor, mask: &Tensor) -> anyhow::Result<f32> {
