@@ -90,8 +90,9 @@ fn the_example_wire_story_is_attributed_and_its_footer_dropped() {
 
 /// The full summary the motivating case asks for. The shipped stance model still gets the long
 /// "money from the United States, NATO and the United Kingdom is funding the bloodshed of
-/// Palestinians" sentence wrong (US favor, UK neutral, Palestinians against), so this check is
-/// ignored until the stance model improves (issue 3 stays open for it): run it with
+/// Palestinians" sentence wrong (US and UK neutral, Palestinians against: the victims of the
+/// bloodshed read as a negative target), and reads "a coalition like NATO" as favor, so this
+/// check is ignored until the stance model improves (issue 3 stays open for it): run it with
 /// `cargo test --release -- --ignored`.
 #[test]
 #[ignore = "known model gap: the stance model misreads the funding-bloodshed sentence (issue 3)"]
