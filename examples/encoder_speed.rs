@@ -22,9 +22,9 @@
 //! `linear`, `softmax`, `layer-norm`, GELU in `hidden-act`, and attention's reshapes, QK^T and
 //! PV products in `self-attn`).
 
-use standpoint::bench::{flops, gemm_peak};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
+use standpoint::bench::{flops, gemm_peak};
 use standpoint::model::bert::mean_pool;
 use standpoint::model::bert::{Backbone, Batch, BertBackbone};
 use standpoint::model::classifier::{load_base_config, load_base_tensors};
@@ -147,7 +147,6 @@ fn batches(sents: &[Vec<u32>], size: usize) -> candle_core::Result<Vec<Batch>> {
         .collect()
 }
 
-
 /// Seconds of the fastest of `repeat` passes over all batches, for each model. The models take
 /// turns pass by pass, and a pass during which other processes used more than a few percent of
 /// the CPU is not counted (up to `repeat` extra tries each; a model with no undisturbed pass
@@ -223,15 +222,18 @@ fn cpu_ticks() -> (u64, u64) {
         })
         .unwrap_or(0);
     let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    // Fields after the parenthesised command name, from field 3 (state) on: utime and stime
+    // are fields 14 and 15.
     let own = own
         .rsplit_once(')')
         .map(|(_, rest)| {
-            let f: Vec<u64> = rest
-                .split_whitespace()
-                .filter_map(|v| v.parse().ok())
-                .collect();
-            f.get(10).copied().unwrap_or(0) + f.get(11).copied().unwrap_or(0)
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let field = |n: usize| {
+                f.get(n - 3)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            field(14) + field(15)
         })
         .unwrap_or(0);
     (busy, own)
@@ -248,7 +250,6 @@ fn load() -> String {
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
         .unwrap_or_else(|| "?".into())
 }
-
 
 /// Largest |a - b| over real positions.
 fn max_diff(a: &Tensor, b: &Tensor, mask: &Tensor) -> anyhow::Result<f32> {

@@ -27,7 +27,8 @@ use std::sync::{Arc, Mutex, Weak};
 /// How a forward pass spreads over the cores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Split {
-    /// `Rows` when the rows of a batch can be shared fairly between the cores, else `Matmul`.
+    /// `Rows` when the rows of a batch are enough to share fairly between the cores (a few
+    /// hundred tokens each), else `Matmul`.
     Auto,
     /// One group of rows per core, each run start to end with single-threaded kernels.
     Rows,
@@ -364,12 +365,20 @@ impl FastBert {
         Ok(out)
     }
 
-    /// Ends of the row groups (one per core), or a single group when splitting the rows would
-    /// leave a core idle for long (few rows, or very unequal lengths).
+    /// Ends of the row groups (one per core), or a single group (every step split instead)
+    /// when the rows are too few to share out: measured in examples/encoder_speed.rs, splitting
+    /// the rows wins once each core gets about `ROWS_SPLIT_TOKENS` tokens (each core then
+    /// packs every weight matrix for itself, and that must pay off), and loses when it leaves a
+    /// core idle a fifth of the time or more (very unequal lengths).
     fn groups(&self, rows: &[Row]) -> Vec<usize> {
+        const ROWS_SPLIT_TOKENS: usize = 320;
         let whole = vec![rows.len()];
         let n = self.threads.min(rows.len());
         if n <= 1 || self.split == Split::Matmul {
+            return whole;
+        }
+        let tokens: usize = rows.iter().map(|r| r.ids.len()).sum();
+        if self.split == Split::Auto && tokens < ROWS_SPLIT_TOKENS * n {
             return whole;
         }
         // Cost of a row: its dense layers (linear in length) plus attention (quadratic).
@@ -402,8 +411,6 @@ impl FastBert {
                 })
                 .max()
                 .unwrap_or(0);
-            // A core left idle more than a quarter of the time does worse than sharing every
-            // matmul (measured in examples/encoder_speed.rs).
             if worst * n * 4 > total * 5 {
                 return whole;
             }
@@ -464,24 +471,26 @@ impl FastBert {
 
         for layer in &self.layers {
             // BertSelfAttention: one matmul for query, key and value.
-            matmul(x, &layer.qkv, qkv, tokens, parts, xb);
-            fork_rows(qkv, 3 * h, parts, |part, _| {
-                kernels::add_bias(part, &layer.qkv.b)
-            });
+            matmul(x, &layer.qkv, qkv, tokens, parts, xb, Some(None));
             self.attention(rows, qkv, ctx, scores, parts);
             // BertSelfOutput: dense, then layer norm of (dense + bias + input).
-            matmul(ctx, &layer.attn_out, tmp, tokens, parts, xb);
+            matmul(ctx, &layer.attn_out, tmp, tokens, parts, xb, None);
             let (bias, norm) = (&layer.attn_out.b, &layer.attn_norm);
             fork_rows(tmp, h, parts, |part, first| {
                 let res = &x[first * h..][..part.len()];
                 kernels::norm_rows(part, Some(bias), Some(res), &norm.g, &norm.b, eps)
             });
             // BertIntermediate and BertOutput.
-            matmul(tmp, &layer.inter, mid, tokens, parts, xb);
-            fork_rows(mid, inter, parts, |part, _| {
-                kernels::bias_act(part, &layer.inter.b, self.act)
-            });
-            matmul(mid, &layer.out, x, tokens, parts, xb);
+            matmul(
+                tmp,
+                &layer.inter,
+                mid,
+                tokens,
+                parts,
+                xb,
+                Some(Some(self.act)),
+            );
+            matmul(mid, &layer.out, x, tokens, parts, xb, None);
             let (bias, norm) = (&layer.out.b, &layer.out_norm);
             fork_rows(x, h, parts, |part, first| {
                 let res = &tmp[first * h..][..part.len()];
@@ -643,16 +652,41 @@ fn grow(v: &mut Vec<f32>, len: usize) -> &mut [f32] {
     &mut v[..len]
 }
 
-/// `y = x w` for `x` `[m, in]`, `w` `[in, out]`, `y` `[m, out]`, all row-major (bias apart),
-/// the columns shared among `parts` threads; `xb` is scratch for the bf16 kernel.
-fn matmul(x: &[f32], w: &Dense, y: &mut [f32], m: usize, parts: usize, xb: &mut Vec<u16>) {
+/// `y = x w` for `x` `[m, in]`, `w` `[in, out]`, `y` `[m, out]`, all row-major, the columns
+/// shared among `parts` threads; `xb` is scratch for the bf16 kernel. `then` is what each thread
+/// does next to its columns: nothing (`None`), add the bias (`Some(None)`), or add the bias and
+/// apply an activation (`Some(Some(act))`).
+fn matmul(
+    x: &[f32],
+    w: &Dense,
+    y: &mut [f32],
+    m: usize,
+    parts: usize,
+    xb: &mut Vec<u16>,
+    then: Option<Option<HiddenAct>>,
+) {
     assert!(x.len() >= m * w.inp && y.len() >= m * w.out && w.w.len() == w.inp * w.out);
     if m == 0 {
         return;
     }
     let (x, y) = (&x[..m * w.inp], &mut y[..m * w.out]);
+    let out = Shared(y.as_mut_ptr());
+    // Called by the thread that computed columns `first..first + cols` of `y`, once it has.
+    let finish = |first: usize, cols: usize| {
+        let Some(act) = then else { return };
+        let bias = &w.b[first..first + cols];
+        for r in 0..m {
+            // SAFETY: this row's block of columns is the calling part's alone, inside `y`.
+            let row =
+                unsafe { std::slice::from_raw_parts_mut(out.get().add(r * w.out + first), cols) };
+            match act {
+                None => kernels::add_bias(row, bias),
+                Some(act) => kernels::bias_act(row, bias, act),
+            }
+        }
+    };
     if let Some(packed) = &w.packed {
-        bf16::matmul(x, xb, packed, w.out, y, parts);
+        bf16::matmul(x, xb, packed, w.out, y, parts, finish);
         return;
     }
     // Column blocks of whole vectors (16 floats), one per part.
@@ -691,6 +725,7 @@ fn matmul(x: &[f32], w: &Dense, y: &mut [f32], m: usize, parts: usize, xb: &mut 
                 Parallelism::None,
             );
         }
+        finish(first, cols);
     });
 }
 
@@ -743,7 +778,7 @@ mod bf16 {
     }
 
     /// `y = x w` with `w` packed by `pack` (`n` columns), `x` `[m, k]`, `y` `[m, n]`, the
-    /// panels shared among `parts` threads.
+    /// panels shared among `parts` threads; each then calls `finish(first column, columns)`.
     pub fn matmul(
         x: &[f32],
         xb: &mut Vec<u16>,
@@ -751,6 +786,7 @@ mod bf16 {
         n: usize,
         y: &mut [f32],
         parts: usize,
+        finish: impl Fn(usize, usize) + Sync,
     ) {
         assert!(supported(), "bf16 matmul on a CPU without AVX512-BF16");
         let k = packed.len() * 2 / n;
@@ -767,7 +803,8 @@ mod bf16 {
         let parts = parts.clamp(1, panels);
         let each = panels.div_ceil(parts);
         fork(parts, |part| {
-            for panel in part * each..((part + 1) * each).min(panels) {
+            let (first, last) = (part * each, ((part + 1) * each).min(panels));
+            for panel in first..last {
                 // SAFETY: features asserted above; each panel writes its own NR columns of `y`
                 // for all m rows, and reads `xb` and its own part of `packed`.
                 unsafe {
@@ -775,6 +812,9 @@ mod bf16 {
                     let y = out.get().add(panel * NR);
                     rows(a.get(), m, k / 2, w, y, n);
                 }
+            }
+            if first < last {
+                finish(first * NR, (last - first) * NR);
             }
         });
     }
@@ -855,7 +895,15 @@ mod bf16 {
     pub fn pack(_: &[f32], _: usize, _: usize) -> Vec<u32> {
         unreachable!("bf16 is refused off x86-64")
     }
-    pub fn matmul(_: &[f32], _: &mut Vec<u16>, _: &[u32], _: usize, _: &mut [f32], _: usize) {
+    pub fn matmul(
+        _: &[f32],
+        _: &mut Vec<u16>,
+        _: &[u32],
+        _: usize,
+        _: &mut [f32],
+        _: usize,
+        _: impl Fn(usize, usize) + Sync,
+    ) {
         unreachable!("bf16 is refused off x86-64")
     }
 }
@@ -1368,7 +1416,7 @@ mod tests {
         let packed = bf16::pack(&w, k, n);
         let mut xb = Vec::new();
         let mut y = vec![0f32; m * n];
-        bf16::matmul(&x, &mut xb, &packed, n, &mut y, 1);
+        bf16::matmul(&x, &mut xb, &packed, n, &mut y, 1, |_, _| {});
         let mut worst = 0f64;
         for i in 0..m {
             for j in 0..n {
@@ -1383,11 +1431,19 @@ mod tests {
         assert!(worst < 0.1, "max abs error {worst}");
         for threads in [2, 3] {
             let mut again = vec![0f32; m * n];
-            bf16::matmul(&x, &mut xb, &packed, n, &mut again, threads);
+            bf16::matmul(&x, &mut xb, &packed, n, &mut again, threads, |_, _| {});
             assert_eq!(again, y, "{threads} threads");
         }
         let mut one_row = vec![0f32; n];
-        bf16::matmul(&x[5 * k..6 * k], &mut xb, &packed, n, &mut one_row, 1);
+        bf16::matmul(
+            &x[5 * k..6 * k],
+            &mut xb,
+            &packed,
+            n,
+            &mut one_row,
+            1,
+            |_, _| {},
+        );
         assert_eq!(one_row, y[5 * n..6 * n]);
     }
 
