@@ -2,10 +2,11 @@
 //! (results to stdout, progress and logs to stderr).
 
 use crate::cli::{
-    BatchArgs, BenchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, PredictCommand, TrainArgs,
+    BatchArgs, BenchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand,
+    PredictCommand, TrainArgs,
 };
-use crate::error::{Error, Result};
 use crate::data::DataFormat;
+use crate::error::{Error, Result};
 use crate::eval::harness::{self, EvalSettings};
 use crate::eval::report;
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
@@ -253,7 +254,10 @@ fn eval_cmd(args: EvalArgs) -> Result<()> {
 fn eval_data_cmd(args: EvalArgs) -> Result<()> {
     let format = match args.data_format.trim().to_ascii_lowercase().as_str() {
         "auto" => None,
-        f => Some(f.parse::<DataFormat>().map_err(|e| Error::Invalid(e.to_string()))?),
+        f => Some(
+            f.parse::<DataFormat>()
+                .map_err(|e| Error::Invalid(e.to_string()))?,
+        ),
     };
     let settings = EvalSettings {
         data: args.data.clone(),
@@ -267,7 +271,11 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
     let input = harness::run(&settings)?;
     let mut report = report::build(&input);
     if let Some(other) = &args.compare {
-        report.comparison = Some(report::compare(&report, &report::predictions(&input), other)?);
+        report.comparison = Some(report::compare(
+            &report,
+            &report::predictions(&input),
+            other,
+        )?);
     }
     if let Some(dir) = &args.report {
         let mut records = input.records;
@@ -288,7 +296,9 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
 /// OUT.errors.jsonl), 1 on an error that stopped the run.
 fn batch_cmd(args: BatchArgs) -> Result<()> {
     use crate::batch::{self, BatchFormat, BatchRun};
-    use crate::corpus::{self, Chunking, Fingerprint, InputOptions, Output, Progress, ProgressMode};
+    use crate::corpus::{
+        self, Chunking, Fingerprint, InputOptions, Output, Progress, ProgressMode,
+    };
     let format: BatchFormat = args.format.parse()?;
     let shard = args
         .shard
@@ -338,7 +348,10 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         Output::open(&args.output, args.resume, header.as_deref(), &fp)?.0
     };
     let reader = corpus::Reader::new(sources.clone(), &opts);
-    let progress = Progress::new(corpus::total_bytes(&sources), ProgressMode::detect(args.quiet));
+    let progress = Progress::new(
+        corpus::total_bytes(&sources),
+        ProgressMode::detect(args.quiet),
+    );
     let pipeline = crate::pipeline::Pipeline::load(
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
@@ -393,7 +406,9 @@ fn set_threads(n: usize) {
     // candle sizes its gemm parallelism from RAYON_NUM_THREADS; set it before any model runs.
     std::env::set_var("RAYON_NUM_THREADS", n.to_string());
     // Ignore the error when a pool already exists (a second call in one process, in tests).
-    let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
 }
 
 fn train_cmd(args: TrainArgs) -> Result<()> {

@@ -104,7 +104,11 @@ pub fn csv_header() -> String {
     text.lines().next().unwrap_or_default().to_string() + "\n"
 }
 
-fn serialise(id: &str, doc: &Document, format: BatchFormat) -> std::result::Result<Vec<u8>, String> {
+fn serialise(
+    id: &str,
+    doc: &Document,
+    format: BatchFormat,
+) -> std::result::Result<Vec<u8>, String> {
     match format {
         BatchFormat::Jsonl => {
             #[derive(serde::Serialize)]
@@ -129,7 +133,11 @@ fn serialise(id: &str, doc: &Document, format: BatchFormat) -> std::result::Resu
     }
 }
 
-fn processed(id: &str, doc: &Document, format: BatchFormat) -> std::result::Result<Processed, String> {
+fn processed(
+    id: &str,
+    doc: &Document,
+    format: BatchFormat,
+) -> std::result::Result<Processed, String> {
     Ok(Processed {
         bytes: serialise(id, doc, format)?,
         sentences: doc.sentences.len() as u64,
@@ -265,7 +273,10 @@ pub fn run(
                     failed += 1;
                     output.write(f.seq, &[], Some(f))?;
                 }
-                Item::Doc(d) => match results.next().unwrap_or_else(|| Err("not processed".into())) {
+                Item::Doc(d) => match results
+                    .next()
+                    .unwrap_or_else(|| Err("not processed".into()))
+                {
                     Ok(p) => {
                         ok += 1;
                         sentences += p.sentences;
@@ -286,7 +297,12 @@ pub fn run(
             }
         }
         output.checkpoint()?;
-        progress.add(ok, sentences, pairs, chunk.bytes_read.saturating_sub(bytes_seen));
+        progress.add(
+            ok,
+            sentences,
+            pairs,
+            chunk.bytes_read.saturating_sub(bytes_seen),
+        );
         progress.fail(failed);
         bytes_seen = chunk.bytes_read;
     }

@@ -242,7 +242,10 @@ fn pytorch(
     if !o.status.success() {
         return Err(format!(
             "encoder_pytorch.py failed: {}",
-            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
         ));
     }
     serde_json::from_str(stdout.lines().last().unwrap_or(""))

@@ -83,10 +83,18 @@ fn a_mixed_corpus_loses_and_duplicates_nothing() {
         "<html><body><p>Japan criticised China over the islands.</p><p>Leave a Reply</p></body></html>",
     )
     .unwrap();
-    std::fs::write(docs.join("latin1.txt"), b"Caf\xe9 owners in Paris protested.").unwrap();
+    std::fs::write(
+        docs.join("latin1.txt"),
+        b"Caf\xe9 owners in Paris protested.",
+    )
+    .unwrap();
     std::fs::write(docs.join("binary.txt"), [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
     std::fs::write(docs.join("empty.md"), "").unwrap();
-    std::fs::write(docs.join("big.txt"), "Kenya welcomed the deal. ".repeat(400)).unwrap();
+    std::fs::write(
+        docs.join("big.txt"),
+        "Kenya welcomed the deal. ".repeat(400),
+    )
+    .unwrap();
     let jsonl = dir.join("rows.jsonl");
     std::fs::write(
         &jsonl,
@@ -130,8 +138,18 @@ fn a_mixed_corpus_loses_and_duplicates_nothing() {
     for id in ["good.txt", "nested/page.html", "j1", "j4", "c1"] {
         assert!(ok.contains(&id.to_string()), "{id} missing from {ok:?}");
     }
-    for id in ["latin1.txt", "binary.txt", "empty.md", "big.txt", "j3", "c2"] {
-        assert!(failed.contains(&id.to_string()), "{id} not failed: {errors}");
+    for id in [
+        "latin1.txt",
+        "binary.txt",
+        "empty.md",
+        "big.txt",
+        "j3",
+        "c2",
+    ] {
+        assert!(
+            failed.contains(&id.to_string()),
+            "{id} not failed: {errors}"
+        );
     }
     // The malformed JSONL line and the broken CSV rows fail under their location.
     assert!(errors.contains("rows.jsonl\",\"line\":2"), "{errors}");
@@ -162,7 +180,11 @@ fn kill_9_then_resume_gives_the_uninterrupted_output_byte_for_byte() {
             .arg("batch")
             .arg(&corpus)
             .args(["-o", out.to_str().unwrap(), "--chunk-docs", "4", "--quiet"])
-            .args(if round > 0 { &["--resume"][..] } else { &[][..] })
+            .args(if round > 0 {
+                &["--resume"][..]
+            } else {
+                &[][..]
+            })
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -191,9 +213,15 @@ fn kill_9_then_resume_gives_the_uninterrupted_output_byte_for_byte() {
         child.wait().unwrap();
         kills += 1;
     }
-    assert!(kills >= 2, "the run finished before it could be killed twice");
+    assert!(
+        kills >= 2,
+        "the run finished before it could be killed twice"
+    );
     let got = std::fs::read(&out).unwrap();
-    assert!(got == expected, "resumed output differs after {kills} kills");
+    assert!(
+        got == expected,
+        "resumed output differs after {kills} kills"
+    );
     let ids = ids_of(&out);
     assert_eq!(ids.len(), 60);
 }
@@ -203,7 +231,12 @@ fn the_shards_together_equal_the_single_machine_run() {
     let dir = tmp("shards");
     let corpus = write_corpus(&dir, 24);
     let whole = dir.join("whole.jsonl");
-    let o = run(&[corpus.to_str().unwrap(), "-o", whole.to_str().unwrap(), "--quiet"]);
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        whole.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lines = |p: &Path| -> BTreeMap<String, String> {
         std::fs::read_to_string(p)
@@ -236,7 +269,10 @@ fn the_shards_together_equal_the_single_machine_run() {
         union.extend(got);
     }
     assert_eq!(total, expected.len(), "shards overlap");
-    assert_eq!(union.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert_eq!(
+        union.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
     // Documents are classified in different company per shard: equal up to float noise.
     for (id, line) in &expected {
         let a: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -291,8 +327,14 @@ fn results_do_not_depend_on_threads_or_batch_size() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         outputs.push(std::fs::read_to_string(&out).unwrap());
     }
-    let a: Vec<serde_json::Value> = outputs[0].lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let b: Vec<serde_json::Value> = outputs[1].lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let a: Vec<serde_json::Value> = outputs[0]
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let b: Vec<serde_json::Value> = outputs[1]
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(a.len(), 16);
     for (x, y) in a.iter().zip(&b) {
         assert_close(x, y, x["id"].as_str().unwrap());
@@ -327,9 +369,19 @@ fn an_existing_output_needs_resume_and_a_changed_command_is_refused() {
     let dir = tmp("refuse");
     let corpus = write_corpus(&dir, 2);
     let out = dir.join("out.jsonl");
-    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert!(o.status.success());
-    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("--resume"), "{e}");

@@ -54,7 +54,14 @@ fn pairs_mode_reports_every_metric_and_counts_the_malformed_row() {
     assert_eq!(r["n"], 5);
     for task in ["stance", "sentiment"] {
         for key in [
-            "accuracy", "macro_f1", "f_avg", "per_class", "confusion", "ece", "brier", "ci95",
+            "accuracy",
+            "macro_f1",
+            "f_avg",
+            "per_class",
+            "confusion",
+            "ece",
+            "brier",
+            "ci95",
         ] {
             assert!(r[task].get(key).is_some(), "{task} lacks {key}");
         }
@@ -62,7 +69,13 @@ fn pairs_mode_reports_every_metric_and_counts_the_malformed_row() {
     // The rows without sentiment (absent, or null) are scored for stance only.
     assert_eq!(r["stance"]["n"], 5);
     assert_eq!(r["sentiment"]["n"], 3);
-    assert!(r["model"]["stance"]["weights_sha256"].as_str().unwrap().len() == 64);
+    assert!(
+        r["model"]["stance"]["weights_sha256"]
+            .as_str()
+            .unwrap()
+            .len()
+            == 64
+    );
     for f in ["report.md", "report.html", "predictions.jsonl"] {
         assert!(dir.join(f).is_file(), "{f} missing");
     }

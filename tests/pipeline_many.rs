@@ -17,7 +17,11 @@ fn close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
             }
         }
         (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
-            assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>(), "{path}");
+            assert_eq!(
+                x.keys().collect::<Vec<_>>(),
+                y.keys().collect::<Vec<_>>(),
+                "{path}"
+            );
             for (k, v) in x {
                 close(v, &y[k], &format!("{path}.{k}"));
             }

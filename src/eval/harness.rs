@@ -248,11 +248,13 @@ fn skipped_examples(skipped: &[Skipped]) -> Vec<String> {
 /// Run the evaluation: read the data, run the models, collect the outcomes.
 pub fn run(s: &EvalSettings) -> Result<ReportInput> {
     let read = read_inputs(s)?;
-    let mode = s.mode.unwrap_or(if read.stance_rows.is_empty() && !read.ner_rows.is_empty() {
-        Mode::Ner
-    } else {
-        Mode::Pairs
-    });
+    let mode = s.mode.unwrap_or(
+        if read.stance_rows.is_empty() && !read.ner_rows.is_empty() {
+            Mode::Ner
+        } else {
+            Mode::Pairs
+        },
+    );
     let format_name = {
         let mut f: Vec<&str> = read.formats.iter().map(|f| f.name()).collect();
         f.dedup();
@@ -378,7 +380,9 @@ fn record(
 
 fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f64)> {
     let table = AliasTable::builtin();
-    let with_stance: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].stance.is_some()).collect();
+    let with_stance: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].stance.is_some())
+        .collect();
     let with_sentiment: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].sentiment.is_some())
         .collect();
@@ -386,8 +390,10 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
     let mut stance_of: HashMap<usize, Prediction<Stance>> = HashMap::new();
     if !with_stance.is_empty() {
         let model = StanceClassifier::load(&s.models_dir.join("stance"), s.base.as_deref())?;
-        let inputs: Vec<encode::StanceInput> =
-            with_stance.iter().map(|&i| stance_input(&rows[i])).collect();
+        let inputs: Vec<encode::StanceInput> = with_stance
+            .iter()
+            .map(|&i| stance_input(&rows[i]))
+            .collect();
         let t = Instant::now();
         let preds = model.predict(&inputs)?;
         secs += t.elapsed().as_secs_f64();
@@ -397,7 +403,10 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
     if !with_sentiment.is_empty() {
         let model = SentimentClassifier::load(&s.models_dir.join("sentiment"), s.base.as_deref())?;
         // Rows of one sentence share its sentiment: predict each distinct sentence once.
-        let mut texts: Vec<&str> = with_sentiment.iter().map(|&i| rows[i].text.as_str()).collect();
+        let mut texts: Vec<&str> = with_sentiment
+            .iter()
+            .map(|&i| rows[i].text.as_str())
+            .collect();
         texts.sort_unstable();
         texts.dedup();
         let t = Instant::now();
@@ -539,7 +548,11 @@ fn documents(
     let mut order: Vec<&str> = Vec::new();
     let mut by_doc: HashMap<&str, Vec<&StanceExample>> = HashMap::new();
     for r in rows {
-        let key = if r.doc.is_empty() { r.id.as_str() } else { r.doc.as_str() };
+        let key = if r.doc.is_empty() {
+            r.id.as_str()
+        } else {
+            r.doc.as_str()
+        };
         if !by_doc.contains_key(key) {
             order.push(key);
         }
