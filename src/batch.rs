@@ -76,28 +76,7 @@ fn prepare(doc: &Doc, lossy: bool) -> Ready {
 pub fn csv_header() -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Serialising one row writes the header first; keep only that line.
-    let empty = PairRow {
-        id: String::new(),
-        doc: "",
-        text: "",
-        context: "",
-        speaker: "",
-        actor: "",
-        mention: "",
-        stance: "",
-        sentiment: "",
-        sentence: 0,
-        actor_id: "",
-        actor_type: "",
-        start: 0,
-        end: 0,
-        p_favor: 0.0,
-        p_against: 0.0,
-        p_neutral: 0.0,
-        p_positive: 0.0,
-        p_negative: 0.0,
-        p_sentiment_neutral: 0.0,
-    };
+    let empty = PairRow::default();
     let _ = w.serialize(empty);
     let bytes = w.into_inner().unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes);

@@ -31,7 +31,7 @@ impl std::str::FromStr for Format {
 }
 
 /// One (sentence, actor) row: the annotated-sample fields, then probabilities and offsets.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PairRow<'a> {
     pub id: String,
     pub doc: &'a str,

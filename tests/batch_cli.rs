@@ -2,6 +2,9 @@
 //! kind of bad one loses nothing; kill -9 and --resume give a byte-identical output; the shards
 //! together equal the single-machine run; results do not depend on the thread count.
 
+mod common;
+
+use common::assert_close;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -278,30 +281,6 @@ fn the_shards_together_equal_the_single_machine_run() {
         let a: serde_json::Value = serde_json::from_str(line).unwrap();
         let b: serde_json::Value = serde_json::from_str(&union[id]).unwrap();
         assert_close(&a, &b, id);
-    }
-}
-
-/// Labels and structure equal; probabilities within 1e-4.
-fn assert_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
-    use serde_json::Value::*;
-    match (a, b) {
-        (Number(x), Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            assert!((x - y).abs() < 1e-4, "{path}: {x} vs {y}");
-        }
-        (Array(x), Array(y)) => {
-            assert_eq!(x.len(), y.len(), "{path}");
-            for (i, (x, y)) in x.iter().zip(y).enumerate() {
-                assert_close(x, y, &format!("{path}[{i}]"));
-            }
-        }
-        (Object(x), Object(y)) => {
-            assert_eq!(x.len(), y.len(), "{path}");
-            for (k, v) in x {
-                assert_close(v, &y[k], &format!("{path}.{k}"));
-            }
-        }
-        _ => assert_eq!(a, b, "{path}"),
     }
 }
 

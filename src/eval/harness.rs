@@ -14,6 +14,7 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::eval::metrics::ner_scores;
 use crate::eval::report::{Accuracy, Judged, PairRecord, Prf, ReportInput};
+use crate::eval::run::round4;
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode;
@@ -722,10 +723,6 @@ fn documents(
         summary,
         seconds,
     })
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 fn scores_in_order<L: LabelSet>(scores: &BTreeMap<String, f32>) -> Vec<f32> {
