@@ -237,6 +237,7 @@ fn eval_cmd(args: EvalArgs) -> Result<()> {
     let roots = DataRoots {
         shared: args.data_root.clone(),
         annotated: args.annotated.clone(),
+        own_repeat: 2,
     };
     let mut report = serde_json::Map::new();
     for task in tasks {
@@ -411,6 +412,37 @@ fn set_threads(n: usize) {
         .build_global();
 }
 
+/// Start a model's variables from another round's weights. A variable the file lacks keeps
+/// its base value (a layer that was frozen there and is trained now); a mean-pooled head's dense
+/// weight grows zero columns for the target half, so the first step predicts what it did.
+fn init_from(model: &TrainModel, path: &std::path::Path) -> std::result::Result<(), String> {
+    let saved = candle_core::safetensors::load(path, model.device()).map_err(|e| e.to_string())?;
+    for (name, var) in model.vars() {
+        let Some(t) = saved.get(&name) else {
+            tracing::info!("{name}: not in {}, starts from the base", path.display());
+            continue;
+        };
+        let want = var.as_tensor().dims().to_vec();
+        let t = if t.dims() == want.as_slice() {
+            t.clone()
+        } else if name == "classifier.dense.weight"
+            && want.len() == 2
+            && t.dims() == [want[0], want[1] / 2]
+        {
+            let zeros = t.zeros_like().map_err(|e| e.to_string())?;
+            candle_core::Tensor::cat(&[t, &zeros], 1).map_err(|e| e.to_string())?
+        } else {
+            return Err(format!(
+                "{name} has shape {:?} there and {:?} here",
+                t.dims(),
+                want
+            ));
+        };
+        var.set(&t).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 fn train_cmd(args: TrainArgs) -> Result<()> {
     let task = parse_task(&args.task)?;
     let mut recipe = Recipe::default_for(task);
@@ -443,21 +475,25 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         Task::Sentiment => Sentiment::ALL.len(),
         Task::Ner => mix::NER_LABELS.len(),
     };
-    let (mut model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
+    if let Some(p) = args.pooling {
+        recipe.pooling = p;
+    }
+    let (model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
     if let Some(init) = &args.init {
-        model.varmap.load(init).map_err(|e| {
+        init_from(&model, init).map_err(|e| {
             Error::Invalid(format!(
-                "cannot start from {}: {e}; it must be the model.safetensors of a {} model trained with --frozen-layers {}",
+                "cannot start from {}: {e}; it must be the model.safetensors of a {} model",
                 init.display(),
                 task.name(),
-                recipe.frozen_layers
             ))
         })?;
     }
+    let mut model = model;
     let template = Template::new(&tok, recipe.max_len)?;
     let roots = DataRoots {
         shared: args.data_root.clone(),
         annotated: args.annotated.clone(),
+        own_repeat: args.own_repeat as usize,
     };
     eprintln!("reading and encoding the {} data", task.name());
     let mut set = match (&args.train, &args.dev) {

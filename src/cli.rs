@@ -126,6 +126,14 @@ pub struct TrainArgs {
     /// whole), for quick runs, measurements and a second round with --init.
     #[arg(long)]
     pub max_train: Option<usize>,
+    /// How many times our annotated dev rows enter stance training (the shipped recipe uses 2).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub own_repeat: u32,
+    /// How the stance head pools the last layer: mean (all tokens) or mean-and-target (all
+    /// tokens and, beside them, the marked target mention). With --init from a mean-pooled
+    /// model, the head's new input half starts at zero, so training starts from its predictions.
+    #[arg(long, value_enum)]
+    pub pooling: Option<crate::model::manifest::Pooling>,
     /// Skip scoring the test sets after training.
     #[arg(long)]
     pub no_test: bool,

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance};
 use crate::model::bert::{Backbone, Batch, BertBackbone};
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
-use crate::model::heads::{SequenceClassificationHead, TokenClassificationHead};
-use crate::model::manifest::{Manifest, Task};
+use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
+use crate::model::manifest::{Manifest, Pooling, Task};
 use crate::model::resolve::{self, ModelFiles};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
@@ -279,11 +279,16 @@ pub struct SequenceClassifier<L> {
 impl<L: LabelSet> SequenceClassifier<L> {
     fn build(loaded: Loaded) -> Result<Self> {
         let labels = loaded.labels::<L>()?;
+        let pool = match loaded.manifest.pooling {
+            Pooling::Mean => PoolSpec::Mean,
+            Pooling::MeanAndTarget => PoolSpec::target(&loaded.template),
+        };
         let head = SequenceClassificationHead::load(
             loaded.vb.pp("classifier"),
             loaded.backbone.hidden_size(),
             labels.len(),
             0.0,
+            pool,
         )
         .map_err(|e| Error::CorruptWeights {
             path: loaded.dir.join(&loaded.manifest.weights),
@@ -303,7 +308,7 @@ impl<L: LabelSet> SequenceClassifier<L> {
     fn predict_encoded(&self, encoded: &[Encoded]) -> Result<Vec<Prediction<L>>> {
         let mut out: Vec<Option<Prediction<L>>> = vec![None; encoded.len()];
         self.loaded.run_batches(encoded, |idx, states, batch| {
-            let logits = self.head.forward(states, &batch.mask, false)?;
+            let logits = self.head.forward(states, batch, false)?;
             for (row, probs) in softmax_rows(&logits)?.into_iter().enumerate() {
                 out[idx[row]] = Some(Prediction::from_probs(&probs, &self.labels));
             }

@@ -176,6 +176,49 @@ pub fn encode_stance(
     })
 }
 
+/// Per-token weights (1 inside, 0 outside) of the target mention in an encoded stance input:
+/// from the target's opening marker in the sentence segment (segment 1) to its closing marker,
+/// both included. When the sentence shows no marker (the target is not written in it), the
+/// target's name between the first and second `[SEP]` stands in. Padding never counts.
+pub fn target_mask(ids: &[u32], types: &[u32], open: u32, close: u32, sep: u32) -> Vec<f32> {
+    let mut mask = vec![0f32; ids.len()];
+    let start = ids
+        .iter()
+        .zip(types)
+        .position(|(&id, &ty)| ty == 1 && id == open);
+    if let Some(s) = start {
+        // To the closing marker, or to the end of the sentence segment when it was cut off.
+        let mut end = ids.len() - 1;
+        for i in s + 1..ids.len() {
+            if types[i] != 1 {
+                end = i - 1;
+                break;
+            }
+            if ids[i] == close {
+                end = i;
+                break;
+            }
+        }
+        for v in &mut mask[s..=end] {
+            *v = 1.0;
+        }
+        return mask;
+    }
+    let seps: Vec<usize> = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, &id)| id == sep)
+        .map(|(i, _)| i)
+        .take(2)
+        .collect();
+    if let [a, b] = seps[..] {
+        for v in &mut mask[a + 1..b] {
+            *v = 1.0;
+        }
+    }
+    mask
+}
+
 /// Encode a sentence for the sentiment model: `[CLS] sentence [SEP]`, cut to `max_len`.
 pub fn encode_sentence(tok: &Tokenizer, t: &Template, text: &str) -> Result<Encoded, EncodeError> {
     let mut body = ids_of(tok, text)?;
@@ -306,3 +349,38 @@ pub fn encode_text_windows(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod target_mask_tests {
+    use super::target_mask;
+
+    // ids: 1 = [CLS], 2 = [SEP], 5 = "[", 6 = "]", others words.
+    #[test]
+    fn the_marked_mention_in_the_sentence_is_the_span() {
+        let ids = [1, 9, 2, 8, 2, 7, 5, 8, 8, 6, 7, 2, 4, 2, 0, 0];
+        let ty = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0];
+        let m = target_mask(&ids, &ty, 5, 6, 2);
+        assert_eq!(
+            m,
+            [0., 0., 0., 0., 0., 0., 1., 1., 1., 1., 0., 0., 0., 0., 0., 0.]
+        );
+    }
+
+    #[test]
+    fn a_bracket_outside_the_sentence_is_ignored_and_no_marker_falls_back_to_the_target_name() {
+        // "[" in the context (segment 0) is not a marker; the target name between the SEPs is.
+        let ids = [1, 9, 2, 8, 8, 2, 7, 7, 2, 5, 4, 2];
+        let ty = [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0];
+        let m = target_mask(&ids, &ty, 5, 6, 2);
+        assert_eq!(m, [0., 0., 0., 1., 1., 0., 0., 0., 0., 0., 0., 0.]);
+    }
+
+    #[test]
+    fn an_unclosed_marker_runs_to_the_end_of_the_sentence() {
+        let ids = [1, 9, 2, 8, 2, 7, 5, 8, 2];
+        let ty = [0, 0, 0, 0, 0, 1, 1, 1, 1];
+        let m = target_mask(&ids, &ty, 5, 6, 2);
+        assert_eq!(m, [0., 0., 0., 0., 0., 0., 1., 1., 1.]);
+    }
+}
+

@@ -1,16 +1,45 @@
 //! Task heads over the backbone's token states, named like their Hugging Face counterparts.
 
-use crate::model::bert::{dropout as drop, mean_pool};
+use crate::model::bert::{dropout as drop, mean_pool, Batch};
+use crate::model::encode::{target_mask, Template};
 use candle_core::{Module, Tensor};
 use candle_nn::{Linear, VarBuilder};
+
+/// What a sequence head pools (see `manifest::Pooling`), with the token ids it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolSpec {
+    Mean,
+    /// Mean of all tokens, then the mean of the target mention between these markers.
+    MeanAndTarget { open: u32, close: u32, sep: u32 },
+}
+
+impl PoolSpec {
+    pub fn target(t: &Template) -> PoolSpec {
+        PoolSpec::MeanAndTarget {
+            open: t.target_open,
+            close: t.target_close,
+            sep: t.sep,
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            PoolSpec::Mean => 1,
+            PoolSpec::MeanAndTarget { .. } => 2,
+        }
+    }
+}
 
 /// Sentence-level classification (stance, sentiment): masked mean pooling, then
 /// dense + tanh + projection, as `RobertaClassificationHead` (modeling_roberta.py) but over the
 /// mean of the tokens, which suits sentence-transformers encoders trained with mean pooling.
+/// With [`PoolSpec::MeanAndTarget`] the dense layer reads the sentence mean and the target
+/// mention's mean side by side (in features 2 x hidden).
 pub struct SequenceClassificationHead {
     dense: Linear,
     out_proj: Linear,
     dropout: f32,
+    pool: PoolSpec,
 }
 
 impl SequenceClassificationHead {
@@ -20,22 +49,39 @@ impl SequenceClassificationHead {
         hidden: usize,
         labels: usize,
         dropout: f32,
+        pool: PoolSpec,
     ) -> candle_core::Result<Self> {
         Ok(Self {
-            dense: candle_nn::linear(hidden, hidden, vb.pp("dense"))?,
+            dense: candle_nn::linear(hidden * pool.width(), hidden, vb.pp("dense"))?,
             out_proj: candle_nn::linear(hidden, labels, vb.pp("out_proj"))?,
             dropout,
+            pool,
         })
     }
 
-    /// `[batch, seq, hidden]` states and `[batch, seq]` mask -> `[batch, labels]` logits.
+    /// `[batch, seq, hidden]` states of `batch` -> `[batch, labels]` logits.
     pub fn forward(
         &self,
         states: &Tensor,
-        mask: &Tensor,
+        batch: &Batch,
         train: bool,
     ) -> candle_core::Result<Tensor> {
-        let x = mean_pool(states, mask)?;
+        let x = mean_pool(states, &batch.mask)?;
+        let x = match self.pool {
+            PoolSpec::Mean => x,
+            PoolSpec::MeanAndTarget { open, close, sep } => {
+                // The span mask is computed on the host from the ids: a few hundred integers.
+                let ids: Vec<Vec<u32>> = batch.input_ids.to_vec2()?;
+                let types: Vec<Vec<u32>> = batch.type_ids.to_vec2()?;
+                let (n, len) = batch.input_ids.dims2()?;
+                let mut m = Vec::with_capacity(n * len);
+                for (row, ty) in ids.iter().zip(&types) {
+                    m.extend(target_mask(row, ty, open, close, sep));
+                }
+                let m = Tensor::from_vec(m, (n, len), states.device())?;
+                Tensor::cat(&[&x, &mean_pool(states, &m)?], 1)?
+            }
+        };
         let x = drop(&x, self.dropout, train)?;
         let x = self.dense.forward(&x)?.tanh()?;
         let x = drop(&x, self.dropout, train)?;

@@ -57,6 +57,9 @@ pub struct Manifest {
     pub input_template: String,
     pub max_length: usize,
     pub head_dropout: f32,
+    /// How the sequence head pools the last layer (stance only; older manifests: `mean`).
+    #[serde(default, skip_serializing_if = "Pooling::is_mean")]
+    pub pooling: Pooling,
     #[serde(default)]
     pub training: serde_json::Value,
     #[serde(default)]
@@ -85,5 +88,26 @@ impl Manifest {
         let mut text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
         text.push('\n');
         std::fs::write(path, text)
+    }
+}
+
+/// How a sequence classifier pools the encoder's last layer before its head.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pooling {
+    /// The mean of all tokens.
+    #[default]
+    Mean,
+    /// The mean of all tokens next to the mean of the marked target mention's tokens (stance):
+    /// each actor of a sentence gets its own view of the sentence, so a victim and the party
+    /// blamed for its suffering need not share a label.
+    MeanAndTarget,
+}
+
+impl Pooling {
+    pub fn is_mean(&self) -> bool {
+        *self == Pooling::Mean
     }
 }

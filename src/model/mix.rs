@@ -42,6 +42,8 @@ pub struct DataRoots {
     pub shared: PathBuf,
     /// Our annotated samples folder (`evaluation/samples`).
     pub annotated: PathBuf,
+    /// How many times our annotated dev rows enter stance training (2 in the shipped recipe).
+    pub own_repeat: usize,
 }
 
 fn need(path: PathBuf) -> Result<PathBuf> {
@@ -242,17 +244,18 @@ pub fn training_set(
                 pstance.len().into(),
             );
             counts.insert(
-                "annotated_dev (ours, x2)".into(),
-                (annotated.len() * 2).into(),
+                format!("annotated_dev (ours, x{})", roots.own_repeat),
+                (annotated.len() * roots.own_repeat).into(),
             );
             let mut train_rows = Vec::new();
             train_rows.extend(newsmtsc);
             train_rows.extend(directed);
             train_rows.extend(tweeteval);
             train_rows.extend(pstance);
-            let own_tail = annotated.len() * 2;
-            train_rows.extend(annotated.iter().cloned());
-            train_rows.extend(annotated);
+            let own_tail = annotated.len() * roots.own_repeat;
+            for _ in 0..roots.own_repeat {
+                train_rows.extend(annotated.iter().cloned());
+            }
             let mut dev_rows = report_skipped(
                 "newsmtsc-rw dev",
                 data::newsmtsc::read(&need(

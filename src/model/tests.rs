@@ -207,7 +207,8 @@ fn every_trainable_tensor_gets_a_nonzero_gradient() {
             Task::Stance,
             3,
             &tiny_recipe(frozen),
-        )
+        crate::model::heads::PoolSpec::Mean,
+    )
         .expect("model");
         let samples: Vec<&Sample> = set.train.iter().take(8).collect();
         let (loss, _) = batch_loss(&model, &samples, &[1.0, 1.0, 1.0], true).expect("loss");
@@ -250,6 +251,7 @@ fn training_a_tiny_model_lowers_its_loss_and_learns_the_holder() {
         Task::Stance,
         3,
         &recipe,
+        crate::model::heads::PoolSpec::Mean,
     )
     .expect("model");
     let all: Vec<&Sample> = set.train.iter().collect();
@@ -302,6 +304,7 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         Task::Stance,
         3,
         &straight,
+        crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
     let ra = train::train(&mut a, &set, &straight, &opts(false)).unwrap();
@@ -322,6 +325,7 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         Task::Stance,
         3,
         &first,
+        crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
     train::train(&mut b, &set, &first, &opts2(false)).unwrap();
@@ -336,6 +340,7 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         Task::Stance,
         3,
         &straight,
+        crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
     // The kill came after two more logged steps than the checkpoint holds.
@@ -358,6 +363,15 @@ fn a_killed_run_resumes_from_its_checkpoint() {
 
 #[test]
 fn a_saved_tiny_model_loads_with_identical_logits_and_is_deterministic() {
+    saved_tiny_model_roundtrip(crate::model::manifest::Pooling::Mean);
+}
+
+#[test]
+fn a_saved_target_pooled_model_loads_with_identical_logits() {
+    saved_tiny_model_roundtrip(crate::model::manifest::Pooling::MeanAndTarget);
+}
+
+fn saved_tiny_model_roundtrip(pooling: crate::model::manifest::Pooling) {
     let tok = tokenizer();
     let set = tiny_task(&tok);
     let base_dir = tempfile::tempdir().unwrap();
@@ -372,6 +386,7 @@ fn a_saved_tiny_model_loads_with_identical_logits_and_is_deterministic() {
     .expect("resolve");
     let recipe = Recipe {
         max_steps: Some(3),
+        pooling,
         ..tiny_recipe(1)
     };
     let (mut model, _) = TrainModel::new(&files, Task::Stance, 3, &recipe).expect("model");
@@ -471,6 +486,7 @@ fn cached_frozen_outputs_give_the_same_logits_as_a_full_forward() {
         Task::Stance,
         3,
         &tiny_recipe(1),
+        crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
     // Rows of different lengths, so cached rows are padded when they come back.

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 use crate::model::bert::{seed_dropout, Batch, TrainBert};
 use crate::model::classifier::{load_base_config, load_base_tensors};
 use crate::model::encode::Encoded;
-use crate::model::heads::{SequenceClassificationHead, TokenClassificationHead};
-use crate::model::manifest::{Manifest, Task};
+use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
+use crate::model::manifest::{Manifest, Pooling, Task};
 use crate::model::resolve::{BaseSpec, ModelFiles};
 use candle_core::{DType, Device, Tensor, Var, D};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
@@ -65,6 +65,9 @@ pub struct Recipe {
     pub class_weights: bool,
     /// Stop after this many optimizer steps (tests, quick runs).
     pub max_steps: Option<usize>,
+    /// Pooling of the sequence head (see [`Pooling`]).
+    #[serde(default)]
+    pub pooling: Pooling,
 }
 
 impl Recipe {
@@ -85,6 +88,7 @@ impl Recipe {
             checkpoint_every: 100,
             class_weights: true,
             max_steps: None,
+            pooling: Pooling::Mean,
         };
         match task {
             Task::Stance => Recipe { epochs: 2, ..base },
@@ -145,8 +149,14 @@ impl TrainModel {
         let device = Device::Cpu;
         let (config, tokenizer) = load_base_config(base)?;
         let tensors = load_base_tensors(base, &device)?;
+        let pool = match recipe.pooling {
+            Pooling::Mean => PoolSpec::Mean,
+            Pooling::MeanAndTarget => {
+                PoolSpec::target(&crate::model::encode::Template::new(&tokenizer, 8)?)
+            }
+        };
         Ok((
-            Self::from_tensors(&config, tensors, task, labels, recipe)?,
+            Self::from_tensors(&config, tensors, task, labels, recipe, pool)?,
             tokenizer,
         ))
     }
@@ -158,6 +168,7 @@ impl TrainModel {
         task: Task,
         labels: usize,
         recipe: &Recipe,
+        pool: PoolSpec,
     ) -> Result<TrainModel> {
         let device = Device::Cpu;
         let frozen_vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &device);
@@ -186,6 +197,7 @@ impl TrainModel {
                 config.hidden_size,
                 labels,
                 recipe.dropout,
+                pool,
             )?),
         };
         // candle's CPU generator cannot be seeded, so the head's fresh weights are redrawn here
@@ -236,7 +248,7 @@ impl TrainModel {
 
     fn head_logits(&self, states: &Tensor, batch: &Batch, train: bool) -> Result<Tensor> {
         Ok(match &self.head {
-            Head::Seq(h) => h.forward(states, &batch.mask, train)?,
+            Head::Seq(h) => h.forward(states, batch, train)?,
             Head::Tok(h) => h.forward(states, train)?,
         })
     }
@@ -860,6 +872,7 @@ pub fn write_model(
         input_template: set.input_template.clone(),
         max_length: recipe.max_len,
         head_dropout: recipe.dropout,
+        pooling: recipe.pooling,
         training,
         metrics,
     };
