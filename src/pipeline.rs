@@ -431,10 +431,28 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
     // holder of each stance reported inside the sentence toward the actors in its object.
     let person_names: Vec<&str> = clusters.iter().map(|c| c.canonical.as_str()).collect();
     let mut pairs: Vec<Pair> = Vec::new();
+    let holder_of = |r: &speakers::Reported| {
+        if person_names.contains(&r.holder.as_str()) {
+            Some(r.holder.clone())
+        } else {
+            institution(table, &r.holder)
+        }
+    };
     for (i, a) in attributions.iter().enumerate() {
+        // The holder of a reported stance ("Pakistani officials criticized ...") is who
+        // speaks inside the sentence, not an actor the sentence's speaker talks about.
+        let holder_spans: Vec<(usize, usize)> = a
+            .reported
+            .iter()
+            .filter(|r| holder_of(r).is_some())
+            .map(|r| r.holder_span)
+            .collect();
         for (k, f) in found[i].iter().enumerate() {
             let is_speaker_span = a.span.is_some_and(|sp| overlaps(sp, (f.start, f.end)));
-            if f.canonical == a.speaker || is_speaker_span {
+            let is_holder_span = holder_spans
+                .iter()
+                .any(|&sp| overlaps(sp, (f.start, f.end)));
+            if f.canonical == a.speaker || is_speaker_span || is_holder_span {
                 continue;
             }
             pairs.push(Pair {
@@ -445,12 +463,7 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             });
         }
         for r in &a.reported {
-            let holder = if person_names.contains(&r.holder.as_str()) {
-                Some(r.holder.clone())
-            } else {
-                institution(table, &r.holder)
-            };
-            let Some(holder) = holder else { continue };
+            let Some(holder) = holder_of(r) else { continue };
             if holder == a.speaker {
                 continue;
             }
@@ -471,5 +484,43 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
         found,
         attributions,
         pairs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs_of(text: &str) -> Vec<(String, String)> {
+        let p = Prepared::new(text);
+        let none = vec![Vec::new(); p.sents.len()];
+        let plan = plan(AliasTable::builtin(), &p, &none);
+        plan.pairs
+            .iter()
+            .map(|pr| {
+                (
+                    pr.holder.clone(),
+                    plan.found[pr.sentence][pr.found].canonical.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_holder_of_a_reported_stance_is_not_an_actor_of_the_narrator() {
+        let pairs =
+            pairs_of("Pakistani officials have repeatedly criticized the Zionist regime over Gaza.");
+        assert!(
+            pairs.contains(&("Pakistan".into(), "Israel".into())),
+            "{pairs:?}"
+        );
+        assert!(
+            pairs.contains(&("author".into(), "Israel".into())),
+            "{pairs:?}"
+        );
+        assert!(
+            !pairs.iter().any(|(_, actor)| actor == "Pakistan"),
+            "the attribution phrase gets no row: {pairs:?}"
+        );
     }
 }
