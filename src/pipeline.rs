@@ -311,6 +311,11 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             if actors::in_first_person_possessive(sentence, e.start, e.end) {
                 continue;
             }
+            // Names are capitalised in English news; an all-lowercase span the tagger calls an
+            // entity ("the defence accord") is a slip, not an actor the alias table missed.
+            if !e.text.chars().any(char::is_uppercase) {
+                continue;
+            }
             let surface = e
                 .text
                 .trim_end_matches("'s")
@@ -522,5 +527,26 @@ mod tests {
             !pairs.iter().any(|(_, actor)| actor == "Pakistan"),
             "the attribution phrase gets no row: {pairs:?}"
         );
+    }
+
+    #[test]
+    fn an_all_lowercase_tagger_span_is_not_an_actor() {
+        let text = "He said the defence accord with Oman was signed by Nexora Holdings.";
+        let p = Prepared::new(text);
+        let span = |w: &str| {
+            let s = text.find(w).unwrap();
+            Entity {
+                start: s,
+                end: s + w.len(),
+                text: w.to_string(),
+                label: "ORG".into(),
+                score: 0.9,
+            }
+        };
+        let entities = vec![vec![span("defence accord"), span("Nexora Holdings")]];
+        let plan = plan(AliasTable::builtin(), &p, &entities);
+        let names: Vec<&str> = plan.found[0].iter().map(|f| f.canonical.as_str()).collect();
+        assert!(names.contains(&"Nexora Holdings"), "{names:?}");
+        assert!(!names.contains(&"defence accord"), "{names:?}");
     }
 }
