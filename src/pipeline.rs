@@ -38,6 +38,31 @@ struct Pair {
     holder_span: Option<(usize, usize)>,
 }
 
+/// Whether `mention` is the nationality or country inside the title in front of the speaker's
+/// name ("Pakistani Defence Minister Khawaja Asif", "Pakistan's Defense Minister Khawaja Asif"):
+/// only capitalised title words (at most five) stand between them. Guidelines §3: that word
+/// is part of the attribution, not a mention of the state.
+fn in_attribution_title(text: &str, mention: (usize, usize), speaker: (usize, usize)) -> bool {
+    if mention.1 > speaker.0 {
+        return false;
+    }
+    let gap = &text[mention.1..speaker.0];
+    let gap = gap
+        .strip_prefix("'s")
+        .or_else(|| gap.strip_prefix("’s"))
+        .unwrap_or(gap);
+    if !gap.starts_with(char::is_whitespace) || !gap.ends_with(char::is_whitespace) {
+        return false;
+    }
+    let words: Vec<&str> = gap.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 5
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase())
+                && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+}
+
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
@@ -457,7 +482,10 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             let is_holder_span = holder_spans
                 .iter()
                 .any(|&sp| overlaps(sp, (f.start, f.end)));
-            if f.canonical == a.speaker || is_speaker_span || is_holder_span {
+            let in_title = a
+                .span
+                .is_some_and(|sp| in_attribution_title(texts[i], (f.start, f.end), sp));
+            if f.canonical == a.speaker || is_speaker_span || is_holder_span || in_title {
                 continue;
             }
             pairs.push(Pair {
@@ -513,8 +541,9 @@ mod tests {
 
     #[test]
     fn the_holder_of_a_reported_stance_is_not_an_actor_of_the_narrator() {
-        let pairs =
-            pairs_of("Pakistani officials have repeatedly criticized the Zionist regime over Gaza.");
+        let pairs = pairs_of(
+            "Pakistani officials have repeatedly criticized the Zionist regime over Gaza.",
+        );
         assert!(
             pairs.contains(&("Pakistan".into(), "Israel".into())),
             "{pairs:?}"
@@ -526,6 +555,32 @@ mod tests {
         assert!(
             !pairs.iter().any(|(_, actor)| actor == "Pakistan"),
             "the attribution phrase gets no row: {pairs:?}"
+        );
+    }
+
+    #[test]
+    fn the_country_in_the_speakers_title_is_not_a_mention() {
+        for text in [
+            "Pakistani Defence Minister Khawaja Muhammad Asif said on Monday that the pact with Saudi Arabia was defensive.",
+            "Pakistan's Defense Minister Khawaja Muhammad Asif said the pact with Saudi Arabia was defensive.",
+        ] {
+            let pairs = pairs_of(text);
+            assert!(
+                pairs.contains(&("Khawaja Muhammad Asif".into(), "Saudi Arabia".into())),
+                "{text}: {pairs:?}"
+            );
+            assert!(
+                !pairs.iter().any(|(_, actor)| actor == "Pakistan"),
+                "{text}: {pairs:?}"
+            );
+        }
+        // A country elsewhere in the sentence stays an actor.
+        let pairs = pairs_of(
+            "Defence Minister Khawaja Muhammad Asif said Pakistan would never attack India.",
+        );
+        assert!(
+            pairs.contains(&("Khawaja Muhammad Asif".into(), "India".into())),
+            "{pairs:?}"
         );
     }
 

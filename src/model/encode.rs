@@ -383,4 +383,3 @@ mod target_mask_tests {
         assert_eq!(m, [0., 0., 0., 0., 0., 0., 1., 1., 1.]);
     }
 }
-

@@ -10,7 +10,11 @@ use candle_nn::{Linear, VarBuilder};
 pub enum PoolSpec {
     Mean,
     /// Mean of all tokens, then the mean of the target mention between these markers.
-    MeanAndTarget { open: u32, close: u32, sep: u32 },
+    MeanAndTarget {
+        open: u32,
+        close: u32,
+        sep: u32,
+    },
 }
 
 impl PoolSpec {

@@ -207,8 +207,8 @@ fn every_trainable_tensor_gets_a_nonzero_gradient() {
             Task::Stance,
             3,
             &tiny_recipe(frozen),
-        crate::model::heads::PoolSpec::Mean,
-    )
+            crate::model::heads::PoolSpec::Mean,
+        )
         .expect("model");
         let samples: Vec<&Sample> = set.train.iter().take(8).collect();
         let (loss, _) = batch_loss(&model, &samples, &[1.0, 1.0, 1.0], true).expect("loss");
