@@ -38,6 +38,21 @@ struct Pair {
     holder_span: Option<(usize, usize)>,
 }
 
+/// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -":
+/// in parentheses near the start of the sentence, followed by a dash or colon. Guidelines §3:
+/// an agency cited as the source is not an actor.
+fn is_source_credit(text: &str, start: usize, end: usize) -> bool {
+    start <= 60
+        && text[..start].trim_end().ends_with('(')
+        && text[end..]
+            .trim_start()
+            .strip_prefix(')')
+            .is_some_and(|rest| {
+                rest.trim_start()
+                    .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
+            })
+}
+
 /// Whether `mention` is the nationality or country inside the title in front of the speaker's
 /// name ("Pakistani Defence Minister Khawaja Asif", "Pakistan's Defense Minister Khawaja Asif"):
 /// only capitalised title words (at most five) stand between them. Guidelines §3: that word
@@ -295,6 +310,7 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
         for m in &matches {
             if actors::is_location_only(sentence, m)
                 || actors::in_first_person_possessive(sentence, m.start, m.end)
+                || is_source_credit(sentence, m.start, m.end)
             {
                 continue;
             }
@@ -333,7 +349,9 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
                 }
                 continue;
             }
-            if actors::in_first_person_possessive(sentence, e.start, e.end) {
+            if actors::in_first_person_possessive(sentence, e.start, e.end)
+                || is_source_credit(sentence, e.start, e.end)
+            {
                 continue;
             }
             // Names are capitalised in English news; an all-lowercase span the tagger calls an
@@ -468,6 +486,20 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             institution(table, &r.holder)
         }
     };
+    // A person introduced with a country in their title ("Pakistan's Defense Minister Khawaja
+    // Asif") speaks for that country: their own mentions of it ("the agreement between
+    // Islamabad and Riyadh") are self-references, not actors (guidelines §3).
+    let mut affiliation: HashMap<&str, &str> = HashMap::new();
+    for (i, a) in attributions.iter().enumerate() {
+        let Some(sp) = a.span else { continue };
+        for f in &found[i] {
+            if f.kind == ActorKind::State && in_attribution_title(texts[i], (f.start, f.end), sp) {
+                affiliation
+                    .entry(a.speaker.as_str())
+                    .or_insert(f.canonical.as_str());
+            }
+        }
+    }
     for (i, a) in attributions.iter().enumerate() {
         // The holder of a reported stance ("Pakistani officials criticized ...") is who
         // speaks inside the sentence, not an actor the sentence's speaker talks about.
@@ -485,7 +517,9 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             let in_title = a
                 .span
                 .is_some_and(|sp| in_attribution_title(texts[i], (f.start, f.end), sp));
-            if f.canonical == a.speaker || is_speaker_span || is_holder_span || in_title {
+            let own_side = affiliation.get(a.speaker.as_str()) == Some(&f.canonical.as_str());
+            if f.canonical == a.speaker || is_speaker_span || is_holder_span || in_title || own_side
+            {
                 continue;
             }
             pairs.push(Pair {
@@ -525,9 +559,24 @@ mod tests {
     use super::*;
 
     fn pairs_of(text: &str) -> Vec<(String, String)> {
+        pairs_with(text, &[])
+    }
+
+    /// Pairs of a one-sentence text, with these (surface, label) spans as the tagger's output.
+    fn pairs_with(text: &str, tagged: &[(&str, &str)]) -> Vec<(String, String)> {
         let p = Prepared::new(text);
-        let none = vec![Vec::new(); p.sents.len()];
-        let plan = plan(AliasTable::builtin(), &p, &none);
+        let mut entities = vec![Vec::new(); p.sents.len()];
+        for (w, label) in tagged {
+            let s = p.sents[0].text.find(w).expect("tagged span in the text");
+            entities[0].push(Entity {
+                start: s,
+                end: s + w.len(),
+                text: w.to_string(),
+                label: label.to_string(),
+                score: 0.9,
+            });
+        }
+        let plan = plan(AliasTable::builtin(), &p, &entities);
         plan.pairs
             .iter()
             .map(|pr| {
@@ -582,6 +631,30 @@ mod tests {
             pairs.contains(&("Khawaja Muhammad Asif".into(), "India".into())),
             "{pairs:?}"
         );
+    }
+
+    #[test]
+    fn the_agency_credited_in_a_dateline_is_not_an_actor() {
+        let pairs = pairs_with(
+            "ISLAMABAD, Sept. 21 (IRNA) - Defence Minister Khawaja Muhammad Asif said the pact with Saudi Arabia was defensive.",
+            &[("IRNA", "ORG")],
+        );
+        assert!(!pairs.iter().any(|(_, a)| a == "IRNA"), "{pairs:?}");
+        assert!(super::is_source_credit("TEHRAN (IRNA) \u{2013} x", 8, 12));
+        assert!(!super::is_source_credit("He said (IRNA) was wrong.", 9, 13));
+    }
+
+    #[test]
+    fn a_speakers_mentions_of_the_country_in_their_title_are_self_references() {
+        let pairs = pairs_of(
+            "Pakistan's Defense Minister Khawaja Muhammad Asif said the agreement between Islamabad and Riyadh is never against another country. \
+             Asif said Pakistan and Saudi Arabia would defend each other.",
+        );
+        assert!(
+            pairs.contains(&("Khawaja Muhammad Asif".into(), "Saudi Arabia".into())),
+            "{pairs:?}"
+        );
+        assert!(!pairs.iter().any(|(_, a)| a == "Pakistan"), "{pairs:?}");
     }
 
     #[test]
