@@ -38,19 +38,35 @@ struct Pair {
     holder_span: Option<(usize, usize)>,
 }
 
-/// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -":
-/// in parentheses near the start of the sentence, followed by a dash or colon. Guidelines §3:
-/// an agency cited as the source is not an actor.
+/// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -" or
+/// "Islamabad, IRNA --": in parentheses, or after a comma that follows only capitalised dateline
+/// words, near the start of the sentence, and followed by a dash or colon. Guidelines §3: an
+/// agency cited as the source is not an actor.
 fn is_source_credit(text: &str, start: usize, end: usize) -> bool {
-    start <= 60
-        && text[..start].trim_end().ends_with('(')
-        && text[end..]
-            .trim_start()
-            .strip_prefix(')')
-            .is_some_and(|rest| {
-                rest.trim_start()
-                    .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
-            })
+    if start > 60 {
+        return false;
+    }
+    let before = text[..start].trim_end();
+    let after = text[end..].trim_start();
+    let dash_or_colon = |rest: &str| {
+        rest.trim_start()
+            .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
+    };
+    if before.ends_with('(') {
+        return after.strip_prefix(')').is_some_and(dash_or_colon);
+    }
+    match before.strip_suffix(',') {
+        Some(place) => {
+            let words: Vec<&str> = place.split_whitespace().collect();
+            !words.is_empty()
+                && words.len() <= 4
+                && words
+                    .iter()
+                    .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+                && dash_or_colon(after)
+        }
+        None => false,
+    }
 }
 
 /// Whether `mention` is the nationality or country inside the title in front of the speaker's
@@ -642,6 +658,26 @@ mod tests {
         assert!(!pairs.iter().any(|(_, a)| a == "IRNA"), "{pairs:?}");
         assert!(super::is_source_credit("TEHRAN (IRNA) \u{2013} x", 8, 12));
         assert!(!super::is_source_credit("He said (IRNA) was wrong.", 9, 13));
+        assert!(super::is_source_credit(
+            "Islamabad, IRNA -- Asif said",
+            11,
+            15
+        ));
+        assert!(super::is_source_credit(
+            "NEW DELHI, Sept. 3, PTI: x",
+            20,
+            23
+        ));
+        assert!(!super::is_source_credit(
+            "He thanked Oman, IRNA -- x",
+            17,
+            21
+        ));
+        assert!(!super::is_source_credit(
+            "Islamabad, IRNA said, -- x",
+            11,
+            15
+        ));
     }
 
     #[test]

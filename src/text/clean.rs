@@ -73,6 +73,7 @@ const NEWSLETTER: &str = "newsletter prompt";
 const COPYRIGHT: &str = "copyright notice";
 const PRINT_EMAIL: &str = "print or email link";
 const TAGS: &str = "tag or category line";
+const STORY_ID: &str = "story id line";
 const REPEATED_HEADLINE: &str = "repeated headline";
 
 /// Whole lines (normalised: lowercase, single spaces, trailing `:`/`*`/`|` removed) that are
@@ -128,6 +129,9 @@ static EXACT: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
                 "reddit",
                 "pinterest",
                 "copy link",
+                "send to friend",
+                "send to friends",
+                "send to a friend",
                 "like this",
                 "like loading...",
                 "like loading…",
@@ -238,6 +242,21 @@ const PREFIXES: &[(&str, &str, usize)] = &[
     ("share on ", SHARE, 40),
     ("share via ", SHARE, 40),
     ("share this:", SHARE, 200),
+    ("follow us on twitter", SHARE, 120),
+    ("follow us on x ", SHARE, 120),
+    ("follow us on facebook", SHARE, 120),
+    ("follow us on instagram", SHARE, 120),
+    ("follow us on telegram", SHARE, 120),
+    ("follow us on youtube", SHARE, 120),
+    ("follow us on linkedin", SHARE, 120),
+    ("follow us on whatsapp", SHARE, 120),
+    ("follow us on social media", SHARE, 120),
+    ("follow us @", SHARE, 80),
+    ("join us on ", SHARE, 80),
+    ("news id:", STORY_ID, 40),
+    ("news code:", STORY_ID, 40),
+    ("story code:", STORY_ID, 40),
+    ("article id:", STORY_ID, 40),
     ("we use cookies", COOKIES, 2000),
     ("this website uses cookies", COOKIES, 2000),
     ("this site uses cookies", COOKIES, 2000),
@@ -584,6 +603,10 @@ mod tests {
             ("Click to share on Twitter (Opens in new window)", SHARE),
             ("• Share this", SHARE),
             ("Cancel reply", COMMENT_FORM),
+            ("Follow us on Twitter @IrnaEnglish", SHARE),
+            ("Send to friends", SHARE),
+            ("News ID: 85945678", STORY_ID),
+            ("News Code: 1234", STORY_ID),
         ];
         for (line, reason) in cases {
             let text = format!(
@@ -603,7 +626,8 @@ mod tests {
                     Print media have been banned from the session, the speaker said on Monday \
                     after a long debate about the rules.\n\
                     Website operators must register with the regulator, the law says.\n\
-                    Comment is free but facts are sacred, the editor wrote.";
+                    Comment is free but facts are sacred, the editor wrote.\n\
+                    Follow us on the long road to peace, the minister urged the rebels in a speech.";
         let cleaned = clean(text);
         assert!(cleaned.dropped.is_empty(), "{:?}", reasons(&cleaned));
         assert_eq!(kept(text, &cleaned), [text]);
