@@ -38,6 +38,16 @@ struct Pair {
     holder_span: Option<(usize, usize)>,
 }
 
+/// Whether byte `pos` of a sentence lies inside quotation marks: an odd number of straight
+/// quotes before it, or more opening than closing curly quotes.
+fn inside_quotes(text: &str, pos: usize) -> bool {
+    let before = &text[..pos];
+    let straight = before.matches('"').count();
+    let open = before.matches('\u{201C}').count();
+    let close = before.matches('\u{201D}').count();
+    straight % 2 == 1 || open > close
+}
+
 /// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -" or
 /// "Islamabad, IRNA --": in parentheses, or after a comma that follows only capitalised dateline
 /// words, near the start of the sentence, and followed by a dash or colon. Guidelines §3: an
@@ -544,6 +554,25 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
                 holder: a.speaker.clone(),
                 holder_span: a.span,
             });
+            // Indirect speech ("X said the pact ...", "He called for ...") is also the
+            // narrator's sentence: outside quotation marks, the author mentions the actor too
+            // (guidelines §4, two rows; the author's row is neutral by the model's training).
+            if a.speaker != AUTHOR
+                && matches!(
+                    a.cue,
+                    speakers::Cue::ReportedSpeech
+                        | speakers::Cue::PronounContinuation
+                        | speakers::Cue::TitleReference
+                )
+                && !inside_quotes(texts[i], f.start)
+            {
+                pairs.push(Pair {
+                    sentence: i,
+                    found: k,
+                    holder: AUTHOR.to_string(),
+                    holder_span: None,
+                });
+            }
         }
         for r in &a.reported {
             let Some(holder) = holder_of(r) else { continue };
@@ -691,6 +720,40 @@ mod tests {
             "{pairs:?}"
         );
         assert!(!pairs.iter().any(|(_, a)| a == "Pakistan"), "{pairs:?}");
+    }
+
+    #[test]
+    fn indirect_speech_also_gives_the_narrator_a_row_but_a_quote_does_not() {
+        let pairs = pairs_of(
+            "Khawaja Muhammad Asif said the Islamic world must build a coalition like NATO. \
+             \"Saudi Arabia is our brother,\" Asif said.",
+        );
+        for actor in ["Islamic world", "NATO"] {
+            assert!(
+                pairs.contains(&("Khawaja Muhammad Asif".into(), actor.into())),
+                "{pairs:?}"
+            );
+            assert!(
+                pairs.contains(&("author".into(), actor.into())),
+                "{pairs:?}"
+            );
+        }
+        assert!(
+            pairs.contains(&("Khawaja Muhammad Asif".into(), "Saudi Arabia".into())),
+            "{pairs:?}"
+        );
+        assert!(
+            !pairs.contains(&("author".into(), "Saudi Arabia".into())),
+            "{pairs:?}"
+        );
+        assert!(super::inside_quotes(
+            "He said \u{201C}the EU\u{201D} and",
+            12
+        ));
+        assert!(!super::inside_quotes(
+            "He said \u{201C}the EU\u{201D} and",
+            22
+        ));
     }
 
     #[test]
