@@ -499,16 +499,79 @@ impl NerTagger {
             .map(|(words, text)| {
                 decode_bio(words)
                     .into_iter()
-                    .map(|(s, e, label, score)| Entity {
-                        start: s,
-                        end: e,
-                        label,
-                        text: text[s..e].to_string(),
-                        score,
+                    .map(|(s, e, label, score)| {
+                        let (s, e) = whole_hyphenated_words(text, s, e);
+                        Entity {
+                            start: s,
+                            end: e,
+                            label,
+                            text: text[s..e].to_string(),
+                            score,
+                        }
                     })
                     .collect()
             })
             .collect())
+    }
+}
+
+/// Widen an entity span to whole hyphenated words: the tokenizer splits "Asante-Mensah",
+/// "Yoon-ho" and "Al-Sharafi" at the hyphen into separate words, and the tagger may tag only one
+/// side, which would cut a name in two ("Kwabena Asante").
+pub fn whole_hyphenated_words(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    let word_char = |c: char| c.is_alphanumeric();
+    loop {
+        let before = &text[..s];
+        let mut it = before.chars().rev();
+        match (it.next(), it.next()) {
+            (Some('-'), Some(c)) if word_char(c) => {
+                s -= 1;
+                s = text[..s]
+                    .char_indices()
+                    .rev()
+                    .take_while(|&(_, c)| word_char(c))
+                    .last()
+                    .map_or(s, |(i, _)| i);
+            }
+            _ => break,
+        }
+    }
+    loop {
+        let mut it = text[e..].chars();
+        match (it.next(), it.next()) {
+            (Some('-'), Some(c)) if word_char(c) => {
+                e += 1;
+                e += text[e..]
+                    .chars()
+                    .take_while(|&c| word_char(c))
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            }
+            _ => break,
+        }
+    }
+    (s, e)
+}
+
+#[cfg(test)]
+mod hyphen_tests {
+    use super::whole_hyphenated_words as w;
+
+    #[test]
+    fn a_name_cut_at_a_hyphen_is_made_whole() {
+        let t = "Minister Kwabena Asante-Mensah said; Park Yoon-ho and Abdulmalik Al-Sharafi met.";
+        let span = |x: &str| {
+            let s = t.find(x).unwrap();
+            let (a, b) = w(t, s, s + x.len());
+            &t[a..b]
+        };
+        assert_eq!(span("Kwabena Asante"), "Kwabena Asante-Mensah");
+        assert_eq!(span("Park Yoon"), "Park Yoon-ho");
+        assert_eq!(span("Sharafi"), "Al-Sharafi");
+        assert_eq!(span("Minister"), "Minister");
+        // A dash between words is not a hyphen inside a name.
+        let t2 = "Oman - the mediator";
+        assert_eq!(w(t2, 0, 4), (0, 4));
     }
 }
 
