@@ -38,6 +38,73 @@ struct Pair {
     holder_span: Option<(usize, usize)>,
 }
 
+/// Days and months, capitalised in English but never part of a name after it ("Asif Sunday").
+const NOT_NAME_WORDS: &[&str] = &[
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+];
+
+/// The end of a person's name that starts before `end`: at most two more capitalised words
+/// (letters, hyphens, apostrophes) directly after it, when they are not a day, a month or a
+/// name the alias table knows ("Avner" + " Shaked"; not "Asif Sunday", not "Putin Russia").
+fn name_continues(text: &str, mut end: usize, table: &AliasTable) -> usize {
+    for _ in 0..2 {
+        let rest = &text[end..];
+        let Some(word_start) = rest.strip_prefix(' ') else {
+            break;
+        };
+        let len = word_start
+            .find(|c: char| !(c.is_alphabetic() || c == '-' || c == '\''))
+            .unwrap_or(word_start.len());
+        let word = &word_start[..len];
+        let word = word
+            .strip_suffix("'s")
+            .unwrap_or(word)
+            .trim_end_matches(['\'', '-']);
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().skip(1).any(char::is_lowercase);
+        if word.len() < 2
+            || !capitalised
+            || NOT_NAME_WORDS.contains(&word)
+            || table.lookup(word).is_some()
+            || table.lookup_alias(word).is_some()
+        {
+            break;
+        }
+        end += 1 + word.len();
+    }
+    end
+}
+
 /// Whether byte `pos` of a sentence lies inside quotation marks: an odd number of straight
 /// quotes before it, or more opening than closing curly quotes.
 fn inside_quotes(text: &str, pos: usize) -> bool {
@@ -385,6 +452,19 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             if !e.text.chars().any(char::is_uppercase) {
                 continue;
             }
+            // A person's name the tagger cut short ("Avner" of "Avner Shaked") runs on over
+            // the capitalised words right after it.
+            let (e_end, e_text) = if e.label == "PER" {
+                let end = name_continues(sentence, e.end, table);
+                (end, sentence[e.start..end].to_string())
+            } else {
+                (e.end, e.text.clone())
+            };
+            let e = &Entity {
+                end: e_end,
+                text: e_text,
+                ..e.clone()
+            };
             let surface = e
                 .text
                 .trim_end_matches("'s")
@@ -392,7 +472,6 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
                 .to_string();
             match e.label.as_str() {
                 "PER" => {
-                    people.push((i, here.len()));
                     here.push(Found {
                         start: e.start,
                         end: e.start + surface.len(),
@@ -420,6 +499,13 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             }
         }
         here.sort_by_key(|f| f.start);
+        // The tagger's people (no alias-table id), indexed after sorting.
+        people.extend(
+            here.iter()
+                .enumerate()
+                .filter(|(_, f)| f.kind == ActorKind::Person && f.id.is_empty())
+                .map(|(k, _)| (i, k)),
+        );
         found.push(here);
     }
     // People: one actor per person in the document, under the fullest name.
@@ -754,6 +840,69 @@ mod tests {
             "He said \u{201C}the EU\u{201D} and",
             22
         ));
+    }
+
+    #[test]
+    fn a_person_after_an_alias_table_actor_is_clustered_under_their_full_name() {
+        // The tagger's person comes after "Senegalese" and before "IMF" in the sentence; the
+        // people index must survive sorting the sentence's actors by position.
+        let text = "Senegalese Finance Minister Mariama Ndiaye on Monday proposed a version of the IMF.\n\n\
+                    \"We do not need to copy Washington's institutions,\" Ndiaye told a summit.";
+        let p = Prepared::new(text);
+        let mut ents = vec![Vec::new(); p.sents.len()];
+        for (i, name) in [(0, "Mariama Ndiaye"), (1, "Ndiaye")] {
+            let st = p.sents[i].text.find(name).unwrap();
+            ents[i].push(Entity {
+                start: st,
+                end: st + name.len(),
+                text: name.into(),
+                label: "PER".into(),
+                score: 0.9,
+            });
+        }
+        let plan = plan(AliasTable::builtin(), &p, &ents);
+        let actors: Vec<(String, String)> = plan
+            .found
+            .iter()
+            .flatten()
+            .map(|f| (f.canonical.clone(), f.id.clone()))
+            .collect();
+        assert!(
+            actors.contains(&("IMF".into(), "Q7804".into())),
+            "{actors:?}"
+        );
+        assert_eq!(
+            actors.iter().filter(|(c, _)| c == "Mariama Ndiaye").count(),
+            2,
+            "{actors:?}"
+        );
+        assert_eq!(plan.attributions[1].speaker, "Mariama Ndiaye");
+    }
+
+    #[test]
+    fn a_name_the_tagger_cut_short_runs_on_over_capitalised_words() {
+        let t = AliasTable::builtin();
+        let cases = [
+            (
+                "Minister Avner Shaked on Wednesday said",
+                "Avner",
+                "Avner Shaked",
+            ),
+            ("Khawaja Asif Sunday said", "Khawaja Asif", "Khawaja Asif"),
+            ("talks with Putin Russia said", "Putin", "Putin"),
+            (
+                "Avner Shaked-Levi, the minister",
+                "Avner",
+                "Avner Shaked-Levi",
+            ),
+            ("Avner Shaked's plan", "Avner", "Avner Shaked"),
+            ("said Avner. The talks", "Avner", "Avner"),
+        ];
+        for (text, cut, want) in cases {
+            let s = text.find(cut).unwrap();
+            let end = super::name_continues(text, s + cut.len(), t);
+            assert_eq!(&text[s..end], want, "{text}");
+        }
     }
 
     #[test]
