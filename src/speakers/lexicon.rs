@@ -28,7 +28,8 @@ pub(crate) fn verb_class(lower: &str) -> Option<(VerbClass, bool)> {
         | "admitted" | "replied" | "responded" | "concluded" | "cautioned" | "maintained"
         | "vowed" | "pledged" | "reiterated" | "affirmed" | "underlined" | "underscored"
         | "highlighted" | "reported" | "described" | "asked" | "recalled" | "suggested"
-        | "predicted" | "believe" | "believes" | "believed" | "called" => (Speech, false),
+        | "predicted" | "believe" | "believes" | "believed" | "called" | "proposed"
+        | "appealed" => (Speech, false),
         "claims" | "notes" | "tweets" => (Speech, true),
         "criticise" | "criticises" | "criticised" | "criticize" | "criticizes" | "criticized"
         | "accuse" | "accuses" | "accused" | "condemn" | "condemns" | "condemned" | "praise"

@@ -100,6 +100,9 @@ cases! {
     repeatedly_criticized:
         [0 => "Asif has repeatedly criticized Israel's actions in Gaza."]
         => [("Asif", ReportedSpeech)];
+    proposed_with_a_time_phrase:
+        [0 => "Finance Minister Mariama Ndiaye on Monday proposed an African version of the IMF."]
+        => [("Mariama Ndiaye", ReportedSpeech)];
     accused_of:
         [0 => "Sharif accused India of sponsoring terrorism."] => [("Sharif", ReportedSpeech)];
     called_for:
