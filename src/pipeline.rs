@@ -2,7 +2,7 @@
 //! each sentence to a speaker, then classify the stance of every (holder, actor) pair and the
 //! sentiment of every sentence, and summarise per (holder, actor).
 
-use crate::actors::{self, ActorKind, AliasMatch, AliasTable};
+use crate::actors::{self, is_source_credit, ActorKind, AliasMatch, AliasTable};
 use crate::document::{summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult};
 use crate::error::Result;
 use crate::labels::AUTHOR;
@@ -38,41 +38,6 @@ struct Pair {
     holder_span: Option<(usize, usize)>,
 }
 
-/// Days and months, capitalised in English but never part of a name after it ("Asif Sunday").
-const NOT_NAME_WORDS: &[&str] = &[
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
-];
-
 /// The end of a person's name that starts before `end`: at most two more capitalised words
 /// (letters, hyphens, apostrophes) directly after it, when they are not a day, a month or a
 /// name the alias table knows ("Avner" + " Shaked"; not "Asif Sunday", not "Putin Russia").
@@ -94,56 +59,14 @@ fn name_continues(text: &str, mut end: usize, table: &AliasTable) -> usize {
             && word.chars().skip(1).any(char::is_lowercase);
         if word.len() < 2
             || !capitalised
-            || NOT_NAME_WORDS.contains(&word)
+            || speakers::is_day_or_month(&word.to_lowercase())
             || table.lookup(word).is_some()
-            || table.lookup_alias(word).is_some()
         {
             break;
         }
         end += 1 + word.len();
     }
     end
-}
-
-/// Whether byte `pos` of a sentence lies inside quotation marks: an odd number of straight
-/// quotes before it, or more opening than closing curly quotes.
-fn inside_quotes(text: &str, pos: usize) -> bool {
-    let before = &text[..pos];
-    let straight = before.matches('"').count();
-    let open = before.matches('\u{201C}').count();
-    let close = before.matches('\u{201D}').count();
-    straight % 2 == 1 || open > close
-}
-
-/// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -" or
-/// "Islamabad, IRNA --": in parentheses, or after a comma that follows only capitalised dateline
-/// words, near the start of the sentence, and followed by a dash or colon. Guidelines §3: an
-/// agency cited as the source is not an actor.
-fn is_source_credit(text: &str, start: usize, end: usize) -> bool {
-    if start > 60 {
-        return false;
-    }
-    let before = text[..start].trim_end();
-    let after = text[end..].trim_start();
-    let dash_or_colon = |rest: &str| {
-        rest.trim_start()
-            .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
-    };
-    if before.ends_with('(') {
-        return after.strip_prefix(')').is_some_and(dash_or_colon);
-    }
-    match before.strip_suffix(',') {
-        Some(place) => {
-            let words: Vec<&str> = place.split_whitespace().collect();
-            !words.is_empty()
-                && words.len() <= 4
-                && words
-                    .iter()
-                    .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
-                && dash_or_colon(after)
-        }
-        None => false,
-    }
 }
 
 /// Whether `mention` is the nationality or country inside the title in front of the speaker's
@@ -454,19 +377,12 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             }
             // A person's name the tagger cut short ("Avner" of "Avner Shaked") runs on over
             // the capitalised words right after it.
-            let (e_end, e_text) = if e.label == "PER" {
-                let end = name_continues(sentence, e.end, table);
-                (end, sentence[e.start..end].to_string())
+            let end = if e.label == "PER" {
+                name_continues(sentence, e.end, table)
             } else {
-                (e.end, e.text.clone())
+                e.end
             };
-            let e = &Entity {
-                end: e_end,
-                text: e_text,
-                ..e.clone()
-            };
-            let surface = e
-                .text
+            let surface = sentence[e.start..end]
                 .trim_end_matches("'s")
                 .trim_end_matches("’s")
                 .to_string();
@@ -601,11 +517,23 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
     // A person introduced with a country in their title ("Pakistan's Defense Minister Khawaja
     // Asif") speaks for that country: their own mentions of it ("the agreement between
     // Islamabad and Riyadh") are self-references, not actors (guidelines §3).
+    let in_title: Vec<Vec<bool>> = attributions
+        .iter()
+        .zip(&found)
+        .enumerate()
+        .map(|(i, (a, row))| {
+            row.iter()
+                .map(|f| {
+                    a.span
+                        .is_some_and(|sp| in_attribution_title(texts[i], (f.start, f.end), sp))
+                })
+                .collect()
+        })
+        .collect();
     let mut affiliation: HashMap<&str, &str> = HashMap::new();
     for (i, a) in attributions.iter().enumerate() {
-        let Some(sp) = a.span else { continue };
-        for f in &found[i] {
-            if f.kind == ActorKind::State && in_attribution_title(texts[i], (f.start, f.end), sp) {
+        for (f, &title) in found[i].iter().zip(&in_title[i]) {
+            if title && f.kind == ActorKind::State {
                 affiliation
                     .entry(a.speaker.as_str())
                     .or_insert(f.canonical.as_str());
@@ -626,9 +554,7 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             let is_holder_span = holder_spans
                 .iter()
                 .any(|&sp| overlaps(sp, (f.start, f.end)));
-            let in_title = a
-                .span
-                .is_some_and(|sp| in_attribution_title(texts[i], (f.start, f.end), sp));
+            let in_title = in_title[i][k];
             let own_side = affiliation.get(a.speaker.as_str()) == Some(&f.canonical.as_str());
             if f.canonical == a.speaker || is_speaker_span || is_holder_span || in_title || own_side
             {
@@ -650,7 +576,10 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
                         | speakers::Cue::PronounContinuation
                         | speakers::Cue::TitleReference
                 )
-                && !inside_quotes(texts[i], f.start)
+                && !a
+                    .quote_spans
+                    .iter()
+                    .any(|&(qs, qe)| f.start >= qs && f.start < qe)
             {
                 pairs.push(Pair {
                     sentence: i,
@@ -832,14 +761,6 @@ mod tests {
             !pairs.contains(&("author".into(), "Saudi Arabia".into())),
             "{pairs:?}"
         );
-        assert!(super::inside_quotes(
-            "He said \u{201C}the EU\u{201D} and",
-            12
-        ));
-        assert!(!super::inside_quotes(
-            "He said \u{201C}the EU\u{201D} and",
-            22
-        ));
     }
 
     #[test]

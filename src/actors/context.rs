@@ -328,6 +328,37 @@ fn followed_by_possessive(text: &str, end: usize) -> bool {
         .any(|p| rest.starts_with(p))
 }
 
+/// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -" or
+/// "Islamabad, IRNA --": in parentheses, or after a comma that follows only capitalised dateline
+/// words, near the start of the sentence, and followed by a dash or colon. Guidelines §3: an
+/// agency cited as the source is not an actor.
+pub fn is_source_credit(text: &str, start: usize, end: usize) -> bool {
+    if start > 60 {
+        return false;
+    }
+    let before = text[..start].trim_end();
+    let after = text[end..].trim_start();
+    let dash_or_colon = |rest: &str| {
+        rest.trim_start()
+            .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
+    };
+    if before.ends_with('(') {
+        return after.strip_prefix(')').is_some_and(dash_or_colon);
+    }
+    match before.strip_suffix(',') {
+        Some(place) => {
+            let words: Vec<&str> = place.split_whitespace().collect();
+            !words.is_empty()
+                && words.len() <= 4
+                && words
+                    .iter()
+                    .all(|w| w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()))
+                && dash_or_colon(after)
+        }
+        None => false,
+    }
+}
+
 /// News agencies whose name in parentheses follows a dateline: "UNITED NATIONS (AP) —".
 const AGENCIES: &[&str] = &[
     "ap",

@@ -22,6 +22,7 @@ mod table;
 
 pub use context::{
     first_person_spans, in_first_person_possessive, is_location_only, is_self_reference,
+    is_source_credit,
 };
 pub use people::{canonical_unknown, cluster_people, PersonCluster};
 pub use table::{Actor, ActorKind, Alias, AliasKind, AliasMatch, AliasTable, AliasTableError};
