@@ -12,6 +12,7 @@ use crate::eval::report;
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
+use crate::model::joint::{self, JointModel, JointTrainModel};
 use crate::model::encode::{StanceInput, Template};
 use crate::model::manifest::{Manifest, Task};
 use crate::model::mix::{self, DataRoots};
@@ -195,6 +196,30 @@ pub fn evaluate_task(
             for set in mix::ner_test_sets(roots)? {
                 eprintln!("scoring ner on {} ({} sentences)", set.name, set.rows.len());
                 out.insert(set.name.clone(), score_ner(&m, &set.rows)?);
+            }
+        }
+        Task::Joint => {
+            // Each head on the sets of its task, named "<task>: <set>".
+            use crate::eval::run::{
+                ner_predictions_with, score_ner_with, score_sentiment_with, score_stance_with,
+            };
+            let m = JointModel::load(dir, base)?;
+            for set in mix::stance_test_sets(roots)? {
+                eprintln!("scoring joint stance on {} ({} rows)", set.name, set.rows.len());
+                let v = score_stance_with(&|i| m.predict_stance(i), &set.rows)?;
+                out.insert(format!("stance: {}", set.name), v);
+            }
+            for set in mix::sentiment_test_sets(roots)? {
+                eprintln!("scoring joint sentiment on {} ({} rows)", set.name, set.rows.len());
+                let v = score_sentiment_with(&|t| m.predict_sentiment(t), &set.rows)?;
+                out.insert(format!("sentiment: {}", set.name), v);
+            }
+            for set in mix::ner_test_sets(roots)? {
+                eprintln!("scoring joint ner on {} ({} sentences)", set.name, set.rows.len());
+                let tag = |rows: &[crate::data::NerSentence]| {
+                    ner_predictions_with(&m.loaded, m.ner_labels(), &|w| m.window_probs(w), rows)
+                };
+                out.insert(format!("ner: {}", set.name), score_ner_with(&tag, &set.rows)?);
             }
         }
     }
@@ -445,6 +470,9 @@ fn init_from(model: &TrainModel, path: &std::path::Path) -> std::result::Result<
 
 fn train_cmd(args: TrainArgs) -> Result<()> {
     let task = parse_task(&args.task)?;
+    if task == Task::Joint {
+        return train_joint_cmd(args);
+    }
     let mut recipe = Recipe::default_for(task);
     if let Some(v) = args.epochs {
         recipe.epochs = v;
@@ -474,6 +502,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         Task::Stance => Stance::ALL.len(),
         Task::Sentiment => Sentiment::ALL.len(),
         Task::Ner => mix::NER_LABELS.len(),
+        Task::Joint => unreachable!("handled by train_joint_cmd"),
     };
     if let Some(p) = args.pooling {
         recipe.pooling = p;
@@ -575,6 +604,116 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         &roots,
         args.no_test || args.train.is_some(),
     )
+}
+
+/// `train --task joint`: the multi-task model over one shared encoder pass (see `model::joint`).
+/// `--init DIR` starts from the shipped single-task models in DIR (e.g. `models`).
+fn train_joint_cmd(args: TrainArgs) -> Result<()> {
+    let mut recipe = Recipe::default_for(Task::Joint);
+    if let Some(v) = args.epochs {
+        recipe.epochs = v;
+    }
+    if let Some(v) = args.batch_size {
+        recipe.batch_size = v;
+    }
+    if let Some(v) = args.lr {
+        recipe.lr = v;
+    }
+    if let Some(v) = args.frozen_layers {
+        recipe.frozen_layers = v;
+    }
+    if let Some(v) = args.max_len {
+        recipe.max_len = v;
+    }
+    if let Some(v) = args.eval_every {
+        recipe.eval_every = v;
+    }
+    if let Some(v) = args.seed {
+        recipe.seed = v;
+    }
+    recipe.max_steps = args.max_steps;
+    if args.train.is_some() {
+        return Err(Error::Invalid(
+            "--train/--dev take one task's data; the joint model trains on the built-in mix".into(),
+        ));
+    }
+    let spec = BaseSpec::default_encoder();
+    let files = resolve::resolve(&spec, args.base.as_deref())?;
+    let (mut model, tok) = JointTrainModel::new(&files, &recipe)?;
+    if let Some(init) = &args.init {
+        let used = model.init_from_models(init).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot start from {}: {e}; it must be a folder with the stance, ner and sentiment models",
+                init.display()
+            ))
+        })?;
+        eprintln!("started {} tensors from {}", used.len(), init.display());
+    }
+    let template = Template::new(&tok, recipe.max_len)?;
+    let roots = DataRoots {
+        shared: args.data_root.clone(),
+        annotated: args.annotated.clone(),
+        own_repeat: args.own_repeat as usize,
+    };
+    eprintln!("reading and encoding the joint data");
+    let set = joint::training_set(&roots, &tok, &template, args.max_train)?;
+    eprintln!(
+        "{} training rows, dev rows ner {} sentiment {} stance {}",
+        set.train.len(),
+        set.dev[0].len(),
+        set.dev[1].len(),
+        set.dev[2].len()
+    );
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("models/joint"));
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/train/joint"));
+    let opts = RunOptions {
+        work_dir: work_dir.clone(),
+        resume: args.resume,
+        progress: !args.quiet,
+    };
+    let outcome = joint::train_joint(&mut model, &set, &recipe, &opts)?;
+    eprintln!(
+        "trained {} steps in {:.0} s ({:.1} examples/s), best dev score {:.4} at step {}",
+        outcome.state.step,
+        outcome.state.seconds,
+        outcome.examples_per_s,
+        outcome.state.best_score,
+        outcome.state.best_step
+    );
+    let trainable: usize = model
+        .vars()
+        .iter()
+        .map(|(_, v)| v.as_tensor().elem_count())
+        .sum();
+    let training = serde_json::json!({
+        "data": set.data,
+        "train_rows": set.train.len(),
+        "recipe": recipe,
+        "trainable_parameters": trainable,
+        "steps": outcome.state.step,
+        "best_step": outcome.state.best_step,
+        "best_dev_score": train::round_dev(outcome.state.best_score),
+        "stopped_early": outcome.state.stopped_early,
+        "seconds": outcome.state.seconds.round(),
+        "examples_per_s": train::round_dev(outcome.examples_per_s),
+        "padding_ratio": train::round_dev(outcome.padding_ratio),
+        "log": work_dir.join("train_log.jsonl").display().to_string(),
+        "initialised_from": args.init.as_ref().map(|p| p.display().to_string()),
+    });
+    joint::write_model(&output, &recipe, &spec, &outcome.best_weights, training)?;
+    eprintln!("wrote {}", output.display());
+    if !args.no_test {
+        let scores = evaluate_task(Task::Joint, &output, args.base.as_deref(), &roots)?;
+        write_metrics(&output, scores.clone())?;
+        print_json(&scores)?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -4,8 +4,9 @@ use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::error::Result;
 use crate::eval::metrics::{ner_scores, score, Scores};
 use crate::labels::{LabelSet, Sentiment, Stance};
-use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
-use crate::model::encode;
+use crate::labels::Prediction;
+use crate::model::classifier::{word_tags, Loaded, NerTagger, SentimentClassifier, StanceClassifier};
+use crate::model::encode::{self, TokenWindow};
 use crate::model::mix::stance_input;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -44,10 +45,18 @@ pub fn round4(x: f64) -> f64 {
 /// `:fwd`/`:rev`) it also reports the holder-swap rate: of the rows whose gold is favor or
 /// against, how often the same line with holder and target swapped is predicted neutral.
 pub fn score_stance(model: &StanceClassifier, rows: &[StanceExample]) -> Result<serde_json::Value> {
+    score_stance_with(&|i| model.predict(i), rows)
+}
+
+/// A stance predictor: the stance model, or the joint model's stance head.
+pub type StanceFn<'a> = dyn Fn(&[encode::StanceInput]) -> Result<Vec<Prediction<Stance>>> + 'a;
+
+/// [`score_stance`] with any stance predictor.
+pub fn score_stance_with(model: &StanceFn, rows: &[StanceExample]) -> Result<serde_json::Value> {
     let rows: Vec<&StanceExample> = rows.iter().filter(|r| r.stance.is_some()).collect();
     let inputs: Vec<encode::StanceInput> = rows.iter().map(|r| stance_input(r)).collect();
     let t = Instant::now();
-    let preds = model.predict(&inputs)?;
+    let preds = model(&inputs)?;
     let secs = t.elapsed().as_secs_f64();
     let gold: Vec<usize> = rows
         .iter()
@@ -98,9 +107,20 @@ pub fn score_sentiment(
     model: &SentimentClassifier,
     rows: &[SentimentExample],
 ) -> Result<serde_json::Value> {
+    score_sentiment_with(&|t| model.predict(t), rows)
+}
+
+/// A sentiment predictor: the sentiment model, or the joint model's sentiment head.
+pub type SentimentFn<'a> = dyn Fn(&[&str]) -> Result<Vec<Prediction<Sentiment>>> + 'a;
+
+/// [`score_sentiment`] with any sentiment predictor.
+pub fn score_sentiment_with(
+    model: &SentimentFn,
+    rows: &[SentimentExample],
+) -> Result<serde_json::Value> {
     let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
     let t = Instant::now();
-    let preds = model.predict(&texts)?;
+    let preds = model(&texts)?;
     let secs = t.elapsed().as_secs_f64();
     let gold: Vec<usize> = rows
         .iter()
@@ -117,13 +137,30 @@ pub fn score_sentiment(
 
 /// The predicted BIO2 tag of every word (each word tagged by its first piece).
 pub fn ner_predictions(model: &NerTagger, rows: &[NerSentence]) -> Result<Vec<Vec<String>>> {
-    let l = &model.loaded;
+    ner_predictions_with(
+        &model.loaded,
+        model.labels(),
+        &|w| model.window_probs(w),
+        rows,
+    )
+}
+
+/// Tag probabilities per position of each window: the NER model's, or the joint model's.
+pub type WindowProbsFn<'a> = dyn Fn(&[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> + 'a;
+
+/// [`ner_predictions`] with any tagger over the tokenizer and template of `loaded`.
+pub fn ner_predictions_with(
+    loaded: &Loaded,
+    labels: &[String],
+    probs: &WindowProbsFn,
+    rows: &[NerSentence],
+) -> Result<Vec<Vec<String>>> {
+    let l = loaded;
     let windows = rows
         .iter()
         .map(|s| encode::encode_words(&l.tokenizer, &l.template, &s.words))
         .collect::<Result<Vec<_>, _>>()?;
-    let tags = model.word_tags(&windows)?;
-    let labels = model.labels();
+    let tags = word_tags(&windows, probs(&windows)?);
     Ok(rows
         .iter()
         .zip(&tags)
@@ -141,8 +178,16 @@ pub fn ner_predictions(model: &NerTagger, rows: &[NerSentence]) -> Result<Vec<Ve
 
 /// Entity-level scores on pre-split sentences (each word tagged by its first piece).
 pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::Value> {
+    score_ner_with(&|r| ner_predictions(model, r), rows)
+}
+
+/// [`score_ner`] with any word tagger.
+pub fn score_ner_with(
+    model: &dyn Fn(&[NerSentence]) -> Result<Vec<Vec<String>>>,
+    rows: &[NerSentence],
+) -> Result<serde_json::Value> {
     let t = Instant::now();
-    let pred = ner_predictions(model, rows)?;
+    let pred = model(rows)?;
     let secs = t.elapsed().as_secs_f64();
     let pred: Vec<Vec<&str>> = pred
         .iter()

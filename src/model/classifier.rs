@@ -44,7 +44,7 @@ pub struct Loaded {
     pub template: Template,
     pub backbone: Box<dyn Backbone>,
     pub device: Device,
-    vb: VarBuilder<'static>,
+    pub(crate) vb: VarBuilder<'static>,
 }
 
 /// Read and check a safetensors file: unreadable, truncated or corrupted files are errors that
@@ -219,7 +219,7 @@ impl Loaded {
 
     /// Run the backbone over encoded inputs in length-sorted batches and hand each batch's states
     /// to `f`, with the original indices of its rows.
-    fn run_batches<F>(&self, encoded: &[Encoded], mut f: F) -> Result<()>
+    pub(crate) fn run_batches<F>(&self, encoded: &[Encoded], mut f: F) -> Result<()>
     where
         F: FnMut(&[usize], &Tensor, &Batch) -> Result<()>,
     {
@@ -256,7 +256,7 @@ impl Loaded {
 }
 
 /// Softmax over the last dimension, computed in f32 on the host for exact reproducibility.
-fn softmax_rows(logits: &Tensor) -> Result<Vec<Vec<f32>>> {
+pub(crate) fn softmax_rows(logits: &Tensor) -> Result<Vec<Vec<f32>>> {
     let rows: Vec<Vec<f32>> = logits.to_vec2()?;
     Ok(rows
         .into_iter()
@@ -454,17 +454,7 @@ impl NerTagger {
 
     /// Tag each word (first piece decides) and return word-level tags per window.
     pub fn word_tags(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<(u32, usize, f32)>>> {
-        let probs = self.window_probs(windows)?;
-        Ok(windows
-            .iter()
-            .zip(probs)
-            .map(|(w, p)| {
-                tag_words(w, &p)
-                    .into_iter()
-                    .map(|t| (t.word, t.label, t.score))
-                    .collect()
-            })
-            .collect())
+        Ok(word_tags(windows, self.window_probs(windows)?))
     }
 
     /// Find entities in raw text, with byte offsets; long texts are tagged window by window.
@@ -485,34 +475,53 @@ impl NerTagger {
             }
         }
         let probs = self.window_probs(&windows)?;
-        let mut words: Vec<Vec<(usize, usize, &str, f32)>> = vec![Vec::new(); texts.len()];
-        for ((w, p), &t) in windows.iter().zip(probs).zip(&owner) {
-            for tag in tag_words(w, &p) {
-                if let Some((s, e)) = tag.span {
-                    words[t].push((s, e, self.labels[tag.label].as_str(), tag.score));
-                }
+        Ok(entities_from_windows(
+            &self.labels,
+            texts,
+            &windows,
+            &owner,
+            probs,
+        ))
+    }
+}
+
+/// Entities of `texts` from the tag probabilities of their windows (`owner[i]` is the text of
+/// window i): the first piece of each word decides its tag, BIO spans are decoded and widened
+/// to whole hyphenated words.
+pub(crate) fn entities_from_windows(
+    labels: &[String],
+    texts: &[&str],
+    windows: &[TokenWindow],
+    owner: &[usize],
+    probs: Vec<Vec<Vec<f32>>>,
+) -> Vec<Vec<Entity>> {
+    let mut words: Vec<Vec<(usize, usize, &str, f32)>> = vec![Vec::new(); texts.len()];
+    for ((w, p), &t) in windows.iter().zip(probs).zip(owner) {
+        for tag in tag_words(w, &p) {
+            if let Some((s, e)) = tag.span {
+                words[t].push((s, e, labels[tag.label].as_str(), tag.score));
             }
         }
-        Ok(words
-            .iter()
-            .zip(texts)
-            .map(|(words, text)| {
-                decode_bio(words)
-                    .into_iter()
-                    .map(|(s, e, label, score)| {
-                        let (s, e) = whole_hyphenated_words(text, s, e);
-                        Entity {
-                            start: s,
-                            end: e,
-                            label,
-                            text: text[s..e].to_string(),
-                            score,
-                        }
-                    })
-                    .collect()
-            })
-            .collect())
     }
+    words
+        .iter()
+        .zip(texts)
+        .map(|(words, text)| {
+            decode_bio(words)
+                .into_iter()
+                .map(|(s, e, label, score)| {
+                    let (s, e) = whole_hyphenated_words(text, s, e);
+                    Entity {
+                        start: s,
+                        end: e,
+                        label,
+                        text: text[s..e].to_string(),
+                        score,
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Widen an entity span to whole hyphenated words: the tokenizer splits "Asante-Mensah",
@@ -573,6 +582,20 @@ mod hyphen_tests {
         let t2 = "Oman - the mediator";
         assert_eq!(w(t2, 0, 4), (0, 4));
     }
+}
+
+/// Word-level tags `(word, label, score)` of each window from its per-position probabilities.
+pub fn word_tags(windows: &[TokenWindow], probs: Vec<Vec<Vec<f32>>>) -> Vec<Vec<(u32, usize, f32)>> {
+    windows
+        .iter()
+        .zip(probs)
+        .map(|(w, p)| {
+            tag_words(w, &p)
+                .into_iter()
+                .map(|t| (t.word, t.label, t.score))
+                .collect()
+        })
+        .collect()
 }
 
 /// One word of a window, tagged by its first piece.

@@ -13,6 +13,8 @@ pub enum Task {
     Stance,
     Sentiment,
     Ner,
+    /// One encoder pass per sentence for all three tasks (see `model::joint`).
+    Joint,
 }
 
 impl Task {
@@ -21,6 +23,7 @@ impl Task {
             Task::Stance => "stance",
             Task::Sentiment => "sentiment",
             Task::Ner => "ner",
+            Task::Joint => "joint",
         }
     }
 }
@@ -32,8 +35,9 @@ impl std::str::FromStr for Task {
             "stance" => Ok(Task::Stance),
             "sentiment" => Ok(Task::Sentiment),
             "ner" | "actors" => Ok(Task::Ner),
+            "joint" => Ok(Task::Joint),
             _ => Err(format!(
-                "unknown task '{s}'; expected stance, sentiment, ner"
+                "unknown task '{s}'; expected stance, sentiment, ner, joint"
             )),
         }
     }
@@ -60,6 +64,10 @@ pub struct Manifest {
     /// How the sequence head pools the last layer (stance only; older manifests: `mean`).
     #[serde(default, skip_serializing_if = "Pooling::is_mean")]
     pub pooling: Pooling,
+    /// Labels of each head of a joint model ("ner", "sentiment", "stance"), in output order;
+    /// `id2label` then holds the stance labels. Empty for single-task models.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub heads: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub training: serde_json::Value,
     #[serde(default)]

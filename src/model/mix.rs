@@ -183,6 +183,135 @@ pub fn directed_training_rows(rows: Vec<StanceExample>, author_share: f64) -> Ve
     out
 }
 
+/// The stance rows of the built-in mix, by source (see the module notes), and the dev rows.
+pub struct StanceParts {
+    pub newsmtsc: Vec<StanceExample>,
+    pub directed: Vec<StanceExample>,
+    pub tweeteval: Vec<StanceExample>,
+    pub pstance: Vec<StanceExample>,
+    /// Our annotated dev split, once (callers repeat it `own_repeat` times).
+    pub annotated: Vec<StanceExample>,
+    pub dev: Vec<StanceExample>,
+}
+
+/// Read the stance sources of the built-in mix.
+pub fn stance_parts(roots: &DataRoots) -> Result<StanceParts> {
+    let d = &roots.shared;
+    let newsmtsc = report_skipped(
+        "newsmtsc train",
+        data::newsmtsc::read(&need(
+            d.join("newsmtsc/controller_data/datasets/NewsMTSC-dataset/train.jsonl"),
+        )?)?,
+    );
+    let directed = directed_training_rows(
+        report_skipped(
+            "directed train",
+            data::directed::read(&need(d.join("directed_sentiment/dataset/train.txt"))?, true)?,
+        ),
+        0.25,
+    );
+    let tweeteval = report_skipped(
+        "tweeteval stance train",
+        data::tweeteval::read_stance(&need(d.join("tweeteval/datasets/stance"))?, "train")?,
+    );
+    let pstance: Vec<StanceExample> = report_skipped(
+        "pstance train",
+        data::pstance::read(&need(d.join("pstance"))?, "train")?,
+    )
+    .into_iter()
+    .filter(|r| stable_fraction(&r.id) < 0.15)
+    .collect();
+    let annotated_path = roots.annotated.join("dev.jsonl");
+    let annotated = if annotated_path.exists() {
+        report_skipped("annotated dev", data::annotated::read(&annotated_path)?)
+    } else {
+        Vec::new()
+    };
+    let mut dev = report_skipped(
+        "newsmtsc-rw dev",
+        data::newsmtsc::read(&need(
+            d.join("newsmtsc/experiments/default/datasets/newsmtsc-rw/dev.jsonl"),
+        )?)?,
+    );
+    dev.extend(report_skipped(
+        "tweeteval stance val",
+        data::tweeteval::read_stance(&d.join("tweeteval/datasets/stance"), "val")?,
+    ));
+    dev.extend(
+        report_skipped(
+            "directed valid",
+            data::directed::read(&need(d.join("directed_sentiment/dataset/valid.txt"))?, true)?,
+        )
+        .into_iter()
+        .filter(|r| stable_fraction(&r.id) < 0.4),
+    );
+    Ok(StanceParts {
+        newsmtsc,
+        directed,
+        tweeteval,
+        pstance,
+        annotated,
+        dev,
+    })
+}
+
+/// The sentiment rows of the built-in mix: (train, dev, counts by source).
+pub fn sentiment_parts(
+    roots: &DataRoots,
+) -> Result<(Vec<SentimentExample>, Vec<SentimentExample>, serde_json::Value)> {
+    let d = &roots.shared;
+    let mut train = Vec::new();
+    let trial = report_skipped(
+        "semeval trial",
+        data::semeval::read_sentiment(&need(
+            d.join("semeval2016_task6/trialdata-all-annotations.txt"),
+        )?)?,
+    );
+    let training = report_skipped(
+        "semeval train",
+        data::semeval::read_sentiment(&need(
+            d.join("semeval2016_task6/trainingdata-all-annotations.txt"),
+        )?)?,
+    );
+    let val = report_skipped(
+        "tweeteval sentiment val",
+        data::tweeteval::read_sentiment(&need(d.join("tweeteval/datasets/sentiment"))?, "val")?,
+    );
+    let test = report_skipped(
+        "tweeteval sentiment test",
+        data::tweeteval::read_sentiment(&d.join("tweeteval/datasets/sentiment"), "test")?,
+    );
+    let carved_train = data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Train);
+    let carved_dev = data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Dev);
+    let counts = serde_json::json!({
+        "semeval2016_sentiment_trial+train": trial.len() + training.len(),
+        "tweeteval_sentiment_val": val.len(),
+        "tweeteval_sentiment_test_carved_train (80%)": carved_train.len(),
+    });
+    train.extend(trial);
+    train.extend(training);
+    train.extend(val);
+    train.extend(carved_train);
+    Ok((train, carved_dev, counts))
+}
+
+/// The NER rows of the built-in mix: CoNLL train, and 35% of testa by stable hash as dev.
+pub fn ner_parts(roots: &DataRoots) -> Result<(Vec<NerSentence>, Vec<NerSentence>)> {
+    let d = &roots.shared;
+    let train = report_skipped(
+        "conll train",
+        data::conll::read(&need(d.join("conll2003_en/eng.train"))?)?,
+    );
+    let dev: Vec<NerSentence> = report_skipped(
+        "conll testa",
+        data::conll::read(&need(d.join("conll2003_en/eng.testa"))?)?,
+    )
+    .into_iter()
+    .filter(|s| stable_fraction(&s.id) < 0.35)
+    .collect();
+    Ok((train, dev))
+}
+
 /// Build the training set (train + dev) of `task`.
 pub fn training_set(
     task: Task,
@@ -190,93 +319,40 @@ pub fn training_set(
     tok: &Tokenizer,
     t: &Template,
 ) -> Result<TrainSet> {
-    let d = &roots.shared;
     match task {
         Task::Stance => {
-            let newsmtsc = report_skipped(
-                "newsmtsc train",
-                data::newsmtsc::read(&need(
-                    d.join("newsmtsc/controller_data/datasets/NewsMTSC-dataset/train.jsonl"),
-                )?)?,
-            );
-            let directed = directed_training_rows(
-                report_skipped(
-                    "directed train",
-                    data::directed::read(
-                        &need(d.join("directed_sentiment/dataset/train.txt"))?,
-                        true,
-                    )?,
-                ),
-                0.25,
-            );
-            let tweeteval = report_skipped(
-                "tweeteval stance train",
-                data::tweeteval::read_stance(&need(d.join("tweeteval/datasets/stance"))?, "train")?,
-            );
-            let pstance: Vec<StanceExample> = report_skipped(
-                "pstance train",
-                data::pstance::read(&need(d.join("pstance"))?, "train")?,
-            )
-            .into_iter()
-            .filter(|r| stable_fraction(&r.id) < 0.15)
-            .collect();
-            let annotated_path = roots.annotated.join("dev.jsonl");
-            let annotated = if annotated_path.exists() {
-                report_skipped("annotated dev", data::annotated::read(&annotated_path)?)
-            } else {
-                Vec::new()
-            };
+            let parts = stance_parts(roots)?;
             let mut counts = serde_json::Map::new();
             counts.insert(
                 "newsmtsc_train (holder unspecified)".into(),
-                newsmtsc.len().into(),
+                parts.newsmtsc.len().into(),
             );
             counts.insert(
                 "directed_train (both directions + author-neutral rows)".into(),
-                directed.len().into(),
+                parts.directed.len().into(),
             );
             counts.insert(
                 "tweeteval_stance_train (holder author)".into(),
-                tweeteval.len().into(),
+                parts.tweeteval.len().into(),
             );
             counts.insert(
                 "pstance_train (15% by stable hash, holder author)".into(),
-                pstance.len().into(),
+                parts.pstance.len().into(),
             );
             counts.insert(
                 format!("annotated_dev (ours, x{})", roots.own_repeat),
-                (annotated.len() * roots.own_repeat).into(),
+                (parts.annotated.len() * roots.own_repeat).into(),
             );
             let mut train_rows = Vec::new();
-            train_rows.extend(newsmtsc);
-            train_rows.extend(directed);
-            train_rows.extend(tweeteval);
-            train_rows.extend(pstance);
-            let own_tail = annotated.len() * roots.own_repeat;
+            train_rows.extend(parts.newsmtsc);
+            train_rows.extend(parts.directed);
+            train_rows.extend(parts.tweeteval);
+            train_rows.extend(parts.pstance);
+            let own_tail = parts.annotated.len() * roots.own_repeat;
             for _ in 0..roots.own_repeat {
-                train_rows.extend(annotated.iter().cloned());
+                train_rows.extend(parts.annotated.iter().cloned());
             }
-            let mut dev_rows = report_skipped(
-                "newsmtsc-rw dev",
-                data::newsmtsc::read(&need(
-                    d.join("newsmtsc/experiments/default/datasets/newsmtsc-rw/dev.jsonl"),
-                )?)?,
-            );
-            dev_rows.extend(report_skipped(
-                "tweeteval stance val",
-                data::tweeteval::read_stance(&d.join("tweeteval/datasets/stance"), "val")?,
-            ));
-            dev_rows.extend(
-                report_skipped(
-                    "directed valid",
-                    data::directed::read(
-                        &need(d.join("directed_sentiment/dataset/valid.txt"))?,
-                        true,
-                    )?,
-                )
-                .into_iter()
-                .filter(|r| stable_fraction(&r.id) < 0.4),
-            );
+            let dev_rows = parts.dev;
             Ok(TrainSet {
                 task,
                 labels: Stance::ALL.iter().map(|l| l.name().to_string()).collect(),
@@ -288,42 +364,7 @@ pub fn training_set(
             })
         }
         Task::Sentiment => {
-            let mut train = Vec::new();
-            let trial = report_skipped(
-                "semeval trial",
-                data::semeval::read_sentiment(&need(
-                    d.join("semeval2016_task6/trialdata-all-annotations.txt"),
-                )?)?,
-            );
-            let training = report_skipped(
-                "semeval train",
-                data::semeval::read_sentiment(&need(
-                    d.join("semeval2016_task6/trainingdata-all-annotations.txt"),
-                )?)?,
-            );
-            let val = report_skipped(
-                "tweeteval sentiment val",
-                data::tweeteval::read_sentiment(
-                    &need(d.join("tweeteval/datasets/sentiment"))?,
-                    "val",
-                )?,
-            );
-            let test = report_skipped(
-                "tweeteval sentiment test",
-                data::tweeteval::read_sentiment(&d.join("tweeteval/datasets/sentiment"), "test")?,
-            );
-            let carved_train =
-                data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Train);
-            let carved_dev = data::tweeteval::carve_sentiment(&test, data::tweeteval::Carve::Dev);
-            let counts = serde_json::json!({
-                "semeval2016_sentiment_trial+train": trial.len() + training.len(),
-                "tweeteval_sentiment_val": val.len(),
-                "tweeteval_sentiment_test_carved_train (80%)": carved_train.len(),
-            });
-            train.extend(trial);
-            train.extend(training);
-            train.extend(val);
-            train.extend(carved_train);
+            let (train, dev, counts) = sentiment_parts(roots)?;
             Ok(TrainSet {
                 task,
                 labels: Sentiment::ALL
@@ -332,23 +373,13 @@ pub fn training_set(
                     .collect(),
                 train: sentiment_samples(tok, t, &train)?,
                 own_tail: 0,
-                dev: sentiment_samples(tok, t, &carved_dev)?,
-                data: serde_json::json!({"train": counts, "dev": "tweeteval sentiment test, carved dev (10%)", "dev_rows": carved_dev.len()}),
+                dev: sentiment_samples(tok, t, &dev)?,
+                data: serde_json::json!({"train": counts, "dev": "tweeteval sentiment test, carved dev (10%)", "dev_rows": dev.len()}),
                 input_template: encode::SENTENCE_TEMPLATE.to_string(),
             })
         }
         Task::Ner => {
-            let train = report_skipped(
-                "conll train",
-                data::conll::read(&need(d.join("conll2003_en/eng.train"))?)?,
-            );
-            let dev: Vec<NerSentence> = report_skipped(
-                "conll testa",
-                data::conll::read(&need(d.join("conll2003_en/eng.testa"))?)?,
-            )
-            .into_iter()
-            .filter(|s| stable_fraction(&s.id) < 0.35)
-            .collect();
+            let (train, dev) = ner_parts(roots)?;
             Ok(TrainSet {
                 task,
                 labels: NER_LABELS.iter().map(|s| s.to_string()).collect(),
@@ -359,6 +390,9 @@ pub fn training_set(
                 input_template: encode::TOKEN_TEMPLATE.to_string(),
             })
         }
+        Task::Joint => Err(Error::Invalid(
+            "the joint model has its own training set (model::joint::training_set)".into(),
+        )),
     }
 }
 
@@ -510,6 +544,12 @@ pub fn custom_set(
             ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
             encode::TOKEN_TEMPLATE,
         ),
+        Task::Joint => {
+            return Err(Error::Invalid(
+                "--train/--dev take one task's data; the joint model trains on the built-in mix"
+                    .into(),
+            ))
+        }
     };
     Ok(TrainSet {
         task,

@@ -6,6 +6,7 @@ pub mod classifier;
 pub mod encode;
 pub mod fast;
 pub mod heads;
+pub mod joint;
 pub mod manifest;
 pub mod mix;
 pub mod resolve;

@@ -107,6 +107,13 @@ impl Recipe {
                 class_weights: false,
                 ..base
             },
+            // Over the shipped stance model's top layers (see `joint::JointTrainModel`).
+            Task::Joint => Recipe {
+                epochs: 2,
+                frozen_layers: 3,
+                eval_every: 500,
+                ..base
+            },
         }
     }
 }
@@ -267,7 +274,7 @@ impl TrainModel {
 }
 
 /// A standard normal draw (Box-Muller), so seeded initialisation needs no extra crate.
-fn normal(rng: &mut StdRng) -> f32 {
+pub(crate) fn normal(rng: &mut StdRng) -> f32 {
     use rand::Rng;
     let u1: f32 = rng.gen_range(f32::EPSILON..1.0);
     let u2: f32 = rng.gen();
@@ -873,6 +880,7 @@ pub fn write_model(
         max_length: recipe.max_len,
         head_dropout: recipe.dropout,
         pooling: recipe.pooling,
+        heads: BTreeMap::new(),
         training,
         metrics,
     };

@@ -1,0 +1,1200 @@
+//! The joint model: one encoder pass per sentence serves all three tasks.
+//!
+//! The separate models read the sentence three times or more: the tagger once, the sentiment
+//! classifier once, and the stance classifier once per (holder, actor) pair, each pair with its own
+//! input (holder, target, marked sentence, context). A batch run spends four to five encoder
+//! passes per sentence that way. The joint model reads `[CLS] sentence [SEP]` once through a
+//! shared encoder (the base's bottom layers frozen, the top layers trained on all three tasks) and
+//! puts three small heads on the same token states:
+//!
+//! - actors: a linear tag layer per token (BIO over CoNLL's types), as the NER model;
+//! - sentiment: mean of the tokens, dense + tanh + projection, as the sentiment model;
+//! - stance: for each (holder, actor) pair, the sentence mean, the mean of the actor mention's
+//!   tokens and a holder vector side by side, then dense + tanh + projection. The holder vector is
+//!   the mean of the holder's tokens when the holder is named in the sentence, plus a learned
+//!   vector for the kind of holder (named here, `author`, named elsewhere, unspecified), so the
+//!   same sentence can give the speaker a stance and the narrator none.
+//!
+//! A pair therefore costs a few thousand multiply-adds instead of an encoder pass. What it cannot
+//! read is the previous sentence and the holder's name when it is not in the sentence; the
+//! accuracy this costs is measured with `standpoint eval` and shown in the README.
+
+use crate::data::{NerSentence, SentimentExample, StanceExample};
+use crate::error::{Error, Result};
+use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
+use crate::model::bert::{dropout as drop, mean_pool, seed_dropout, Batch, TrainBert};
+use crate::model::classifier::{
+    entities_from_windows, load_base_config, load_base_tensors, softmax_rows, Entity, Loaded,
+};
+use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
+use crate::model::manifest::{Manifest, Task};
+use crate::model::mix::{self, DataRoots, NER_LABELS};
+use crate::model::resolve::{BaseSpec, ModelFiles};
+use crate::model::train::{self, Recipe, RunOptions, TrainState, IGNORE};
+use candle_core::{DType, Device, Module, Tensor, Var};
+use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+use tokenizers::Tokenizer;
+
+/// Kinds of holder the stance head tells apart (rows of `stance.holder_kinds`).
+pub const HOLDER_KINDS: usize = 4;
+
+pub const JOINT_TEMPLATE: &str = "[CLS] sentence [SEP], read once; actors tagged per token, sentiment from the token mean, stance per pair from the token mean, the actor mention's mean and the holder (its mention's mean when in the sentence, plus a learned vector per kind: named here, author, named elsewhere, unspecified)";
+
+/// Whose view a stance question takes, as the joint stance head sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// Named in the sentence at token positions `start..end`.
+    Span(usize, usize),
+    /// Plain narration.
+    Author,
+    /// A speaker named elsewhere (an earlier sentence, an attribution outside this one).
+    Elsewhere,
+    /// The data does not say whose view it is (NewsMTSC).
+    Unspecified,
+}
+
+impl Holder {
+    fn kind(self) -> usize {
+        match self {
+            Holder::Span(..) => 0,
+            Holder::Author => 1,
+            Holder::Elsewhere => 2,
+            Holder::Unspecified => 3,
+        }
+    }
+
+    /// The holder of a (holder name, byte span in the sentence) pair, given the window the
+    /// question is read in and the target's token positions there.
+    pub fn of(
+        name: &str,
+        span: Option<(usize, usize)>,
+        w: &TokenWindow,
+        target: (usize, usize),
+    ) -> Holder {
+        if name == AUTHOR {
+            return Holder::Author;
+        }
+        if name == UNSPECIFIED {
+            return Holder::Unspecified;
+        }
+        match span.and_then(|s| token_range(w, s)) {
+            Some((s, e)) if e <= target.0 || s >= target.1 => Holder::Span(s, e),
+            _ => Holder::Elsewhere,
+        }
+    }
+}
+
+/// Token positions `start..end` of a window whose pieces overlap the byte span `span`.
+pub fn token_range(w: &TokenWindow, span: (usize, usize)) -> Option<(usize, usize)> {
+    let mut first = None;
+    let mut last = 0;
+    for (pos, sp) in w.spans.iter().enumerate() {
+        if let Some((a, b)) = sp {
+            if *a < span.1 && span.0 < *b {
+                first.get_or_insert(pos);
+                last = pos + 1;
+            }
+        }
+    }
+    first.map(|f| (f, last))
+}
+
+/// One training row of one task.
+#[derive(Debug, Clone)]
+pub enum JointLabel {
+    /// A tag per position (`IGNORE` where no loss is taken).
+    Ner(Vec<usize>),
+    Sentiment(usize),
+    Stance {
+        class: usize,
+        target: (usize, usize),
+        holder: Holder,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct JointSample {
+    pub ids: Vec<u32>,
+    pub label: JointLabel,
+}
+
+impl JointSample {
+    fn task(&self) -> usize {
+        match self.label {
+            JointLabel::Ner(_) => 0,
+            JointLabel::Sentiment(_) => 1,
+            JointLabel::Stance { .. } => 2,
+        }
+    }
+}
+
+const TASK_NAMES: [&str; 3] = ["ner", "sentiment", "stance"];
+
+/// The three heads over the shared token states.
+pub struct JointHeads {
+    ner: Linear,
+    sentiment_dense: Linear,
+    sentiment_out: Linear,
+    stance_dense: Linear,
+    stance_out: Linear,
+    holder_kinds: Tensor,
+    dropout: f32,
+}
+
+impl JointHeads {
+    /// Weights under `ner`, `sentiment.{dense,out_proj}` and
+    /// `stance.{dense,out_proj,holder_kinds}`.
+    pub fn load(vb: VarBuilder, hidden: usize, dropout: f32) -> candle_core::Result<Self> {
+        Ok(Self {
+            ner: candle_nn::linear(hidden, NER_LABELS.len(), vb.pp("ner"))?,
+            sentiment_dense: candle_nn::linear(hidden, hidden, vb.pp("sentiment.dense"))?,
+            sentiment_out: candle_nn::linear(
+                hidden,
+                Sentiment::ALL.len(),
+                vb.pp("sentiment.out_proj"),
+            )?,
+            stance_dense: candle_nn::linear(3 * hidden, hidden, vb.pp("stance.dense"))?,
+            stance_out: candle_nn::linear(hidden, Stance::ALL.len(), vb.pp("stance.out_proj"))?,
+            holder_kinds: vb.get((HOLDER_KINDS, hidden), "stance.holder_kinds")?,
+            dropout,
+        })
+    }
+
+    /// `[batch, seq, hidden]` -> `[batch, seq, tags]`.
+    pub fn ner_logits(&self, states: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        self.ner.forward(&drop(states, self.dropout, train)?)
+    }
+
+    /// `[n, hidden]` token means -> `[n, 3]` sentiment logits.
+    pub fn sentiment_logits(&self, mean: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        let x = drop(mean, self.dropout, train)?;
+        let x = self.sentiment_dense.forward(&x)?.tanh()?;
+        self.sentiment_out
+            .forward(&drop(&x, self.dropout, train)?)
+    }
+
+    /// `[n, 3 x hidden]` features (sentence mean, target mean, holder span mean) and the holder
+    /// kind of each row -> `[n, 3]` stance logits.
+    pub fn stance_logits(
+        &self,
+        features: &Tensor,
+        kinds: &[usize],
+        train: bool,
+    ) -> candle_core::Result<Tensor> {
+        let (n, width) = features.dims2()?;
+        let hidden = width / 3;
+        let mut onehot = vec![0f32; n * HOLDER_KINDS];
+        for (r, &k) in kinds.iter().enumerate() {
+            onehot[r * HOLDER_KINDS + k] = 1.0;
+        }
+        let onehot = Tensor::from_vec(onehot, (n, HOLDER_KINDS), features.device())?;
+        let kind_vec = onehot.matmul(&self.holder_kinds)?;
+        let zeros = Tensor::zeros((n, 2 * hidden), features.dtype(), features.device())?;
+        let x = (features + Tensor::cat(&[&zeros, &kind_vec], 1)?)?;
+        let x = drop(&x, self.dropout, train)?;
+        let x = self.stance_dense.forward(&x)?.tanh()?;
+        self.stance_out.forward(&drop(&x, self.dropout, train)?)
+    }
+}
+
+/// Normalised weights (1/len inside `start..end`, 0 elsewhere) over `len` positions.
+fn span_weights(len: usize, span: Option<(usize, usize)>) -> Vec<f32> {
+    let mut w = vec![0f32; len];
+    if let Some((s, e)) = span {
+        let e = e.min(len);
+        if e > s {
+            let v = 1.0 / (e - s) as f32;
+            w[s..e].iter_mut().for_each(|x| *x = v);
+        }
+    }
+    w
+}
+
+/// Stance features of a training batch: `[n, 3 x hidden]`.
+fn batch_stance_features(
+    states: &Tensor,
+    batch: &Batch,
+    samples: &[&JointSample],
+) -> candle_core::Result<(Tensor, Vec<usize>)> {
+    let (n, len, _) = states.dims3()?;
+    let mean = mean_pool(states, &batch.mask)?;
+    let mut tw = Vec::with_capacity(n * len);
+    let mut hw = Vec::with_capacity(n * len);
+    let mut kinds = Vec::with_capacity(n);
+    for s in samples {
+        let JointLabel::Stance { target, holder, .. } = s.label else {
+            unreachable!("a stance batch holds stance rows")
+        };
+        tw.extend(span_weights(len, Some(target)));
+        hw.extend(span_weights(
+            len,
+            match holder {
+                Holder::Span(a, b) => Some((a, b)),
+                _ => None,
+            },
+        ));
+        kinds.push(holder.kind());
+    }
+    let dev = states.device();
+    let tw = Tensor::from_vec(tw, (n, 1, len), dev)?;
+    let hw = Tensor::from_vec(hw, (n, 1, len), dev)?;
+    let tgt = tw.matmul(states)?.squeeze(1)?;
+    let hold = hw.matmul(states)?.squeeze(1)?;
+    Ok((Tensor::cat(&[&mean, &tgt, &hold], 1)?, kinds))
+}
+
+/// The trainable joint model.
+pub struct JointTrainModel {
+    pub bert: TrainBert,
+    pub heads: JointHeads,
+    pub varmap: VarMap,
+}
+
+impl JointTrainModel {
+    pub fn new(base: &ModelFiles, recipe: &Recipe) -> Result<(JointTrainModel, Tokenizer)> {
+        let (config, tokenizer) = load_base_config(base)?;
+        let tensors = load_base_tensors(base, &Device::Cpu)?;
+        Ok((Self::from_tensors(&config, tensors, recipe)?, tokenizer))
+    }
+
+    pub fn from_tensors(
+        config: &candle_transformers::models::bert::Config,
+        tensors: HashMap<String, Tensor>,
+        recipe: &Recipe,
+    ) -> Result<JointTrainModel> {
+        let device = Device::Cpu;
+        let frozen_vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &device);
+        let varmap = VarMap::new();
+        let train_vb = VarBuilder::from_varmap(&varmap, DType::F32, &device);
+        let bert = TrainBert::load(frozen_vb, train_vb.clone(), config, recipe.frozen_layers)?;
+        let heads = JointHeads::load(train_vb, config.hidden_size, recipe.dropout)?;
+        let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+        let mut fresh: Vec<&String> = Vec::new();
+        for (name, var) in data.iter() {
+            match tensors.get(name) {
+                Some(t) => var.set(t)?,
+                None => fresh.push(name),
+            }
+        }
+        // Seeded init of the heads (candle's CPU generator cannot be seeded): N(0, 0.02)
+        // weights, zero biases, as BERT does.
+        fresh.sort();
+        let mut rng = StdRng::seed_from_u64(recipe.seed);
+        for name in fresh {
+            let var = &data[name];
+            let n = var.as_tensor().elem_count();
+            let values: Vec<f32> = if name.ends_with("bias") {
+                vec![0.0; n]
+            } else {
+                (0..n)
+                    .map(|_| train::normal(&mut rng) * config.initializer_range as f32)
+                    .collect()
+            };
+            var.set(&Tensor::from_vec(values, var.as_tensor().shape(), &device)?)?;
+        }
+        std::mem::drop(data);
+        Ok(JointTrainModel {
+            bert,
+            heads,
+            varmap,
+        })
+    }
+
+    pub fn vars(&self) -> Vec<(String, Var)> {
+        let data = self.varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+        let mut v: Vec<(String, Var)> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Start from the shipped single-task models in `models_dir`: the encoder layers and the head
+    /// of the stance model (its dense layer read the sentence and target means; the holder third
+    /// starts at zero), the tag layer of the NER model and the head of the sentiment model.
+    pub fn init_from_models(&self, models_dir: &Path) -> Result<Vec<String>> {
+        let mut used = Vec::new();
+        let data = self.varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+        let mut set = |name: &str, t: &Tensor| -> Result<()> {
+            if let Some(var) = data.get(name) {
+                let want = var.as_tensor().dims().to_vec();
+                let t = if t.dims() == want.as_slice() {
+                    t.clone()
+                } else if t.rank() == 2 && t.dim(0)? == want[0] && t.dim(1)? < want[1] {
+                    t.pad_with_zeros(1, 0, want[1] - t.dim(1)?)?
+                } else {
+                    return Err(Error::Invalid(format!(
+                        "{name}: shape {:?}, the joint model wants {want:?}",
+                        t.dims()
+                    )));
+                };
+                var.set(&t)?;
+                used.push(name.to_string());
+            }
+            Ok(())
+        };
+        let read = |task: &str| -> Result<HashMap<String, Tensor>> {
+            let path = models_dir.join(task).join("model.safetensors");
+            crate::model::classifier::read_checked_safetensors(&path, None, &Device::Cpu)
+        };
+        for (name, t) in read("stance")? {
+            if name.starts_with("encoder.") {
+                set(&name, &t)?;
+            } else if let Some(rest) = name.strip_prefix("classifier.") {
+                set(&format!("stance.{rest}"), &t)?;
+            }
+        }
+        for (name, t) in read("ner")? {
+            if let Some(rest) = name.strip_prefix("classifier.") {
+                set(&format!("ner.{rest}"), &t)?;
+            }
+        }
+        for (name, t) in read("sentiment")? {
+            if let Some(rest) = name.strip_prefix("classifier.") {
+                set(&format!("sentiment.{rest}"), &t)?;
+            }
+        }
+        used.sort();
+        Ok(used)
+    }
+
+    /// The loss of a one-task batch; returns it with the batch's logits.
+    fn loss(&self, samples: &[&JointSample], weights: &[Vec<f32>], train: bool) -> Result<Tensor> {
+        let rows: Vec<(&[u32], Vec<u32>)> = samples
+            .iter()
+            .map(|s| (s.ids.as_slice(), vec![0u32; s.ids.len()]))
+            .collect();
+        let rows: Vec<(&[u32], &[u32])> = rows.iter().map(|(a, b)| (*a, b.as_slice())).collect();
+        let batch = Batch::from_rows(&rows, &Device::Cpu)?;
+        let states = self.bert.forward_train(&batch, train)?;
+        let task = samples[0].task();
+        let w = &weights[task];
+        let weight_of = |l: usize| {
+            if l == IGNORE {
+                0.0
+            } else {
+                w.get(l).copied().unwrap_or(1.0)
+            }
+        };
+        Ok(match task {
+            0 => {
+                let logits = self.heads.ner_logits(&states, train)?;
+                let (b, t, k) = logits.dims3()?;
+                let mut labels = vec![IGNORE; b * t];
+                for (r, s) in samples.iter().enumerate() {
+                    if let JointLabel::Ner(tags) = &s.label {
+                        for (i, &tag) in tags.iter().enumerate().take(t) {
+                            labels[r * t + i] = tag;
+                        }
+                    }
+                }
+                let wv: Vec<f32> = labels.iter().map(|&l| weight_of(l)).collect();
+                train::weighted_cross_entropy(&logits.reshape((b * t, k))?, &labels, &wv)?
+            }
+            1 => {
+                let mean = mean_pool(&states, &batch.mask)?;
+                let logits = self.heads.sentiment_logits(&mean, train)?;
+                let labels: Vec<usize> = samples
+                    .iter()
+                    .map(|s| match s.label {
+                        JointLabel::Sentiment(c) => c,
+                        _ => IGNORE,
+                    })
+                    .collect();
+                let wv: Vec<f32> = labels.iter().map(|&l| weight_of(l)).collect();
+                train::weighted_cross_entropy(&logits, &labels, &wv)?
+            }
+            _ => {
+                let (features, kinds) = batch_stance_features(&states, &batch, samples)?;
+                let logits = self.heads.stance_logits(&features, &kinds, train)?;
+                let labels: Vec<usize> = samples
+                    .iter()
+                    .map(|s| match s.label {
+                        JointLabel::Stance { class, .. } => class,
+                        _ => IGNORE,
+                    })
+                    .collect();
+                let wv: Vec<f32> = labels.iter().map(|&l| weight_of(l)).collect();
+                train::weighted_cross_entropy(&logits, &labels, &wv)?
+            }
+        })
+    }
+
+    /// Predicted and gold classes of `set` (one task), for dev scores.
+    fn predict(&self, set: &[JointSample], batch_size: usize) -> Result<(Vec<usize>, Vec<usize>)> {
+        let mut order: Vec<usize> = (0..set.len()).collect();
+        order.sort_by_key(|&i| set[i].ids.len());
+        let (mut gold, mut pred) = (Vec::new(), Vec::new());
+        for chunk in order.chunks(batch_size.max(1) * 2) {
+            let samples: Vec<&JointSample> = chunk.iter().map(|&i| &set[i]).collect();
+            let rows: Vec<(&[u32], Vec<u32>)> = samples
+                .iter()
+                .map(|s| (s.ids.as_slice(), vec![0u32; s.ids.len()]))
+                .collect();
+            let rows: Vec<(&[u32], &[u32])> =
+                rows.iter().map(|(a, b)| (*a, b.as_slice())).collect();
+            let batch = Batch::from_rows(&rows, &Device::Cpu)?;
+            let states = self.bert.forward_train(&batch, false)?;
+            match samples[0].task() {
+                0 => {
+                    let am: Vec<Vec<u32>> = self
+                        .heads
+                        .ner_logits(&states, false)?
+                        .argmax(candle_core::D::Minus1)?
+                        .to_vec2()?;
+                    // Tags per sentence are flattened with a sentinel between sentences, so the
+                    // entity scorer can split them again.
+                    for (r, s) in samples.iter().enumerate() {
+                        if let JointLabel::Ner(tags) = &s.label {
+                            for (pos, &t) in tags.iter().enumerate() {
+                                if t != IGNORE {
+                                    gold.push(t);
+                                    pred.push(am[r][pos] as usize);
+                                }
+                            }
+                            gold.push(IGNORE);
+                            pred.push(IGNORE);
+                        }
+                    }
+                }
+                1 => {
+                    let mean = mean_pool(&states, &batch.mask)?;
+                    let am: Vec<u32> = self
+                        .heads
+                        .sentiment_logits(&mean, false)?
+                        .argmax(candle_core::D::Minus1)?
+                        .to_vec1()?;
+                    for (s, p) in samples.iter().zip(am) {
+                        if let JointLabel::Sentiment(c) = s.label {
+                            gold.push(c);
+                            pred.push(p as usize);
+                        }
+                    }
+                }
+                _ => {
+                    let (features, kinds) = batch_stance_features(&states, &batch, &samples)?;
+                    let am: Vec<u32> = self
+                        .heads
+                        .stance_logits(&features, &kinds, false)?
+                        .argmax(candle_core::D::Minus1)?
+                        .to_vec1()?;
+                    for (s, p) in samples.iter().zip(am) {
+                        if let JointLabel::Stance { class, .. } = s.label {
+                            gold.push(class);
+                            pred.push(p as usize);
+                        }
+                    }
+                }
+            }
+        }
+        Ok((gold, pred))
+    }
+
+    /// Dev scores per task (NER entity F1, sentiment and stance macro-F1) and their weighted
+    /// mean (stance counts twice: it is what the product is for).
+    pub fn dev_scores(&self, dev: &[Vec<JointSample>; 3], batch_size: usize) -> Result<[f64; 4]> {
+        let mut out = [0f64; 4];
+        for (task, set) in dev.iter().enumerate() {
+            if set.is_empty() {
+                continue;
+            }
+            let (g, p) = self.predict(set, batch_size)?;
+            out[task] = if task == 0 {
+                let split = |v: &[usize]| -> Vec<Vec<&str>> {
+                    v.split(|&x| x == IGNORE)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| s.iter().map(|&i| NER_LABELS[i]).collect())
+                        .collect()
+                };
+                crate::eval::metrics::ner_scores(&split(&g), &split(&p)).f1
+            } else if task == 1 {
+                let names: Vec<&str> = Sentiment::ALL.iter().map(|l| l.name()).collect();
+                crate::eval::metrics::score(&g, &p, &names).macro_f1
+            } else {
+                let names: Vec<&str> = Stance::ALL.iter().map(|l| l.name()).collect();
+                crate::eval::metrics::score(&g, &p, &names).macro_f1
+            };
+        }
+        let present: Vec<(f64, f64)> = [(out[0], 1.0), (out[1], 1.0), (out[2], 2.0)]
+            .into_iter()
+            .zip(dev.iter())
+            .filter(|(_, d)| !d.is_empty())
+            .map(|(x, _)| x)
+            .collect();
+        let wsum: f64 = present.iter().map(|(_, w)| w).sum();
+        out[3] = present.iter().map(|(s, w)| s * w).sum::<f64>() / wsum.max(1e-9);
+        Ok(out)
+    }
+}
+
+/// Encode a stance row for the joint model: the window holding the target, the target's token
+/// positions and the holder. `None` when the target is not written in the sentence (a topic).
+pub fn stance_sample(
+    tok: &Tokenizer,
+    t: &Template,
+    e: &StanceExample,
+) -> Result<Option<JointSample>> {
+    let (Some(span), Some(stance)) = (e.target_span, e.stance) else {
+        return Ok(None);
+    };
+    let class = Stance::ALL
+        .iter()
+        .position(|l| *l == stance)
+        .expect("label in set");
+    for w in encode::encode_text_windows(tok, t, &e.text)? {
+        if let Some(target) = token_range(&w, span) {
+            let holder = Holder::of(&e.holder, e.holder_span, &w, target);
+            return Ok(Some(JointSample {
+                ids: w.encoded.ids,
+                label: JointLabel::Stance {
+                    class,
+                    target,
+                    holder,
+                },
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn sentiment_samples(
+    tok: &Tokenizer,
+    t: &Template,
+    rows: &[SentimentExample],
+) -> Result<Vec<JointSample>> {
+    rows.iter()
+        .map(|e| {
+            let enc = encode::encode_sentence(tok, t, &e.text)?;
+            let c = Sentiment::ALL
+                .iter()
+                .position(|l| *l == e.label)
+                .expect("label in set");
+            Ok(JointSample {
+                ids: enc.ids,
+                label: JointLabel::Sentiment(c),
+            })
+        })
+        .collect()
+}
+
+fn ner_samples(tok: &Tokenizer, t: &Template, rows: &[NerSentence]) -> Result<Vec<JointSample>> {
+    Ok(mix::ner_samples(tok, t, rows)?
+        .into_iter()
+        .map(|s| JointSample {
+            ids: s.enc.ids,
+            label: match s.label {
+                train::Target::Tokens(tags) => JointLabel::Ner(tags),
+                train::Target::Class(_) => unreachable!("NER samples are token-labelled"),
+            },
+        })
+        .collect())
+}
+
+fn stance_samples(
+    tok: &Tokenizer,
+    t: &Template,
+    rows: &[StanceExample],
+) -> Result<Vec<JointSample>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        if let Some(s) = stance_sample(tok, t, r)? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// Every `step`-th row, so that at most `cap` rows stay (a stable sample of a fixed order).
+fn thin<T: Clone>(rows: Vec<T>, cap: Option<usize>) -> Vec<T> {
+    match cap {
+        Some(cap) if rows.len() > cap && cap > 0 => {
+            let step = rows.len() as f64 / cap as f64;
+            (0..cap)
+                .map(|i| rows[(i as f64 * step) as usize].clone())
+                .collect()
+        }
+        _ => rows,
+    }
+}
+
+/// The joint training set: rows of the three tasks and their dev rows.
+pub struct JointSet {
+    pub train: Vec<JointSample>,
+    pub dev: [Vec<JointSample>; 3],
+    pub data: serde_json::Value,
+}
+
+/// The built-in mix for the joint model: CoNLL train for actors, the sentiment mix, and the stance
+/// rows whose target is written in the sentence (NewsMTSC, directed_sentiment both ways with its
+/// `author` rows, our annotated dev split `own_repeat` times; tweet stance data names a topic, not
+/// a mention, and has no place here). `cap` thins each public source to that many rows.
+pub fn training_set(
+    roots: &DataRoots,
+    tok: &Tokenizer,
+    t: &Template,
+    cap: Option<usize>,
+) -> Result<JointSet> {
+    let (ner_train, ner_dev) = mix::ner_parts(roots)?;
+    let (sent_train, sent_dev, sent_counts) = mix::sentiment_parts(roots)?;
+    let parts = mix::stance_parts(roots)?;
+    let ner_train = thin(ner_samples(tok, t, &ner_train)?, cap);
+    let sent_train = thin(sentiment_samples(tok, t, &sent_train)?, cap);
+    let newsmtsc = thin(stance_samples(tok, t, &parts.newsmtsc)?, cap);
+    let directed = thin(stance_samples(tok, t, &parts.directed)?, cap);
+    let own = stance_samples(tok, t, &parts.annotated)?;
+    let mut train_rows = Vec::new();
+    let data = serde_json::json!({
+        "train": {
+            "conll2003 eng.train": ner_train.len(),
+            "sentiment": {"rows": sent_train.len(), "sources": sent_counts},
+            "newsmtsc_train (holder unspecified, target in the sentence)": newsmtsc.len(),
+            "directed_train (both directions + author rows, target in the sentence)": directed.len(),
+            format!("annotated_dev (ours, x{})", roots.own_repeat): own.len() * roots.own_repeat,
+            "cap per public source": cap,
+        },
+        "dev": "ner: 35% of conll2003 eng.testa; sentiment: tweeteval carved dev (10%); stance: newsmtsc-rw dev + 40% of directed valid (rows with the target in the sentence); score = (ner F1 + sentiment macro-F1 + 2 x stance macro-F1) / 4",
+    });
+    train_rows.extend(ner_train);
+    train_rows.extend(sent_train);
+    train_rows.extend(newsmtsc);
+    train_rows.extend(directed);
+    for _ in 0..roots.own_repeat {
+        train_rows.extend(own.iter().cloned());
+    }
+    let dev = [
+        ner_samples(tok, t, &ner_dev)?,
+        sentiment_samples(tok, t, &sent_dev)?,
+        stance_samples(tok, t, &parts.dev)?,
+    ];
+    Ok(JointSet {
+        train: train_rows,
+        dev,
+        data,
+    })
+}
+
+/// One epoch's batches: per task, shuffled, sorted by length in pools of 50 batches, cut; then
+/// all tasks' batches shuffled together. Deterministic for (seed, epoch).
+pub fn epoch_plan(
+    samples: &[JointSample],
+    batch_size: usize,
+    seed: u64,
+    epoch: usize,
+) -> Vec<Vec<usize>> {
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
+    let mut batches = Vec::new();
+    for task in 0..3 {
+        let mut idx: Vec<usize> = (0..samples.len())
+            .filter(|&i| samples[i].task() == task)
+            .collect();
+        idx.shuffle(&mut rng);
+        for chunk in idx.chunks(batch_size * 50) {
+            let mut c = chunk.to_vec();
+            c.sort_by_key(|&i| samples[i].ids.len());
+            batches.extend(c.chunks(batch_size).map(|b| b.to_vec()));
+        }
+    }
+    batches.shuffle(&mut rng);
+    batches
+}
+
+/// Inverse-frequency class weights per task (NER: none, as the NER model).
+fn task_weights(samples: &[JointSample]) -> Vec<Vec<f32>> {
+    let weights = |counts: Vec<usize>| -> Vec<f32> {
+        let total: usize = counts.iter().sum();
+        let present = counts.iter().filter(|&&c| c > 0).count().max(1);
+        counts
+            .iter()
+            .map(|&c| {
+                if c == 0 {
+                    0.0
+                } else {
+                    total as f32 / (present as f32 * c as f32)
+                }
+            })
+            .collect()
+    };
+    let mut sent = vec![0usize; Sentiment::ALL.len()];
+    let mut stance = vec![0usize; Stance::ALL.len()];
+    for s in samples {
+        match s.label {
+            JointLabel::Sentiment(c) => sent[c] += 1,
+            JointLabel::Stance { class, .. } => stance[class] += 1,
+            JointLabel::Ner(_) => {}
+        }
+    }
+    vec![vec![1.0; NER_LABELS.len()], weights(sent), weights(stance)]
+}
+
+/// Train the joint model; checkpoints and resumes like `train::train`, keeps the weights of the
+/// best dev score.
+pub fn train_joint(
+    model: &mut JointTrainModel,
+    set: &JointSet,
+    recipe: &Recipe,
+    opts: &RunOptions,
+) -> Result<train::TrainOutcome> {
+    let io = |p: &Path, e: std::io::Error| Error::Io {
+        path: p.to_path_buf(),
+        source: e,
+    };
+    std::fs::create_dir_all(&opts.work_dir).map_err(|e| io(&opts.work_dir, e))?;
+    let ckpt = opts.work_dir.join("checkpoint.safetensors");
+    let state_path = opts.work_dir.join("state.json");
+    let best_path = opts.work_dir.join("best.safetensors");
+    let log_path = opts.work_dir.join("train_log.jsonl");
+    let mut state = TrainState {
+        best_score: -1.0,
+        ..TrainState::default()
+    };
+    if opts.resume && ckpt.exists() && state_path.exists() {
+        model.varmap.load(&ckpt)?;
+        let text = std::fs::read_to_string(&state_path).map_err(|e| io(&state_path, e))?;
+        state = serde_json::from_str(&text).map_err(|e| {
+            Error::Invalid(format!(
+                "{}: {e}; delete it to start over",
+                state_path.display()
+            ))
+        })?;
+        eprintln!("resuming at step {} (epoch {})", state.step, state.epoch);
+    } else if !opts.resume {
+        let _ = std::fs::remove_file(&log_path);
+    }
+    let mut log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .map_err(|e| io(&log_path, e))?;
+    let weights = task_weights(&set.train);
+    let vars = model.vars();
+    let mut opt = AdamW::new(
+        vars.iter().map(|(_, v)| v.clone()).collect(),
+        ParamsAdamW {
+            lr: recipe.lr,
+            weight_decay: recipe.weight_decay,
+            ..ParamsAdamW::default()
+        },
+    )?;
+    let plan0 = epoch_plan(&set.train, recipe.batch_size, recipe.seed, 0);
+    let mut total = plan0.len() * recipe.epochs;
+    if let Some(m) = recipe.max_steps {
+        total = total.min(m);
+    }
+    let warmup = ((total as f64) * recipe.warmup_ratio).round() as usize;
+    let eval_every = if recipe.eval_every == 0 {
+        plan0.len()
+    } else {
+        recipe.eval_every
+    };
+    let started = Instant::now();
+    let seconds_before = state.seconds;
+    let examples_before = state.examples;
+    let mut ema = [None::<f64>; 3];
+    'epochs: for epoch in state.epoch..recipe.epochs {
+        let plan = epoch_plan(&set.train, recipe.batch_size, recipe.seed, epoch);
+        for (bi, idx) in plan.iter().enumerate() {
+            if epoch == state.epoch && bi < state.batch {
+                continue;
+            }
+            if state.step >= total || state.stopped_early {
+                break 'epochs;
+            }
+            let lr = train::lr_at(state.step, total, warmup, recipe.lr);
+            opt.set_learning_rate(lr);
+            seed_dropout(recipe.seed ^ (state.step as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let samples: Vec<&JointSample> = idx.iter().map(|&i| &set.train[i]).collect();
+            let task = samples[0].task();
+            let loss = model.loss(&samples, &weights, true)?;
+            let loss_v = loss.to_scalar::<f32>()? as f64;
+            if !loss_v.is_finite() {
+                return Err(Error::Invalid(format!(
+                    "training diverged at step {} (loss {loss_v}); lower the learning rate",
+                    state.step
+                )));
+            }
+            let mut grads = loss.backward()?;
+            let norm = train::clip_gradients(&mut grads, &vars, recipe.clip_norm)?;
+            opt.step(&grads)?;
+            state.step += 1;
+            state.batch = bi + 1;
+            state.epoch = epoch;
+            state.examples += samples.len();
+            ema[task] = Some(ema[task].map_or(loss_v, |e| 0.98 * e + 0.02 * loss_v));
+            state.seconds = seconds_before + started.elapsed().as_secs_f64();
+            let eps = (state.examples - examples_before) as f64
+                / started.elapsed().as_secs_f64().max(1e-6);
+            let mut entry = serde_json::json!({"step": state.step, "epoch": epoch, "task": TASK_NAMES[task], "loss": loss_v, "lr": lr, "grad_norm": norm, "examples_per_s": eps, "seconds": state.seconds});
+            let at_end = state.step >= total || bi + 1 == plan.len();
+            if opts.progress && state.step.is_multiple_of(20) {
+                eprintln!(
+                    "step {}/{total} loss ner {:.3} sentiment {:.3} stance {:.3}, {eps:.1} ex/s",
+                    state.step,
+                    ema[0].unwrap_or(0.0),
+                    ema[1].unwrap_or(0.0),
+                    ema[2].unwrap_or(0.0)
+                );
+            }
+            if state.step.is_multiple_of(eval_every) || at_end {
+                let s = model.dev_scores(&set.dev, recipe.batch_size)?;
+                entry["dev_ner_f1"] = serde_json::json!(s[0]);
+                entry["dev_sentiment_f1"] = serde_json::json!(s[1]);
+                entry["dev_stance_f1"] = serde_json::json!(s[2]);
+                entry["dev_score"] = serde_json::json!(s[3]);
+                if s[3] > state.best_score {
+                    state.best_score = s[3];
+                    state.best_step = state.step;
+                    state.evals_since_best = 0;
+                    train::save_atomic(&model.varmap, &best_path)?;
+                } else {
+                    state.evals_since_best += 1;
+                    if state.evals_since_best >= recipe.patience {
+                        state.stopped_early = true;
+                    }
+                }
+                eprintln!(
+                    "step {} dev ner {:.4} sentiment {:.4} stance {:.4} score {:.4} (best {:.4} at {})",
+                    state.step, s[0], s[1], s[2], s[3], state.best_score, state.best_step
+                );
+            }
+            writeln!(log, "{entry}").map_err(|e| io(&log_path, e))?;
+            if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
+                || state.stopped_early
+                || at_end
+            {
+                if bi + 1 == plan.len() {
+                    state.epoch = epoch + 1;
+                    state.batch = 0;
+                }
+                train::save_atomic(&model.varmap, &ckpt)?;
+                let text = serde_json::to_string_pretty(&state)
+                    .map_err(|e| Error::Invalid(e.to_string()))?;
+                std::fs::write(&state_path, text).map_err(|e| io(&state_path, e))?;
+            }
+        }
+        state.epoch = epoch + 1;
+        state.batch = 0;
+    }
+    state.finished = true;
+    let text = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
+    std::fs::write(&state_path, text).map_err(|e| io(&state_path, e))?;
+    if !best_path.exists() {
+        train::save_atomic(&model.varmap, &best_path)?;
+    }
+    let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
+    let lens: Vec<usize> = set.train.iter().map(|s| s.ids.len()).collect();
+    let pad = {
+        let (mut pad, mut all) = (0usize, 0usize);
+        for b in &plan0 {
+            let max = b.iter().map(|&i| lens[i]).max().unwrap_or(0);
+            pad += b.iter().map(|&i| max - lens[i]).sum::<usize>();
+            all += max * b.len();
+        }
+        pad as f64 / all.max(1) as f64
+    };
+    Ok(train::TrainOutcome {
+        state,
+        best_weights: best_path,
+        padding_ratio: pad,
+        examples_per_s: eps,
+    })
+}
+
+/// Write the shipped joint model: the trained tensors (top layers and heads, not the frozen
+/// base) and its manifest.
+pub fn write_model(
+    out_dir: &Path,
+    recipe: &Recipe,
+    base: &BaseSpec,
+    best_weights: &Path,
+    training: serde_json::Value,
+) -> Result<Manifest> {
+    let io = |p: &Path, e: std::io::Error| Error::Io {
+        path: p.to_path_buf(),
+        source: e,
+    };
+    std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
+    let weights = out_dir.join("model.safetensors");
+    std::fs::copy(best_weights, &weights).map_err(|e| io(&weights, e))?;
+    let names = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let stance: Vec<String> = Stance::ALL.iter().map(|l| l.name().to_string()).collect();
+    let manifest = Manifest {
+        name: "joint".into(),
+        task: Task::Joint,
+        architecture: "bert".into(),
+        base: base.clone(),
+        weights: "model.safetensors".into(),
+        weights_sha256: train::sha256_file(&weights)?,
+        frozen_layers: recipe.frozen_layers,
+        id2label: stance
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i.to_string(), l.clone()))
+            .collect(),
+        input_template: JOINT_TEMPLATE.into(),
+        max_length: recipe.max_len,
+        head_dropout: recipe.dropout,
+        pooling: Default::default(),
+        heads: BTreeMap::from([
+            ("ner".to_string(), names(&NER_LABELS)),
+            (
+                "sentiment".to_string(),
+                Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+            ),
+            ("stance".to_string(), stance),
+        ]),
+        training,
+        metrics: serde_json::json!({}),
+    };
+    let path = out_dir.join("manifest.json");
+    manifest.write(&path).map_err(|e| io(&path, e))?;
+    Ok(manifest)
+}
+
+/// The token states of one window of a sentence, kept for the stance pairs asked after the rules
+/// have run.
+pub struct WindowStates {
+    pub window: TokenWindow,
+    /// `[positions x hidden]`, row-major.
+    states: Vec<f32>,
+    /// Mean over the window's tokens.
+    mean: Vec<f32>,
+}
+
+/// What one encoder pass over a sentence gives: its windows' states, its actors and sentiment.
+pub struct SentenceStates {
+    pub windows: Vec<WindowStates>,
+}
+
+/// The joint model at inference.
+pub struct JointModel {
+    pub loaded: Loaded,
+    heads: JointHeads,
+    ner_labels: Vec<String>,
+    hidden: usize,
+}
+
+/// One stance question for [`JointModel::stance`]: sentence index and the pair.
+pub struct JointPair<'a> {
+    pub sentence: usize,
+    pub input: StanceInput<'a>,
+}
+
+impl JointModel {
+    pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<JointModel> {
+        let loaded = Loaded::load(dir, Task::Joint, base_dir)?;
+        let hidden = loaded.backbone.hidden_size();
+        let manifest_err = |reason: String| Error::Manifest {
+            path: dir.join("manifest.json"),
+            reason,
+        };
+        let heads_of = |k: &str| loaded.manifest.heads.get(k).cloned().unwrap_or_default();
+        let ner_labels = heads_of("ner");
+        let expect = |k: &str, want: Vec<String>| -> Result<()> {
+            if heads_of(k) != want {
+                return Err(manifest_err(format!(
+                    "heads.{k} must be {want:?}, found {:?}",
+                    heads_of(k)
+                )));
+            }
+            Ok(())
+        };
+        expect("ner", NER_LABELS.iter().map(|s| s.to_string()).collect())?;
+        expect(
+            "sentiment",
+            Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+        )?;
+        expect(
+            "stance",
+            Stance::ALL.iter().map(|l| l.name().to_string()).collect(),
+        )?;
+        let heads = JointHeads::load(loaded.vb.clone(), hidden, 0.0).map_err(|e| {
+            Error::CorruptWeights {
+                path: dir.join(&loaded.manifest.weights),
+                reason: format!("missing joint heads: {e}"),
+            }
+        })?;
+        Ok(JointModel {
+            loaded,
+            heads,
+            ner_labels,
+            hidden,
+        })
+    }
+
+    /// One encoder pass over each sentence (long ones in windows); actors and sentiment come out
+    /// of it at once, the states stay for [`JointModel::stance`].
+    pub fn read(
+        &self,
+        texts: &[&str],
+    ) -> Result<(Vec<SentenceStates>, Vec<Vec<Entity>>, Vec<Prediction<Sentiment>>)> {
+        let l = &self.loaded;
+        let mut windows = Vec::new();
+        let mut owner = Vec::new();
+        for (t, text) in texts.iter().enumerate() {
+            for w in encode::encode_text_windows(&l.tokenizer, &l.template, text)? {
+                windows.push(w);
+                owner.push(t);
+            }
+        }
+        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
+        let h = self.hidden;
+        let mut probs: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
+        let mut states: Vec<(Vec<f32>, Vec<f32>)> = vec![(Vec::new(), Vec::new()); windows.len()];
+        let mut sentiment: Vec<Vec<f32>> = vec![Vec::new(); windows.len()];
+        l.run_batches(&encoded, |idx, st, batch| {
+            let tags = self.heads.ner_logits(st, false)?;
+            let mean = mean_pool(st, &batch.mask)?;
+            let sent = softmax_rows(&self.heads.sentiment_logits(&mean, false)?)?;
+            let means: Vec<Vec<f32>> = mean.to_vec2()?;
+            for (row, &i) in idx.iter().enumerate() {
+                let n = encoded[i].ids.len();
+                probs[i] = softmax_rows(&tags.get(row)?.narrow(0, 0, n)?)?;
+                let s: Vec<f32> = st.get(row)?.narrow(0, 0, n)?.flatten_all()?.to_vec1()?;
+                debug_assert_eq!(s.len(), n * h);
+                states[i] = (s, means[row].clone());
+                sentiment[i] = sent[row].clone();
+            }
+            Ok(())
+        })?;
+        // Sentiment of a sentence read in several windows: the mean of their probabilities.
+        let labels = Sentiment::ALL;
+        let mut sums = vec![vec![0f32; labels.len()]; texts.len()];
+        let mut counts = vec![0usize; texts.len()];
+        for (p, &t) in sentiment.iter().zip(&owner) {
+            for (j, v) in p.iter().enumerate() {
+                sums[t][j] += v;
+            }
+            counts[t] += 1;
+        }
+        let sentiments = sums
+            .iter()
+            .zip(&counts)
+            .map(|(s, &c)| {
+                let p: Vec<f32> = s.iter().map(|v| v / c.max(1) as f32).collect();
+                Prediction::from_probs(&p, &labels)
+            })
+            .collect();
+        let entities = entities_from_windows(&self.ner_labels, texts, &windows, &owner, probs);
+        let mut out: Vec<SentenceStates> = (0..texts.len())
+            .map(|_| SentenceStates {
+                windows: Vec::new(),
+            })
+            .collect();
+        for ((w, (s, m)), &t) in windows.into_iter().zip(states).zip(&owner) {
+            out[t].windows.push(WindowStates {
+                window: w,
+                states: s,
+                mean: m,
+            });
+        }
+        Ok((out, entities, sentiments))
+    }
+
+    /// Stance of each pair from the states of its sentence: no encoder pass.
+    pub fn stance(
+        &self,
+        sentences: &[SentenceStates],
+        pairs: &[JointPair],
+    ) -> Result<Vec<Prediction<Stance>>> {
+        if pairs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let h = self.hidden;
+        let mut features = Vec::with_capacity(pairs.len() * 3 * h);
+        let mut kinds = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            let s = &sentences[p.sentence];
+            // The window holding the target (the first when the target was not found).
+            let found = p.input.target_span.and_then(|span| {
+                s.windows
+                    .iter()
+                    .find_map(|w| token_range(&w.window, span).map(|r| (w, Some(r))))
+            });
+            let (w, target) = match found {
+                Some(x) => x,
+                None => (&s.windows[0], None),
+            };
+            let holder = match target {
+                Some(t) => Holder::of(p.input.holder, p.input.holder_span, &w.window, t),
+                None if p.input.holder == AUTHOR => Holder::Author,
+                None if p.input.holder == UNSPECIFIED => Holder::Unspecified,
+                None => Holder::Elsewhere,
+            };
+            let span_mean = |r: Option<(usize, usize)>| -> Vec<f32> {
+                let Some((a, b)) = r else {
+                    return vec![0f32; h];
+                };
+                let mut v = vec![0f32; h];
+                for pos in a..b {
+                    for (x, y) in v.iter_mut().zip(&w.states[pos * h..(pos + 1) * h]) {
+                        *x += y;
+                    }
+                }
+                let n = (b - a).max(1) as f32;
+                v.iter_mut().for_each(|x| *x /= n);
+                v
+            };
+            features.extend_from_slice(&w.mean);
+            // A target not found in the tokens stands in as the sentence itself.
+            match target {
+                Some(_) => features.extend(span_mean(target)),
+                None => features.extend_from_slice(&w.mean),
+            }
+            features.extend(span_mean(match holder {
+                Holder::Span(a, b) => Some((a, b)),
+                _ => None,
+            }));
+            kinds.push(holder.kind());
+        }
+        let x = Tensor::from_vec(features, (pairs.len(), 3 * h), &self.loaded.device)?;
+        let logits = self.heads.stance_logits(&x, &kinds, false)?;
+        Ok(softmax_rows(&logits)?
+            .into_iter()
+            .map(|p| Prediction::from_probs(&p, &Stance::ALL))
+            .collect())
+    }
+
+    /// Tag probabilities per position of each window (evaluation on pre-split words).
+    pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
+        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
+        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
+        self.loaded.run_batches(&encoded, |idx, st, _| {
+            let tags = self.heads.ner_logits(st, false)?;
+            for (row, &i) in idx.iter().enumerate() {
+                let n = encoded[i].ids.len();
+                out[i] = softmax_rows(&tags.get(row)?.narrow(0, 0, n)?)?;
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    pub fn ner_labels(&self) -> &[String] {
+        &self.ner_labels
+    }
+
+    /// Sentiment of standalone sentences (evaluation).
+    pub fn predict_sentiment(&self, texts: &[&str]) -> Result<Vec<Prediction<Sentiment>>> {
+        Ok(self.read(texts)?.2)
+    }
+
+    /// Stance of standalone questions (evaluation): each sentence read once per question.
+    pub fn predict_stance(&self, inputs: &[StanceInput]) -> Result<Vec<Prediction<Stance>>> {
+        let texts: Vec<&str> = inputs.iter().map(|i| i.text).collect();
+        let (states, _, _) = self.read(&texts)?;
+        let pairs: Vec<JointPair> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| JointPair {
+                sentence: i,
+                input: input.clone(),
+            })
+            .collect();
+        self.stance(&states, &pairs)
+    }
+}
