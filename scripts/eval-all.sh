@@ -4,14 +4,17 @@
 # evaluation/reports/. Rerunning gives the same report.json files apart from `throughput`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# PROFILE=fast scores the joint model (`--profile fast`) into evaluation/reports/fast/ instead.
 BIN=${BIN:-./target/release/standpoint}
 D=${DATA_ROOT:-../shared/data}
+PROFILE=${PROFILE:-accurate}
 R=evaluation/reports
+[ "$PROFILE" = accurate ] || R=evaluation/reports/$PROFILE
 mkdir -p "$R"
 run() { # name, then eval arguments
   local name=$1; shift
   echo "== $name" >&2
-  $BIN eval "$@" --report "$R/$name" > /dev/null
+  $BIN eval "$@" --profile "$PROFILE" --report "$R/$name" > /dev/null
 }
 # Public data: no sentences in the published reports (licenses), and predictions.jsonl (row ids
 # with gold labels) stays out of git (.gitignore); rerun this script to compare against them.
@@ -28,5 +31,5 @@ public directed-valid       --data "$D/directed_sentiment/dataset/valid.txt"
 public persent-random-test  --data "$D/persent/random_test.csv"
 public persent-fixed-test   --data "$D/persent/fixed_test.csv"
 public conll2003-testb      --data "$D/conll2003_en/eng.testb"
-python3 scripts/reports-table.py > "$R/README.md"
+python3 scripts/reports-table.py "$R" > "$R/README.md"
 echo "reports in $R; summary table in $R/README.md" >&2

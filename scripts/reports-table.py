@@ -5,7 +5,11 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1] / "evaluation" / "reports"
+ROOT = (
+    Path(sys.argv[1]).resolve()
+    if len(sys.argv) > 1
+    else Path(__file__).resolve().parents[1] / "evaluation" / "reports"
+)
 
 # Published results on the same splits (see ../shared/data/README.md for the sources).
 PUBLISHED = {

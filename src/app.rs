@@ -293,6 +293,7 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         models_dir: models_dir(args.model.models_dir.as_deref()),
         base: args.model.base.clone(),
         summary: args.summary.clone(),
+        profile: args.profile,
     };
     let input = harness::run(&settings)?;
     let mut report = report::build(&input);
@@ -378,9 +379,10 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         corpus::total_bytes(&sources),
         ProgressMode::detect(args.quiet),
     );
-    let pipeline = crate::pipeline::Pipeline::load(
+    let pipeline = crate::pipeline::Pipeline::load_profile(
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
+        args.profile,
     )?;
     let run = BatchRun {
         chunking: Chunking {
@@ -410,7 +412,19 @@ fn bench_cmd(args: BenchArgs) -> Result<()> {
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     set_threads(threads);
+    use crate::pipeline::Profile;
+    let profiles = match args.profile.as_str() {
+        "both" => vec![Profile::Fast, Profile::Accurate],
+        "fast" => vec![Profile::Fast],
+        "accurate" => vec![Profile::Accurate],
+        other => {
+            return Err(Error::Invalid(format!(
+                "--profile {other}: expected fast, accurate or both"
+            )))
+        }
+    };
     let settings = crate::bench::BenchSettings {
+        profiles,
         sentences: args.sentences.max(1),
         batch_size: args.batch_size.max(1),
         threads,
@@ -784,9 +798,10 @@ fn classify(args: ClassifyArgs) -> Result<()> {
         None => crate::output::Format::Json,
     };
     let colour = stdout_tty && std::env::var_os("NO_COLOR").is_none();
-    let pipeline = crate::pipeline::Pipeline::load(
+    let pipeline = crate::pipeline::Pipeline::load_profile(
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
+        args.profile,
     )?;
     let doc = pipeline.classify(&text)?;
     let doc_id = args

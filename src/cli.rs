@@ -179,6 +179,11 @@ pub struct EvalArgs {
     /// (default: all three).
     #[arg(long)]
     pub task: Vec<String>,
+    /// Which models: accurate (the three single-task models, a stance pass per pair) or fast (the
+    /// joint model, one encoder pass per sentence for all three tasks; see the README for what
+    /// it costs in accuracy).
+    #[arg(long, value_enum, default_value = "accurate")]
+    pub profile: crate::pipeline::Profile,
     #[command(flatten)]
     pub model: ModelArgs,
     /// The public datasets folder (without --data).
@@ -245,6 +250,11 @@ pub struct BatchArgs {
     /// No progress bar or progress lines.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Which models: accurate (the three single-task models, a stance pass per pair) or fast (the
+    /// joint model, one encoder pass per sentence for all three tasks; see the README for what
+    /// it costs in accuracy).
+    #[arg(long, value_enum, default_value = "accurate")]
+    pub profile: crate::pipeline::Profile,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -276,6 +286,10 @@ pub struct BenchArgs {
     /// Skip the PyTorch comparison.
     #[arg(long)]
     pub no_pytorch: bool,
+    /// Models of the end-to-end batch run: accurate, fast, or both (each measured, `fast` in
+    /// the batch_* fields of the last line and `accurate` in accurate_batch_*).
+    #[arg(long, default_value = "both")]
+    pub profile: String,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -325,6 +339,11 @@ pub struct ClassifyArgs {
     /// Refuse inputs larger than this many bytes (a whole corpus belongs in `standpoint batch`).
     #[arg(long, default_value_t = 5_000_000)]
     pub max_bytes: usize,
+    /// Which models: accurate (the three single-task models, a stance pass per pair) or fast (the
+    /// joint model, one encoder pass per sentence for all three tasks; see the README for what
+    /// it costs in accuracy).
+    #[arg(long, value_enum, default_value = "accurate")]
+    pub profile: crate::pipeline::Profile,
     #[command(flatten)]
     pub model: ModelArgs,
 }

@@ -286,7 +286,16 @@ fn the_shards_together_equal_the_single_machine_run() {
 
 #[test]
 fn results_do_not_depend_on_threads_or_batch_size() {
-    let dir = tmp("threads");
+    same_across_threads_and_batches("accurate");
+}
+
+#[test]
+fn fast_profile_results_do_not_depend_on_threads_or_batch_size() {
+    same_across_threads_and_batches("fast");
+}
+
+fn same_across_threads_and_batches(profile: &str) {
+    let dir = tmp(&format!("threads-{profile}"));
     let corpus = write_corpus(&dir, 16);
     let mut outputs = Vec::new();
     for (threads, tokens, chunk) in [("1", "512", "3"), ("2", "8192", "64")] {
@@ -301,6 +310,8 @@ fn results_do_not_depend_on_threads_or_batch_size() {
             tokens,
             "--chunk-docs",
             chunk,
+            "--profile",
+            profile,
             "--quiet",
         ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -317,6 +328,16 @@ fn results_do_not_depend_on_threads_or_batch_size() {
     assert_eq!(a.len(), 16);
     for (x, y) in a.iter().zip(&b) {
         assert_close(x, y, x["id"].as_str().unwrap());
+    }
+    // Every document found its actors and gave each a stance.
+    for x in &a {
+        let pairs: usize = x["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["actors"].as_array().unwrap().len())
+            .sum();
+        assert!(pairs >= 2, "{profile}: {x}");
     }
 }
 

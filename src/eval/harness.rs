@@ -20,7 +20,8 @@ use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier}
 use crate::model::encode;
 use crate::model::manifest::Manifest;
 use crate::model::mix::stance_input;
-use crate::pipeline::{Pipeline, Prepared};
+use crate::model::joint::JointModel;
+use crate::pipeline::{Pipeline, Prepared, Profile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -72,6 +73,8 @@ pub struct EvalSettings {
     pub base: Option<PathBuf>,
     /// Gold document summaries (`{"doc","summary":[{"speaker","actor","stance"}]}` rows).
     pub summary: Option<PathBuf>,
+    /// Which models score pairs and documents: the three single-task ones, or the joint one.
+    pub profile: Profile,
 }
 
 /// Rows read from every input, with their skipped rows, and the format of each input.
@@ -289,16 +292,34 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
                     input.data.join(", ")
                 )));
             }
-            let tagger = NerTagger::load(&s.models_dir.join("ner"), s.base.as_deref())?;
-            input.model = model_info(&s.models_dir, &["ner"]);
             let t = Instant::now();
-            input.ner = Some(score_ner(&tagger, &read.ner_rows)?);
+            let pred = match s.profile {
+                Profile::Accurate => {
+                    input.model = model_info(&s.models_dir, &["ner"]);
+                    let tagger = NerTagger::load(&s.models_dir.join("ner"), s.base.as_deref())?;
+                    crate::eval::run::ner_predictions(&tagger, &read.ner_rows)?
+                }
+                Profile::Fast => {
+                    input.model = model_info(&s.models_dir, &["joint"]);
+                    let j = JointModel::load(&s.models_dir.join("joint"), s.base.as_deref())?;
+                    crate::eval::run::ner_predictions_with(
+                        &j.loaded,
+                        j.ner_labels(),
+                        &|w| j.window_probs(w),
+                        &read.ner_rows,
+                    )?
+                }
+            };
+            input.ner = Some(score_ner(pred, &read.ner_rows));
             input.seconds = t.elapsed().as_secs_f64();
             input.n = read.ner_rows.len();
         }
         Mode::Pairs => {
             need_rows(&read, &input)?;
-            input.model = model_info(&s.models_dir, &["stance", "sentiment"]);
+            input.model = match s.profile {
+                Profile::Accurate => model_info(&s.models_dir, &["stance", "sentiment"]),
+                Profile::Fast => model_info(&s.models_dir, &["joint"]),
+            };
             let (records, secs) = pairs(s, &read.stance_rows)?;
             input.n = records.len();
             input.records = records;
@@ -306,8 +327,11 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
         }
         Mode::Documents => {
             need_rows(&read, &input)?;
-            input.model = model_info(&s.models_dir, &["ner", "stance", "sentiment"]);
-            let pipeline = Pipeline::load(&s.models_dir, s.base.as_deref())?;
+            input.model = match s.profile {
+                Profile::Accurate => model_info(&s.models_dir, &["ner", "stance", "sentiment"]),
+                Profile::Fast => model_info(&s.models_dir, &["joint"]),
+            };
+            let pipeline = Pipeline::load_profile(&s.models_dir, s.base.as_deref(), s.profile)?;
             let gold_summaries = match &s.summary {
                 Some(p) => Some(read_summaries(p)?),
                 None => None,
@@ -389,20 +413,29 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
         .collect();
     let mut secs = 0.0;
     let mut stance_of: HashMap<usize, Prediction<Stance>> = HashMap::new();
+    let joint = match s.profile {
+        Profile::Fast => Some(JointModel::load(
+            &s.models_dir.join("joint"),
+            s.base.as_deref(),
+        )?),
+        Profile::Accurate => None,
+    };
     if !with_stance.is_empty() {
-        let model = StanceClassifier::load(&s.models_dir.join("stance"), s.base.as_deref())?;
         let inputs: Vec<encode::StanceInput> = with_stance
             .iter()
             .map(|&i| stance_input(&rows[i]))
             .collect();
         let t = Instant::now();
-        let preds = model.predict(&inputs)?;
+        let preds = match &joint {
+            Some(j) => j.predict_stance(&inputs)?,
+            None => StanceClassifier::load(&s.models_dir.join("stance"), s.base.as_deref())?
+                .predict(&inputs)?,
+        };
         secs += t.elapsed().as_secs_f64();
         stance_of.extend(with_stance.iter().copied().zip(preds));
     }
     let mut sentiment_of: HashMap<&str, Prediction<Sentiment>> = HashMap::new();
     if !with_sentiment.is_empty() {
-        let model = SentimentClassifier::load(&s.models_dir.join("sentiment"), s.base.as_deref())?;
         // Rows of one sentence share its sentiment: predict each distinct sentence once.
         let mut texts: Vec<&str> = with_sentiment
             .iter()
@@ -411,7 +444,11 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
         texts.sort_unstable();
         texts.dedup();
         let t = Instant::now();
-        let preds = model.predict(&texts)?;
+        let preds = match &joint {
+            Some(j) => j.predict_sentiment(&texts)?,
+            None => SentimentClassifier::load(&s.models_dir.join("sentiment"), s.base.as_deref())?
+                .predict(&texts)?,
+        };
         secs += t.elapsed().as_secs_f64();
         sentiment_of.extend(texts.into_iter().zip(preds));
     }
@@ -439,8 +476,7 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
 }
 
 /// Entity-level NER scores (each word tagged by its first piece).
-fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<crate::eval::metrics::NerScores> {
-    let pred = crate::eval::run::ner_predictions(model, rows)?;
+fn score_ner(pred: Vec<Vec<String>>, rows: &[NerSentence]) -> crate::eval::metrics::NerScores {
     let pred: Vec<Vec<&str>> = pred
         .iter()
         .map(|p| p.iter().map(String::as_str).collect())
@@ -449,7 +485,7 @@ fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<crate::eval::met
         .iter()
         .map(|s| s.tags.iter().map(|t| t.as_str()).collect())
         .collect();
-    Ok(ner_scores(&gold, &pred))
+    ner_scores(&gold, &pred)
 }
 
 /// Gold summaries by document: (speaker, actor) -> stance label.

@@ -856,10 +856,12 @@ pub fn train_joint(
                         state.stopped_early = true;
                     }
                 }
-                eprintln!(
-                    "step {} dev ner {:.4} sentiment {:.4} stance {:.4} score {:.4} (best {:.4} at {})",
-                    state.step, s[0], s[1], s[2], s[3], state.best_score, state.best_step
-                );
+                if opts.progress {
+                    eprintln!(
+                        "step {} dev ner {:.4} sentiment {:.4} stance {:.4} score {:.4} (best {:.4} at {})",
+                        state.step, s[0], s[1], s[2], s[3], state.best_score, state.best_step
+                    );
+                }
             }
             writeln!(log, "{entry}").map_err(|e| io(&log_path, e))?;
             if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
@@ -1196,5 +1198,275 @@ impl JointModel {
             })
             .collect();
         self.stance(&states, &pairs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::{tiny_base_tensors, tiny_config, tiny_tokenizer_json, write_tiny_base};
+
+    fn tokenizer() -> Tokenizer {
+        Tokenizer::from_bytes(tiny_tokenizer_json().as_bytes()).expect("tokenizer")
+    }
+
+    fn recipe() -> Recipe {
+        Recipe {
+            epochs: 60,
+            batch_size: 4,
+            lr: 3e-3,
+            warmup_ratio: 0.1,
+            dropout: 0.0,
+            frozen_layers: 1,
+            max_len: 32,
+            eval_every: 0,
+            patience: 100,
+            checkpoint_every: 10,
+            ..Recipe::default_for(Task::Joint)
+        }
+    }
+
+    fn stance_row(text: &str, holder: &str, target: &str, label: Stance) -> StanceExample {
+        let ts = text.rfind(target).expect("target in text");
+        StanceExample {
+            id: format!("{text}|{holder}"),
+            doc: String::new(),
+            text: text.into(),
+            context: String::new(),
+            holder: holder.into(),
+            holder_span: text
+                .find(holder)
+                .filter(|&h| h != ts)
+                .map(|h| (h, h + holder.len())),
+            target: target.into(),
+            target_span: Some((ts, ts + target.len())),
+            stance: Some(label),
+            sentiment: None,
+            source: "tiny".into(),
+        }
+    }
+
+    /// "x blamed y": x against y, y (named here) neutral, the narrator neutral; "x praised y":
+    /// x favor. Plus a tag per name and the verb's sentiment, so every head has something to
+    /// learn from the same pass.
+    fn tiny_set(tok: &Tokenizer) -> JointSet {
+        let t = Template::new(tok, 32).expect("template");
+        let names = ["trump", "china", "us", "eu"];
+        let mut train = Vec::new();
+        for &a in &names {
+            for &b in &names {
+                if a == b {
+                    continue;
+                }
+                for (verb, label, sent) in [
+                    ("blamed", Stance::Against, Sentiment::Negative),
+                    ("praised", Stance::Favor, Sentiment::Positive),
+                ] {
+                    let text = format!("{a} {verb} {b} .");
+                    for (holder, l) in [(a, label), (b, Stance::Neutral), (AUTHOR, Stance::Neutral)]
+                    {
+                        let row = stance_row(&text, holder, b, l);
+                        train.push(stance_sample(tok, &t, &row).unwrap().expect("target found"));
+                    }
+                    let ex = SentimentExample {
+                        id: text.clone(),
+                        text: text.clone(),
+                        label: sent,
+                        source: "tiny".into(),
+                    };
+                    train.extend(sentiment_samples(tok, &t, &[ex]).unwrap());
+                    let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+                    let tags = ["B-PER", "O", "B-LOC", "O"].map(str::to_string).to_vec();
+                    let ner = NerSentence {
+                        id: text.clone(),
+                        words,
+                        tags,
+                    };
+                    train.extend(ner_samples(tok, &t, &[ner]).unwrap());
+                }
+            }
+        }
+        let pick = |k: usize| -> Vec<JointSample> {
+            train.iter().filter(|s| s.task() == k).cloned().collect()
+        };
+        let dev = [pick(0), pick(1), pick(2)];
+        JointSet {
+            train,
+            dev,
+            data: serde_json::json!("tiny"),
+        }
+    }
+
+    #[test]
+    fn token_ranges_and_holders_follow_the_byte_spans() {
+        let tok = tokenizer();
+        let t = Template::new(&tok, 32).unwrap();
+        let text = "trump blamed china .";
+        let w = &encode::encode_text_windows(&tok, &t, text).unwrap()[0];
+        // [CLS] trump blamed china . [SEP]
+        assert_eq!(token_range(w, (13, 18)), Some((3, 4)));
+        assert_eq!(token_range(w, (0, 12)), Some((1, 3)));
+        assert_eq!(token_range(w, (18, 18)), None);
+        let target = (3, 4);
+        assert_eq!(Holder::of("trump", Some((0, 5)), w, target), Holder::Span(1, 2));
+        assert_eq!(Holder::of(AUTHOR, Some((0, 5)), w, target), Holder::Author);
+        assert_eq!(Holder::of("Obama", None, w, target), Holder::Elsewhere);
+        assert_eq!(Holder::of(UNSPECIFIED, None, w, target), Holder::Unspecified);
+        // A holder span on the target itself is no holder mention.
+        assert_eq!(Holder::of("china", Some((13, 18)), w, target), Holder::Elsewhere);
+        assert_eq!(span_weights(4, Some((1, 3))), [0.0, 0.5, 0.5, 0.0]);
+        assert_eq!(span_weights(3, None), [0.0; 3]);
+    }
+
+    #[test]
+    fn a_tiny_joint_model_learns_all_three_heads_and_inference_matches_training() {
+        let tok = tokenizer();
+        let set = tiny_set(&tok);
+        let recipe = recipe();
+        // Seed 1: the base that `write_tiny_base` writes, which the shipped model is loaded over.
+        let mut model =
+            JointTrainModel::from_tensors(&tiny_config(), tiny_base_tensors(1), &recipe).unwrap();
+        let before = model.dev_scores(&set.dev, 8).unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let opts = RunOptions {
+            work_dir: work.path().to_path_buf(),
+            resume: false,
+            progress: false,
+        };
+        let out = train_joint(&mut model, &set, &recipe, &opts).unwrap();
+        model.varmap.load(&out.best_weights).unwrap();
+        let after = model.dev_scores(&set.dev, 8).unwrap();
+        assert!(after[0] > 0.9, "NER F1 {before:?} -> {after:?}");
+        assert!(after[1] > 0.9, "sentiment F1 {before:?} -> {after:?}");
+        assert!(
+            after[2] > 0.8,
+            "stance F1 {before:?} -> {after:?}: the holder decides between against and neutral"
+        );
+
+        // Shipped and loaded over the same base, the inference path gives the training path's
+        // probabilities.
+        let base_dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(base_dir.path()).unwrap();
+        let sha = write_tiny_base(base_dir.path());
+        let tensors =
+            candle_core::safetensors::load(base_dir.path().join("model.safetensors"), &Device::Cpu)
+                .unwrap();
+        let mut shipped_model =
+            JointTrainModel::from_tensors(&tiny_config(), tensors, &recipe).unwrap();
+        // Same trained tensors, laid over the written base (the frozen layer comes from it).
+        shipped_model.varmap.load(&out.best_weights).unwrap();
+        let spec = BaseSpec {
+            weights_sha256: sha,
+            ..BaseSpec::default_encoder()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_model(dir.path(), &recipe, &spec, &out.best_weights, serde_json::json!({})).unwrap();
+        let saved =
+            candle_core::safetensors::load(dir.path().join("model.safetensors"), &Device::Cpu)
+                .unwrap();
+        assert!(saved
+            .keys()
+            .all(|k| !k.starts_with("embeddings") && !k.contains("layer.0.")));
+        let m = JointModel::load(dir.path(), Some(base_dir.path())).expect("load");
+        let t = Template::new(&tok, 32).unwrap();
+        let text = "trump blamed china .";
+        let cases = [
+            ("trump", Some((0, 5))),
+            ("china", None),
+            (AUTHOR, None),
+            ("Obama", None),
+        ];
+        let inputs: Vec<StanceInput> = cases
+            .iter()
+            .map(|&(holder, holder_span)| StanceInput {
+                holder,
+                target: "china",
+                text,
+                target_span: Some((13, 18)),
+                holder_span,
+                context: "",
+            })
+            .collect();
+        let (states, ents, sents) = m.read(&[text]).unwrap();
+        let pairs: Vec<JointPair> = inputs
+            .iter()
+            .map(|i| JointPair {
+                sentence: 0,
+                input: i.clone(),
+            })
+            .collect();
+        let got = m.stance(&states, &pairs).unwrap();
+        assert_eq!(got, m.predict_stance(&inputs).unwrap());
+        assert_eq!(got[0].label, Stance::Against);
+        assert_eq!(got[2].label, Stance::Neutral);
+        assert_eq!(sents[0].label, Sentiment::Negative);
+        assert_eq!(
+            ents[0].iter().map(|e| e.text.as_str()).collect::<Vec<_>>(),
+            ["trump", "china"]
+        );
+        for (input, p) in inputs.iter().zip(&got) {
+            let row = StanceExample {
+                holder: input.holder.to_string(),
+                holder_span: input.holder_span,
+                ..stance_row(text, "trump", "china", Stance::Neutral)
+            };
+            let sample = stance_sample(&tok, &t, &row).unwrap().unwrap();
+            let batch =
+                Batch::from_rows(&[(sample.ids.as_slice(), &vec![0u32; sample.ids.len()][..])], &Device::Cpu)
+                    .unwrap();
+            let st = shipped_model.bert.forward_train(&batch, false).unwrap();
+            let (f, kinds) = batch_stance_features(&st, &batch, &[&sample]).unwrap();
+            let logits = shipped_model.heads.stance_logits(&f, &kinds, false).unwrap();
+            let want = softmax_rows(&logits).unwrap().remove(0);
+            for (i, l) in Stance::ALL.iter().enumerate() {
+                let (_, v) = p.scores.iter().find(|(k, _)| k == l).unwrap();
+                assert!((v - want[i]).abs() < 1e-4, "{}: {v} vs {}", input.holder, want[i]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_killed_joint_run_resumes_to_the_same_weights() {
+        let tok = tokenizer();
+        let set = tiny_set(&tok);
+        let full = Recipe {
+            epochs: 2,
+            checkpoint_every: 5,
+            ..recipe()
+        };
+        let train_to = |dir: &Path, max: Option<usize>, resume: bool| {
+            let mut m =
+                JointTrainModel::from_tensors(&tiny_config(), tiny_base_tensors(3), &full).unwrap();
+            let r = Recipe {
+                max_steps: max,
+                ..full.clone()
+            };
+            let opts = RunOptions {
+                work_dir: dir.to_path_buf(),
+                resume,
+                progress: false,
+            };
+            train_joint(&mut m, &set, &r, &opts).unwrap();
+            m.vars()
+                .iter()
+                .map(|(_, v)| v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap())
+                .collect::<Vec<_>>()
+        };
+        let a = tempfile::tempdir().unwrap();
+        let straight = train_to(a.path(), None, false);
+        let b = tempfile::tempdir().unwrap();
+        let _ = train_to(b.path(), Some(10), false);
+        let resumed = train_to(b.path(), None, true);
+        let state: TrainState =
+            serde_json::from_str(&std::fs::read_to_string(b.path().join("state.json")).unwrap())
+                .unwrap();
+        assert!(state.finished);
+        // AdamW's moments restart on resume (candle keeps them private), so the weights are
+        // close, not equal; the run reaches the same number of steps.
+        assert_eq!(straight.len(), resumed.len());
+        let st: TrainState =
+            serde_json::from_str(&std::fs::read_to_string(a.path().join("state.json")).unwrap())
+                .unwrap();
+        assert_eq!(st.step, state.step);
     }
 }
