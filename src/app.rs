@@ -12,8 +12,8 @@ use crate::eval::report;
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
-use crate::model::joint::{self, JointModel, JointTrainModel};
 use crate::model::encode::{StanceInput, Template};
+use crate::model::joint::{self, JointModel, JointTrainModel};
 use crate::model::manifest::{Manifest, Task};
 use crate::model::mix::{self, DataRoots};
 use crate::model::resolve::{self, BaseSpec};
@@ -205,21 +205,36 @@ pub fn evaluate_task(
             };
             let m = JointModel::load(dir, base)?;
             for set in mix::stance_test_sets(roots)? {
-                eprintln!("scoring joint stance on {} ({} rows)", set.name, set.rows.len());
+                eprintln!(
+                    "scoring joint stance on {} ({} rows)",
+                    set.name,
+                    set.rows.len()
+                );
                 let v = score_stance_with(&|i| m.predict_stance(i), &set.rows)?;
                 out.insert(format!("stance: {}", set.name), v);
             }
             for set in mix::sentiment_test_sets(roots)? {
-                eprintln!("scoring joint sentiment on {} ({} rows)", set.name, set.rows.len());
+                eprintln!(
+                    "scoring joint sentiment on {} ({} rows)",
+                    set.name,
+                    set.rows.len()
+                );
                 let v = score_sentiment_with(&|t| m.predict_sentiment(t), &set.rows)?;
                 out.insert(format!("sentiment: {}", set.name), v);
             }
             for set in mix::ner_test_sets(roots)? {
-                eprintln!("scoring joint ner on {} ({} sentences)", set.name, set.rows.len());
+                eprintln!(
+                    "scoring joint ner on {} ({} sentences)",
+                    set.name,
+                    set.rows.len()
+                );
                 let tag = |rows: &[crate::data::NerSentence]| {
                     ner_predictions_with(&m.loaded, m.ner_labels(), &|w| m.window_probs(w), rows)
                 };
-                out.insert(format!("ner: {}", set.name), score_ner_with(&tag, &set.rows)?);
+                out.insert(
+                    format!("ner: {}", set.name),
+                    score_ner_with(&tag, &set.rows)?,
+                );
             }
         }
     }
@@ -371,7 +386,8 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
             header.as_deref(),
         )?
     } else {
-        let fp = Fingerprint::new(&sources, &opts, format.name());
+        let fp =
+            Fingerprint::new(&sources, &opts, format.name()).with("profile", args.profile.name());
         Output::open(&args.output, args.resume, header.as_deref(), &fp)?.0
     };
     let reader = corpus::Reader::new(sources.clone(), &opts);
@@ -393,7 +409,11 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         lossy: args.lossy,
     };
     let totals = batch::run(&pipeline, reader, output, progress, &run)?;
-    eprintln!("{}", totals.summary_line());
+    eprintln!(
+        "{} (profile {})",
+        totals.summary_line(),
+        args.profile.name()
+    );
     if totals.failures > 0 {
         eprintln!(
             "{} documents failed; see {}",
@@ -621,7 +641,8 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
 }
 
 /// `train --task joint`: the multi-task model over one shared encoder pass (see `model::joint`).
-/// `--init DIR` starts from the shipped single-task models in DIR (e.g. `models`).
+/// `--init DIR` starts from the shipped single-task models in DIR (e.g. `models`), `--init FILE`
+/// from a joint model's weights.
 fn train_joint_cmd(args: TrainArgs) -> Result<()> {
     let mut recipe = Recipe::default_for(Task::Joint);
     if let Some(v) = args.epochs {
@@ -654,7 +675,16 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
     let spec = BaseSpec::default_encoder();
     let files = resolve::resolve(&spec, args.base.as_deref())?;
     let (mut model, tok) = JointTrainModel::new(&files, &recipe)?;
-    if let Some(init) = &args.init {
+    if let Some(init) = args.init.as_ref().filter(|p| p.is_file()) {
+        // Another round from a joint model's own weights (same names).
+        model.varmap.load(init).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot start from {}: {e}; it must be the model.safetensors of a joint model",
+                init.display()
+            ))
+        })?;
+        eprintln!("started from {}", init.display());
+    } else if let Some(init) = &args.init {
         let used = model.init_from_models(init).map_err(|e| {
             Error::Invalid(format!(
                 "cannot start from {}: {e}; it must be a folder with the stance, ner and sentiment models",
@@ -670,7 +700,7 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         own_repeat: args.own_repeat as usize,
     };
     eprintln!("reading and encoding the joint data");
-    let set = joint::training_set(&roots, &tok, &template, args.max_train)?;
+    let set = joint::training_set(&roots, &tok, &template, args.max_train, args.ner_rows)?;
     eprintln!(
         "{} training rows, dev rows ner {} sentiment {} stance {}",
         set.train.len(),

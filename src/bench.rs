@@ -4,12 +4,12 @@
 //! end-to-end throughput and peak RSS of `standpoint batch` on real news documents (PerSenT,
 //! read in place). The last line of output is one JSON object.
 
-use crate::pipeline::Profile;
 use crate::error::{Error, Result};
 use crate::model::bert::{Backbone, Batch, BertBackbone};
 use crate::model::classifier::{load_base_config, load_base_tensors};
 use crate::model::fast::FastBert;
 use crate::model::resolve::{self, BaseSpec};
+use crate::pipeline::Profile;
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::Config;
@@ -421,6 +421,20 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         );
         runs.push(batch_run(s, &docs, work.path(), profile)?);
     }
+    // Sentences/s of `batch` and of the encoder compare sentences of different lengths: the
+    // mean token count of each says how far.
+    let mut batch_tokens = 0usize;
+    let mut batch_sentences = 0usize;
+    for d in &docs {
+        let cleaned = crate::text::clean(d);
+        for sent in crate::text::split(d, &cleaned.ranges()) {
+            batch_tokens += tok
+                .encode(sent.text.as_str(), false)
+                .map(|e| e.get_ids().len() + 2)
+                .unwrap_or(0);
+            batch_sentences += 1;
+        }
+    }
     drop(docs);
     let batch = runs.remove(0);
     let other = runs.pop();
@@ -497,6 +511,13 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         "batch_vs_encoder": r2(batch_sents / encoder),
         "peak_rss_mb": r2(batch["peak_rss_mb"].as_f64().unwrap_or(0.0)),
         "batch_profile": batch["profile"],
+        "encoder_tokens_per_sentence": r2(tokens as f64 / n),
+        "batch_tokens_per_sentence": r2(batch_tokens as f64 / batch_sentences.max(1) as f64),
+        // The same ratio in tokens/s: corrects for the corpus's sentence lengths.
+        "batch_vs_encoder_tokens": r2(
+            (batch_sents * batch_tokens as f64 / batch_sentences.max(1) as f64)
+                / (encoder * tokens as f64 / n)
+        ),
         "other_profile": other.as_ref().map(|b| b["profile"].clone()),
         "other_batch_sents_per_s": other_sents.map(r2),
         "other_batch_vs_encoder": other_sents.map(|x| r2(x / encoder)),

@@ -38,6 +38,8 @@ impl Profile {
 }
 
 /// The models of a pipeline.
+// One engine per process: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Engine {
     Separate {
         ner: NerTagger,
@@ -170,7 +172,11 @@ impl Pipeline {
     }
 
     /// Load the models of `profile`: `models_dir/{ner,stance,sentiment}`, or `models_dir/joint`.
-    pub fn load_profile(models_dir: &Path, base: Option<&Path>, profile: Profile) -> Result<Pipeline> {
+    pub fn load_profile(
+        models_dir: &Path,
+        base: Option<&Path>,
+        profile: Profile,
+    ) -> Result<Pipeline> {
         let engine = match profile {
             Profile::Accurate => Engine::Separate {
                 ner: NerTagger::load(&models_dir.join("ner"), base)?,
@@ -267,7 +273,12 @@ impl Pipeline {
                     .collect();
                 (j.stance(&states, &questions)?, sents)
             }
-            (Engine::Separate { stance, sentiment, .. }, _) => {
+            (
+                Engine::Separate {
+                    stance, sentiment, ..
+                },
+                _,
+            ) => {
                 let st = stance.predict(&stance_inputs)?;
                 drop(stance_inputs);
                 (st, sentiment.predict(&all_texts)?)

@@ -397,4 +397,17 @@ fn an_existing_output_needs_resume_and_a_changed_command_is_refused() {
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("different settings"), "{e}");
+    // The models are part of the settings: results of two profiles never share one output.
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--profile",
+        "accurate",
+        "--resume",
+        "--quiet",
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("different settings"), "{e}");
 }

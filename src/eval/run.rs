@@ -3,9 +3,11 @@
 use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::error::Result;
 use crate::eval::metrics::{ner_scores, score, Scores};
-use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::labels::Prediction;
-use crate::model::classifier::{word_tags, Loaded, NerTagger, SentimentClassifier, StanceClassifier};
+use crate::labels::{LabelSet, Sentiment, Stance};
+use crate::model::classifier::{
+    word_tags, Loaded, NerTagger, SentimentClassifier, StanceClassifier,
+};
 use crate::model::encode::{self, TokenWindow};
 use crate::model::mix::stance_input;
 use std::collections::HashMap;
@@ -181,11 +183,11 @@ pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::
     score_ner_with(&|r| ner_predictions(model, r), rows)
 }
 
+/// A word tagger: the BIO2 tag of every word of each sentence.
+pub type WordTagsFn<'a> = dyn Fn(&[NerSentence]) -> Result<Vec<Vec<String>>> + 'a;
+
 /// [`score_ner`] with any word tagger.
-pub fn score_ner_with(
-    model: &dyn Fn(&[NerSentence]) -> Result<Vec<Vec<String>>>,
-    rows: &[NerSentence],
-) -> Result<serde_json::Value> {
+pub fn score_ner_with(model: &WordTagsFn, rows: &[NerSentence]) -> Result<serde_json::Value> {
     let t = Instant::now();
     let pred = model(rows)?;
     let secs = t.elapsed().as_secs_f64();

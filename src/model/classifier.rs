@@ -585,7 +585,10 @@ mod hyphen_tests {
 }
 
 /// Word-level tags `(word, label, score)` of each window from its per-position probabilities.
-pub fn word_tags(windows: &[TokenWindow], probs: Vec<Vec<Vec<f32>>>) -> Vec<Vec<(u32, usize, f32)>> {
+pub fn word_tags(
+    windows: &[TokenWindow],
+    probs: Vec<Vec<Vec<f32>>>,
+) -> Vec<Vec<(u32, usize, f32)>> {
     windows
         .iter()
         .zip(probs)

@@ -176,8 +176,7 @@ impl JointHeads {
     pub fn sentiment_logits(&self, mean: &Tensor, train: bool) -> candle_core::Result<Tensor> {
         let x = drop(mean, self.dropout, train)?;
         let x = self.sentiment_dense.forward(&x)?.tanh()?;
-        self.sentiment_out
-            .forward(&drop(&x, self.dropout, train)?)
+        self.sentiment_out.forward(&drop(&x, self.dropout, train)?)
     }
 
     /// `[n, 3 x hidden]` features (sentence mean, target mean, holder span mean) and the holder
@@ -632,17 +631,19 @@ pub struct JointSet {
 /// The built-in mix for the joint model: CoNLL train for actors, the sentiment mix, and the stance
 /// rows whose target is written in the sentence (NewsMTSC, directed_sentiment both ways with its
 /// `author` rows, our annotated dev split `own_repeat` times; tweet stance data names a topic, not
-/// a mention, and has no place here). `cap` thins each public source to that many rows.
+/// a mention, and has no place here). `cap` thins each public source to that many rows, `ner_cap`
+/// the CoNLL rows (default: `cap`).
 pub fn training_set(
     roots: &DataRoots,
     tok: &Tokenizer,
     t: &Template,
     cap: Option<usize>,
+    ner_cap: Option<usize>,
 ) -> Result<JointSet> {
     let (ner_train, ner_dev) = mix::ner_parts(roots)?;
     let (sent_train, sent_dev, sent_counts) = mix::sentiment_parts(roots)?;
     let parts = mix::stance_parts(roots)?;
-    let ner_train = thin(ner_samples(tok, t, &ner_train)?, cap);
+    let ner_train = thin(ner_samples(tok, t, &ner_train)?, ner_cap.or(cap));
     let sent_train = thin(sentiment_samples(tok, t, &sent_train)?, cap);
     let newsmtsc = thin(stance_samples(tok, t, &parts.newsmtsc)?, cap);
     let directed = thin(stance_samples(tok, t, &parts.directed)?, cap);
@@ -656,6 +657,7 @@ pub fn training_set(
             "directed_train (both directions + author rows, target in the sentence)": directed.len(),
             format!("annotated_dev (ours, x{})", roots.own_repeat): own.len() * roots.own_repeat,
             "cap per public source": cap,
+            "cap of conll rows": ner_cap.or(cap),
         },
         "dev": "ner: 35% of conll2003 eng.testa; sentiment: tweeteval carved dev (10%); stance: newsmtsc-rw dev + 40% of directed valid (rows with the target in the sentence); score = (ner F1 + sentiment macro-F1 + 2 x stance macro-F1) / 4",
     });
@@ -945,7 +947,10 @@ pub fn write_model(
             ("ner".to_string(), names(&NER_LABELS)),
             (
                 "sentiment".to_string(),
-                Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+                Sentiment::ALL
+                    .iter()
+                    .map(|l| l.name().to_string())
+                    .collect(),
             ),
             ("stance".to_string(), stance),
         ]),
@@ -971,6 +976,14 @@ pub struct WindowStates {
 pub struct SentenceStates {
     pub windows: Vec<WindowStates>,
 }
+
+/// What [`JointModel::read`] gives for each sentence: the states kept for the stance pairs, the
+/// actors found, the sentiment.
+pub type Read = (
+    Vec<SentenceStates>,
+    Vec<Vec<Entity>>,
+    Vec<Prediction<Sentiment>>,
+);
 
 /// The joint model at inference.
 pub struct JointModel {
@@ -1008,7 +1021,10 @@ impl JointModel {
         expect("ner", NER_LABELS.iter().map(|s| s.to_string()).collect())?;
         expect(
             "sentiment",
-            Sentiment::ALL.iter().map(|l| l.name().to_string()).collect(),
+            Sentiment::ALL
+                .iter()
+                .map(|l| l.name().to_string())
+                .collect(),
         )?;
         expect(
             "stance",
@@ -1030,10 +1046,7 @@ impl JointModel {
 
     /// One encoder pass over each sentence (long ones in windows); actors and sentiment come out
     /// of it at once, the states stay for [`JointModel::stance`].
-    pub fn read(
-        &self,
-        texts: &[&str],
-    ) -> Result<(Vec<SentenceStates>, Vec<Vec<Entity>>, Vec<Prediction<Sentiment>>)> {
+    pub fn read(&self, texts: &[&str]) -> Result<Read> {
         let l = &self.loaded;
         let mut windows = Vec::new();
         let mut owner = Vec::new();
@@ -1078,7 +1091,7 @@ impl JointModel {
             .zip(&counts)
             .map(|(s, &c)| {
                 let p: Vec<f32> = s.iter().map(|v| v / c.max(1) as f32).collect();
-                Prediction::from_probs(&p, &labels)
+                Prediction::from_probs(&p, labels)
             })
             .collect();
         let entities = entities_from_windows(&self.ner_labels, texts, &windows, &owner, probs);
@@ -1157,7 +1170,7 @@ impl JointModel {
         let logits = self.heads.stance_logits(&x, &kinds, false)?;
         Ok(softmax_rows(&logits)?
             .into_iter()
-            .map(|p| Prediction::from_probs(&p, &Stance::ALL))
+            .map(|p| Prediction::from_probs(&p, Stance::ALL))
             .collect())
     }
 
@@ -1204,7 +1217,9 @@ impl JointModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::tests::{tiny_base_tensors, tiny_config, tiny_tokenizer_json, write_tiny_base};
+    use crate::model::tests::{
+        tiny_base_tensors, tiny_config, tiny_tokenizer_json, write_tiny_base,
+    };
 
     fn tokenizer() -> Tokenizer {
         Tokenizer::from_bytes(tiny_tokenizer_json().as_bytes()).expect("tokenizer")
@@ -1308,12 +1323,21 @@ mod tests {
         assert_eq!(token_range(w, (0, 12)), Some((1, 3)));
         assert_eq!(token_range(w, (18, 18)), None);
         let target = (3, 4);
-        assert_eq!(Holder::of("trump", Some((0, 5)), w, target), Holder::Span(1, 2));
+        assert_eq!(
+            Holder::of("trump", Some((0, 5)), w, target),
+            Holder::Span(1, 2)
+        );
         assert_eq!(Holder::of(AUTHOR, Some((0, 5)), w, target), Holder::Author);
         assert_eq!(Holder::of("Obama", None, w, target), Holder::Elsewhere);
-        assert_eq!(Holder::of(UNSPECIFIED, None, w, target), Holder::Unspecified);
+        assert_eq!(
+            Holder::of(UNSPECIFIED, None, w, target),
+            Holder::Unspecified
+        );
         // A holder span on the target itself is no holder mention.
-        assert_eq!(Holder::of("china", Some((13, 18)), w, target), Holder::Elsewhere);
+        assert_eq!(
+            Holder::of("china", Some((13, 18)), w, target),
+            Holder::Elsewhere
+        );
         assert_eq!(span_weights(4, Some((1, 3))), [0.0, 0.5, 0.5, 0.0]);
         assert_eq!(span_weights(3, None), [0.0; 3]);
     }
@@ -1360,7 +1384,14 @@ mod tests {
             ..BaseSpec::default_encoder()
         };
         let dir = tempfile::tempdir().unwrap();
-        write_model(dir.path(), &recipe, &spec, &out.best_weights, serde_json::json!({})).unwrap();
+        write_model(
+            dir.path(),
+            &recipe,
+            &spec,
+            &out.best_weights,
+            serde_json::json!({}),
+        )
+        .unwrap();
         let saved =
             candle_core::safetensors::load(dir.path().join("model.safetensors"), &Device::Cpu)
                 .unwrap();
@@ -1411,16 +1442,26 @@ mod tests {
                 ..stance_row(text, "trump", "china", Stance::Neutral)
             };
             let sample = stance_sample(&tok, &t, &row).unwrap().unwrap();
-            let batch =
-                Batch::from_rows(&[(sample.ids.as_slice(), &vec![0u32; sample.ids.len()][..])], &Device::Cpu)
-                    .unwrap();
+            let batch = Batch::from_rows(
+                &[(sample.ids.as_slice(), &vec![0u32; sample.ids.len()][..])],
+                &Device::Cpu,
+            )
+            .unwrap();
             let st = shipped_model.bert.forward_train(&batch, false).unwrap();
             let (f, kinds) = batch_stance_features(&st, &batch, &[&sample]).unwrap();
-            let logits = shipped_model.heads.stance_logits(&f, &kinds, false).unwrap();
+            let logits = shipped_model
+                .heads
+                .stance_logits(&f, &kinds, false)
+                .unwrap();
             let want = softmax_rows(&logits).unwrap().remove(0);
             for (i, l) in Stance::ALL.iter().enumerate() {
                 let (_, v) = p.scores.iter().find(|(k, _)| k == l).unwrap();
-                assert!((v - want[i]).abs() < 1e-4, "{}: {v} vs {}", input.holder, want[i]);
+                assert!(
+                    (v - want[i]).abs() < 1e-4,
+                    "{}: {v} vs {}",
+                    input.holder,
+                    want[i]
+                );
             }
         }
     }
@@ -1449,7 +1490,13 @@ mod tests {
             train_joint(&mut m, &set, &r, &opts).unwrap();
             m.vars()
                 .iter()
-                .map(|(_, v)| v.as_tensor().flatten_all().unwrap().to_vec1::<f32>().unwrap())
+                .map(|(_, v)| {
+                    v.as_tensor()
+                        .flatten_all()
+                        .unwrap()
+                        .to_vec1::<f32>()
+                        .unwrap()
+                })
                 .collect::<Vec<_>>()
         };
         let a = tempfile::tempdir().unwrap();

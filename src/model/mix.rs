@@ -258,7 +258,11 @@ pub fn stance_parts(roots: &DataRoots) -> Result<StanceParts> {
 /// The sentiment rows of the built-in mix: (train, dev, counts by source).
 pub fn sentiment_parts(
     roots: &DataRoots,
-) -> Result<(Vec<SentimentExample>, Vec<SentimentExample>, serde_json::Value)> {
+) -> Result<(
+    Vec<SentimentExample>,
+    Vec<SentimentExample>,
+    serde_json::Value,
+)> {
     let d = &roots.shared;
     let mut train = Vec::new();
     let trial = report_skipped(
@@ -525,32 +529,31 @@ pub fn custom_set(
 ) -> Result<TrainSet> {
     let rows = |p: &Path| -> Result<Vec<StanceExample>> { Ok(data::annotated::read(p)?.rows) };
     let described = serde_json::json!({"train": train_path.display().to_string(), "dev": dev_path.display().to_string()});
-    let (labels, train, dev, template) = match task {
-        Task::Stance => (
-            label_names::<Stance>(),
-            stance_samples(tok, t, &rows(train_path)?)?,
-            stance_samples(tok, t, &rows(dev_path)?)?,
-            encode::STANCE_TEMPLATE,
-        ),
-        Task::Sentiment => (
-            label_names::<Sentiment>(),
-            sentiment_samples(tok, t, &annotated_sentiment(rows(train_path)?))?,
-            sentiment_samples(tok, t, &annotated_sentiment(rows(dev_path)?))?,
-            encode::SENTENCE_TEMPLATE,
-        ),
-        Task::Ner => (
-            NER_LABELS.iter().map(|s| s.to_string()).collect(),
-            ner_samples(tok, t, &data::conll::read(train_path)?.rows)?,
-            ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
-            encode::TOKEN_TEMPLATE,
-        ),
-        Task::Joint => {
-            return Err(Error::Invalid(
+    let (labels, train, dev, template) =
+        match task {
+            Task::Stance => (
+                label_names::<Stance>(),
+                stance_samples(tok, t, &rows(train_path)?)?,
+                stance_samples(tok, t, &rows(dev_path)?)?,
+                encode::STANCE_TEMPLATE,
+            ),
+            Task::Sentiment => (
+                label_names::<Sentiment>(),
+                sentiment_samples(tok, t, &annotated_sentiment(rows(train_path)?))?,
+                sentiment_samples(tok, t, &annotated_sentiment(rows(dev_path)?))?,
+                encode::SENTENCE_TEMPLATE,
+            ),
+            Task::Ner => (
+                NER_LABELS.iter().map(|s| s.to_string()).collect(),
+                ner_samples(tok, t, &data::conll::read(train_path)?.rows)?,
+                ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
+                encode::TOKEN_TEMPLATE,
+            ),
+            Task::Joint => return Err(Error::Invalid(
                 "--train/--dev take one task's data; the joint model trains on the built-in mix"
                     .into(),
-            ))
-        }
-    };
+            )),
+        };
     Ok(TrainSet {
         task,
         labels,
