@@ -676,14 +676,15 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
     let files = resolve::resolve(&spec, args.base.as_deref())?;
     let (mut model, tok) = JointTrainModel::new(&files, &recipe)?;
     if let Some(init) = args.init.as_ref().filter(|p| p.is_file()) {
-        // Another round from a joint model's own weights (same names).
-        model.varmap.load(init).map_err(|e| {
+        // Another round from a joint model's own weights (same names; a narrower stance head
+        // is widened with zero columns).
+        let used = model.init_from_file(init).map_err(|e| {
             Error::Invalid(format!(
                 "cannot start from {}: {e}; it must be the model.safetensors of a joint model",
                 init.display()
             ))
         })?;
-        eprintln!("started from {}", init.display());
+        eprintln!("started {} tensors from {}", used.len(), init.display());
     } else if let Some(init) = &args.init {
         let used = model.init_from_models(init).map_err(|e| {
             Error::Invalid(format!(

@@ -14,8 +14,13 @@ fn root() -> &'static Path {
 }
 
 fn classify_json(path: &Path) -> serde_json::Value {
+    classify_json_with(path, &[])
+}
+
+fn classify_json_with(path: &Path, args: &[&str]) -> serde_json::Value {
     let o = bin()
         .args(["classify", "--format", "json"])
+        .args(args)
         .arg(path)
         .output()
         .expect("runs");
@@ -93,7 +98,17 @@ fn the_example_wire_story_is_attributed_and_its_footer_dropped() {
 /// and the stance reported inside a narrated sentence (Pakistan toward Israel).
 #[test]
 fn the_example_wire_story_is_summarised() {
-    let doc = classify_json(&root().join("examples/defence-minister-pact.txt"));
+    example_summary(&[]);
+}
+
+/// The joint model (one encoder pass per sentence) must give the example the same summary.
+#[test]
+fn the_example_wire_story_is_summarised_by_the_fast_profile() {
+    example_summary(&["--profile", "fast"]);
+}
+
+fn example_summary(args: &[&str]) {
+    let doc = classify_json_with(&root().join("examples/defence-minister-pact.txt"), args);
     let minister = "Khawaja Muhammad Asif";
     // The summary.
     let want = [
@@ -126,7 +141,19 @@ fn the_example_wire_story_is_summarised() {
 /// depend on the example's wording.
 #[test]
 fn a_paraphrase_of_the_wire_story_gets_the_same_summary() {
-    let doc = classify_json(&root().join("tests/fixtures/wire-story-paraphrase.txt"));
+    paraphrase_summary(&[]);
+}
+
+#[test]
+fn a_paraphrase_of_the_wire_story_gets_the_same_summary_from_the_fast_profile() {
+    paraphrase_summary(&["--profile", "fast"]);
+}
+
+fn paraphrase_summary(args: &[&str]) {
+    let doc = classify_json_with(
+        &root().join("tests/fixtures/wire-story-paraphrase.txt"),
+        args,
+    );
     let minister = "Khawaja Muhammad Asif";
     let want = [
         (minister, "Saudi Arabia", Some("favor")),

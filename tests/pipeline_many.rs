@@ -4,13 +4,25 @@
 mod common;
 
 use common::assert_close;
-use standpoint::pipeline::Pipeline;
+use standpoint::pipeline::{Pipeline, Profile};
 use std::path::Path;
 
 #[test]
 fn documents_classified_together_equal_documents_classified_alone() {
+    together_equals_alone(Profile::Accurate);
+}
+
+/// The joint model keeps each sentence's states for the stance pairs: the pairs of every
+/// document must find their own sentence among the chunk's.
+#[test]
+fn the_fast_profile_gives_documents_classified_together_their_own_results() {
+    together_equals_alone(Profile::Fast);
+}
+
+fn together_equals_alone(profile: Profile) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let pipeline = Pipeline::load(&root.join("models"), None).expect("models load");
+    let pipeline =
+        Pipeline::load_profile(&root.join("models"), None, profile).expect("models load");
     let example = std::fs::read_to_string(root.join("examples/defence-minister-pact.txt")).unwrap();
     let docs = [
         example.as_str(),

@@ -142,6 +142,7 @@ pub struct JointHeads {
     ner: Linear,
     sentiment_dense: Linear,
     sentiment_out: Linear,
+    stance_query: Linear,
     stance_dense: Linear,
     stance_out: Linear,
     holder_kinds: Tensor,
@@ -150,7 +151,7 @@ pub struct JointHeads {
 
 impl JointHeads {
     /// Weights under `ner`, `sentiment.{dense,out_proj}` and
-    /// `stance.{dense,out_proj,holder_kinds}`.
+    /// `stance.{query,dense,out_proj,holder_kinds}`.
     pub fn load(vb: VarBuilder, hidden: usize, dropout: f32) -> candle_core::Result<Self> {
         Ok(Self {
             ner: candle_nn::linear(hidden, NER_LABELS.len(), vb.pp("ner"))?,
@@ -160,7 +161,8 @@ impl JointHeads {
                 Sentiment::ALL.len(),
                 vb.pp("sentiment.out_proj"),
             )?,
-            stance_dense: candle_nn::linear(3 * hidden, hidden, vb.pp("stance.dense"))?,
+            stance_query: candle_nn::linear(hidden, hidden, vb.pp("stance.query"))?,
+            stance_dense: candle_nn::linear(4 * hidden, hidden, vb.pp("stance.dense"))?,
             stance_out: candle_nn::linear(hidden, Stance::ALL.len(), vb.pp("stance.out_proj"))?,
             holder_kinds: vb.get((HOLDER_KINDS, hidden), "stance.holder_kinds")?,
             dropout,
@@ -179,8 +181,26 @@ impl JointHeads {
         self.sentiment_out.forward(&drop(&x, self.dropout, train)?)
     }
 
-    /// `[n, 3 x hidden]` features (sentence mean, target mean, holder span mean) and the holder
-    /// kind of each row -> `[n, 3]` stance logits.
+    /// The sentence as the target sees it: attention from the target mention's mean (through
+    /// `stance.query`) over the tokens, `[n, seq, hidden]` states with `[n, seq]` mask and
+    /// `[n, hidden]` targets -> `[n, hidden]`. What the funders of violence and its victims share
+    /// in one sentence is the sentence; what the attention reads around each differs.
+    pub fn target_context(
+        &self,
+        states: &Tensor,
+        mask: &Tensor,
+        target: &Tensor,
+    ) -> candle_core::Result<Tensor> {
+        let (_, _, hidden) = states.dims3()?;
+        let q = self.stance_query.forward(target)?.unsqueeze(2)?;
+        let scores = (states.matmul(&q)?.squeeze(2)? / (hidden as f64).sqrt())?;
+        let scores = scores.broadcast_add(&((mask.to_dtype(scores.dtype())? - 1.0)? * 1e4)?)?;
+        let weights = candle_nn::ops::softmax_last_dim(&scores)?;
+        weights.unsqueeze(1)?.matmul(states)?.squeeze(1)
+    }
+
+    /// `[n, 4 x hidden]` features (sentence mean, target mean, holder span mean, target context)
+    /// and the holder kind of each row -> `[n, 3]` stance logits.
     pub fn stance_logits(
         &self,
         features: &Tensor,
@@ -188,7 +208,7 @@ impl JointHeads {
         train: bool,
     ) -> candle_core::Result<Tensor> {
         let (n, width) = features.dims2()?;
-        let hidden = width / 3;
+        let hidden = width / 4;
         let mut onehot = vec![0f32; n * HOLDER_KINDS];
         for (r, &k) in kinds.iter().enumerate() {
             onehot[r * HOLDER_KINDS + k] = 1.0;
@@ -196,7 +216,8 @@ impl JointHeads {
         let onehot = Tensor::from_vec(onehot, (n, HOLDER_KINDS), features.device())?;
         let kind_vec = onehot.matmul(&self.holder_kinds)?;
         let zeros = Tensor::zeros((n, 2 * hidden), features.dtype(), features.device())?;
-        let x = (features + Tensor::cat(&[&zeros, &kind_vec], 1)?)?;
+        let after = Tensor::zeros((n, hidden), features.dtype(), features.device())?;
+        let x = (features + Tensor::cat(&[&zeros, &kind_vec, &after], 1)?)?;
         let x = drop(&x, self.dropout, train)?;
         let x = self.stance_dense.forward(&x)?.tanh()?;
         self.stance_out.forward(&drop(&x, self.dropout, train)?)
@@ -216,8 +237,9 @@ fn span_weights(len: usize, span: Option<(usize, usize)>) -> Vec<f32> {
     w
 }
 
-/// Stance features of a training batch: `[n, 3 x hidden]`.
+/// Stance features of a training batch: `[n, 4 x hidden]`.
 fn batch_stance_features(
+    heads: &JointHeads,
     states: &Tensor,
     batch: &Batch,
     samples: &[&JointSample],
@@ -246,7 +268,8 @@ fn batch_stance_features(
     let hw = Tensor::from_vec(hw, (n, 1, len), dev)?;
     let tgt = tw.matmul(states)?.squeeze(1)?;
     let hold = hw.matmul(states)?.squeeze(1)?;
-    Ok((Tensor::cat(&[&mean, &tgt, &hold], 1)?, kinds))
+    let ctx = heads.target_context(states, &batch.mask, &tgt)?;
+    Ok((Tensor::cat(&[&mean, &tgt, &hold, &ctx], 1)?, kinds))
 }
 
 /// The trainable joint model.
@@ -317,46 +340,58 @@ impl JointTrainModel {
     /// of the stance model (its dense layer read the sentence and target means; the holder third
     /// starts at zero), the tag layer of the NER model and the head of the sentiment model.
     pub fn init_from_models(&self, models_dir: &Path) -> Result<Vec<String>> {
-        let mut used = Vec::new();
-        let data = self.varmap.data().lock().unwrap_or_else(|e| e.into_inner());
-        let mut set = |name: &str, t: &Tensor| -> Result<()> {
-            if let Some(var) = data.get(name) {
-                let want = var.as_tensor().dims().to_vec();
-                let t = if t.dims() == want.as_slice() {
-                    t.clone()
-                } else if t.rank() == 2 && t.dim(0)? == want[0] && t.dim(1)? < want[1] {
-                    t.pad_with_zeros(1, 0, want[1] - t.dim(1)?)?
-                } else {
-                    return Err(Error::Invalid(format!(
-                        "{name}: shape {:?}, the joint model wants {want:?}",
-                        t.dims()
-                    )));
-                };
-                var.set(&t)?;
-                used.push(name.to_string());
-            }
-            Ok(())
-        };
         let read = |task: &str| -> Result<HashMap<String, Tensor>> {
             let path = models_dir.join(task).join("model.safetensors");
             crate::model::classifier::read_checked_safetensors(&path, None, &Device::Cpu)
         };
+        let mut renamed = HashMap::new();
         for (name, t) in read("stance")? {
             if name.starts_with("encoder.") {
-                set(&name, &t)?;
+                renamed.insert(name, t);
             } else if let Some(rest) = name.strip_prefix("classifier.") {
-                set(&format!("stance.{rest}"), &t)?;
+                renamed.insert(format!("stance.{rest}"), t);
             }
         }
-        for (name, t) in read("ner")? {
-            if let Some(rest) = name.strip_prefix("classifier.") {
-                set(&format!("ner.{rest}"), &t)?;
+        for task in ["ner", "sentiment"] {
+            for (name, t) in read(task)? {
+                if let Some(rest) = name.strip_prefix("classifier.") {
+                    renamed.insert(format!("{task}.{rest}"), t);
+                }
             }
         }
-        for (name, t) in read("sentiment")? {
-            if let Some(rest) = name.strip_prefix("classifier.") {
-                set(&format!("sentiment.{rest}"), &t)?;
-            }
+        self.load_padded(renamed)
+    }
+
+    /// Another round from a joint model's weights (`path`), also one whose stance head read
+    /// fewer features: its dense layer is padded with zero columns, so training starts from its
+    /// predictions, and tensors it lacks keep their fresh initialisation.
+    pub fn init_from_file(&self, path: &Path) -> Result<Vec<String>> {
+        let t = crate::model::classifier::read_checked_safetensors(path, None, &Device::Cpu)?;
+        self.load_padded(t)
+    }
+
+    /// Set the variables named in `tensors`; a 2-d tensor with fewer columns than its variable
+    /// fills the first columns, the rest are zero. Returns the names set.
+    fn load_padded(&self, tensors: HashMap<String, Tensor>) -> Result<Vec<String>> {
+        let data = self.varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+        let mut used = Vec::new();
+        for (name, t) in tensors {
+            let Some(var) = data.get(&name) else {
+                continue;
+            };
+            let want = var.as_tensor().dims().to_vec();
+            let t = if t.dims() == want.as_slice() {
+                t
+            } else if t.rank() == 2 && t.dim(0)? == want[0] && t.dim(1)? < want[1] {
+                t.pad_with_zeros(1, 0, want[1] - t.dim(1)?)?
+            } else {
+                return Err(Error::Invalid(format!(
+                    "{name}: shape {:?}, the joint model wants {want:?}",
+                    t.dims()
+                )));
+            };
+            var.set(&t)?;
+            used.push(name);
         }
         used.sort();
         Ok(used)
@@ -409,7 +444,8 @@ impl JointTrainModel {
                 train::weighted_cross_entropy(&logits, &labels, &wv)?
             }
             _ => {
-                let (features, kinds) = batch_stance_features(&states, &batch, samples)?;
+                let (features, kinds) =
+                    batch_stance_features(&self.heads, &states, &batch, samples)?;
                 let logits = self.heads.stance_logits(&features, &kinds, train)?;
                 let labels: Vec<usize> = samples
                     .iter()
@@ -476,7 +512,8 @@ impl JointTrainModel {
                     }
                 }
                 _ => {
-                    let (features, kinds) = batch_stance_features(&states, &batch, &samples)?;
+                    let (features, kinds) =
+                        batch_stance_features(&self.heads, &states, &batch, &samples)?;
                     let am: Vec<u32> = self
                         .heads
                         .stance_logits(&features, &kinds, false)?
@@ -1120,7 +1157,9 @@ impl JointModel {
             return Ok(Vec::new());
         }
         let h = self.hidden;
-        let mut features = Vec::with_capacity(pairs.len() * 3 * h);
+        // Per pair: its window, the sentence mean, target mean, holder mean and holder kind.
+        let mut windows: Vec<&WindowStates> = Vec::with_capacity(pairs.len());
+        let mut parts: Vec<[Vec<f32>; 3]> = Vec::with_capacity(pairs.len());
         let mut kinds = Vec::with_capacity(pairs.len());
         for p in pairs {
             let s = &sentences[p.sentence];
@@ -1154,19 +1193,51 @@ impl JointModel {
                 v.iter_mut().for_each(|x| *x /= n);
                 v
             };
-            features.extend_from_slice(&w.mean);
             // A target not found in the tokens stands in as the sentence itself.
-            match target {
-                Some(_) => features.extend(span_mean(target)),
-                None => features.extend_from_slice(&w.mean),
-            }
-            features.extend(span_mean(match holder {
+            let tgt = match target {
+                Some(_) => span_mean(target),
+                None => w.mean.clone(),
+            };
+            let hold = span_mean(match holder {
                 Holder::Span(a, b) => Some((a, b)),
                 _ => None,
-            }));
+            });
+            windows.push(w);
+            parts.push([w.mean.clone(), tgt, hold]);
             kinds.push(holder.kind());
         }
-        let x = Tensor::from_vec(features, (pairs.len(), 3 * h), &self.loaded.device)?;
+        // The target context (`JointHeads::target_context`): the queries of all pairs in one
+        // matmul, then attention over each pair's own window on the host (a window is a few
+        // dozen tokens; padding them into one tensor would cost more than it saves).
+        let targets: Vec<f32> = parts.iter().flat_map(|p| p[1].iter().copied()).collect();
+        let targets = Tensor::from_vec(targets, (pairs.len(), h), &self.loaded.device)?;
+        let queries: Vec<Vec<f32>> = self.heads.stance_query.forward(&targets)?.to_vec2()?;
+        let scale = 1.0 / (h as f32).sqrt();
+        let mut features = Vec::with_capacity(pairs.len() * 4 * h);
+        for ((w, part), q) in windows.iter().zip(&parts).zip(&queries) {
+            let n = w.states.len() / h;
+            let scores: Vec<f32> = (0..n)
+                .map(|pos| {
+                    let row = &w.states[pos * h..(pos + 1) * h];
+                    row.iter().zip(q).map(|(a, b)| a * b).sum::<f32>() * scale
+                })
+                .collect();
+            let m = scores.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            let e: Vec<f32> = scores.iter().map(|x| (x - m).exp()).collect();
+            let z: f32 = e.iter().sum();
+            let mut ctx = vec![0f32; h];
+            for (pos, weight) in e.iter().enumerate() {
+                let row = &w.states[pos * h..(pos + 1) * h];
+                for (c, v) in ctx.iter_mut().zip(row) {
+                    *c += weight / z * v;
+                }
+            }
+            for p in part {
+                features.extend_from_slice(p);
+            }
+            features.extend(ctx);
+        }
+        let x = Tensor::from_vec(features, (pairs.len(), 4 * h), &self.loaded.device)?;
         let logits = self.heads.stance_logits(&x, &kinds, false)?;
         Ok(softmax_rows(&logits)?
             .into_iter()
@@ -1448,7 +1519,8 @@ mod tests {
             )
             .unwrap();
             let st = shipped_model.bert.forward_train(&batch, false).unwrap();
-            let (f, kinds) = batch_stance_features(&st, &batch, &[&sample]).unwrap();
+            let (f, kinds) =
+                batch_stance_features(&shipped_model.heads, &st, &batch, &[&sample]).unwrap();
             let logits = shipped_model
                 .heads
                 .stance_logits(&f, &kinds, false)
