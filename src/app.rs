@@ -502,11 +502,8 @@ fn init_from(model: &TrainModel, path: &std::path::Path) -> std::result::Result<
     Ok(())
 }
 
-fn train_cmd(args: TrainArgs) -> Result<()> {
-    let task = parse_task(&args.task)?;
-    if task == Task::Joint {
-        return train_joint_cmd(args);
-    }
+/// The recipe of `task` with the hyper-parameters given on the command line.
+fn recipe_from_args(task: Task, args: &TrainArgs) -> Recipe {
     let mut recipe = Recipe::default_for(task);
     if let Some(v) = args.epochs {
         recipe.epochs = v;
@@ -530,6 +527,15 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         recipe.seed = v;
     }
     recipe.max_steps = args.max_steps;
+    recipe
+}
+
+fn train_cmd(args: TrainArgs) -> Result<()> {
+    let task = parse_task(&args.task)?;
+    if task == Task::Joint {
+        return train_joint_cmd(args);
+    }
+    let mut recipe = recipe_from_args(task, &args);
     let spec = BaseSpec::default_encoder();
     let files = resolve::resolve(&spec, args.base.as_deref())?;
     let labels = match task {
@@ -644,29 +650,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
 /// `--init DIR` starts from the shipped single-task models in DIR (e.g. `models`), `--init FILE`
 /// from a joint model's weights.
 fn train_joint_cmd(args: TrainArgs) -> Result<()> {
-    let mut recipe = Recipe::default_for(Task::Joint);
-    if let Some(v) = args.epochs {
-        recipe.epochs = v;
-    }
-    if let Some(v) = args.batch_size {
-        recipe.batch_size = v;
-    }
-    if let Some(v) = args.lr {
-        recipe.lr = v;
-    }
-    if let Some(v) = args.frozen_layers {
-        recipe.frozen_layers = v;
-    }
-    if let Some(v) = args.max_len {
-        recipe.max_len = v;
-    }
-    if let Some(v) = args.eval_every {
-        recipe.eval_every = v;
-    }
-    if let Some(v) = args.seed {
-        recipe.seed = v;
-    }
-    recipe.max_steps = args.max_steps;
+    let recipe = recipe_from_args(Task::Joint, &args);
     if args.train.is_some() {
         return Err(Error::Invalid(
             "--train/--dev take one task's data; the joint model trains on the built-in mix".into(),

@@ -217,6 +217,29 @@ impl Loaded {
             .collect()
     }
 
+    /// Per-position label probabilities of each window, `[window][position][label]`, from a
+    /// token head (`[batch, seq, hidden]` states -> `[batch, seq, labels]` logits).
+    pub(crate) fn token_probs<H>(
+        &self,
+        windows: &[TokenWindow],
+        head: H,
+    ) -> Result<Vec<Vec<Vec<f32>>>>
+    where
+        H: Fn(&Tensor) -> candle_core::Result<Tensor>,
+    {
+        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
+        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
+        self.run_batches(&encoded, |idx, states, _batch| {
+            let logits = head(states)?;
+            for (row, &i) in idx.iter().enumerate() {
+                let n = encoded[i].ids.len();
+                out[i] = softmax_rows(&logits.get(row)?.narrow(0, 0, n)?)?;
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
     /// Run the backbone over encoded inputs in length-sorted batches and hand each batch's states
     /// to `f`, with the original indices of its rows.
     pub(crate) fn run_batches<F>(&self, encoded: &[Encoded], mut f: F) -> Result<()>
@@ -438,18 +461,8 @@ impl NerTagger {
 
     /// Tag probabilities for each position of each window, `[window][position][label]`.
     pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
-        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
-        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
-        self.loaded.run_batches(&encoded, |idx, states, _batch| {
-            let logits = self.head.forward(states, false)?;
-            for (row, &i) in idx.iter().enumerate() {
-                let n = encoded[i].ids.len();
-                let l = logits.get(row)?.narrow(0, 0, n)?;
-                out[i] = softmax_rows(&l)?;
-            }
-            Ok(())
-        })?;
-        Ok(out)
+        self.loaded
+            .token_probs(windows, |states| self.head.forward(states, false))
     }
 
     /// Tag each word (first piece decides) and return word-level tags per window.

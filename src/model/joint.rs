@@ -30,7 +30,7 @@ use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::manifest::{Manifest, Task};
 use crate::model::mix::{self, DataRoots, NER_LABELS};
 use crate::model::resolve::{BaseSpec, ModelFiles};
-use crate::model::train::{self, Recipe, RunOptions, TrainState, IGNORE};
+use crate::model::train::{self, Recipe, RunOptions, IGNORE};
 use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use rand::rngs::StdRng;
@@ -603,19 +603,16 @@ fn sentiment_samples(
     t: &Template,
     rows: &[SentimentExample],
 ) -> Result<Vec<JointSample>> {
-    rows.iter()
-        .map(|e| {
-            let enc = encode::encode_sentence(tok, t, &e.text)?;
-            let c = Sentiment::ALL
-                .iter()
-                .position(|l| *l == e.label)
-                .expect("label in set");
-            Ok(JointSample {
-                ids: enc.ids,
-                label: JointLabel::Sentiment(c),
-            })
+    Ok(mix::sentiment_samples(tok, t, rows)?
+        .into_iter()
+        .map(|s| JointSample {
+            ids: s.enc.ids,
+            label: match s.label {
+                train::Target::Class(c) => JointLabel::Sentiment(c),
+                train::Target::Tokens(_) => unreachable!("sentiment samples are classes"),
+            },
         })
-        .collect()
+        .collect())
 }
 
 fn ner_samples(tok: &Tokenizer, t: &Template, rows: &[NerSentence]) -> Result<Vec<JointSample>> {
@@ -744,20 +741,6 @@ pub fn epoch_plan(
 
 /// Inverse-frequency class weights per task (NER: none, as the NER model).
 fn task_weights(samples: &[JointSample]) -> Vec<Vec<f32>> {
-    let weights = |counts: Vec<usize>| -> Vec<f32> {
-        let total: usize = counts.iter().sum();
-        let present = counts.iter().filter(|&&c| c > 0).count().max(1);
-        counts
-            .iter()
-            .map(|&c| {
-                if c == 0 {
-                    0.0
-                } else {
-                    total as f32 / (present as f32 * c as f32)
-                }
-            })
-            .collect()
-    };
     let mut sent = vec![0usize; Sentiment::ALL.len()];
     let mut stance = vec![0usize; Stance::ALL.len()];
     for s in samples {
@@ -767,7 +750,11 @@ fn task_weights(samples: &[JointSample]) -> Vec<Vec<f32>> {
             JointLabel::Ner(_) => {}
         }
     }
-    vec![vec![1.0; NER_LABELS.len()], weights(sent), weights(stance)]
+    vec![
+        vec![1.0; NER_LABELS.len()],
+        train::inverse_frequency(&sent),
+        train::inverse_frequency(&stance),
+    ]
 }
 
 /// Train the joint model; checkpoints and resumes like `train::train`, keeps the weights of the
@@ -778,37 +765,11 @@ pub fn train_joint(
     recipe: &Recipe,
     opts: &RunOptions,
 ) -> Result<train::TrainOutcome> {
-    let io = |p: &Path, e: std::io::Error| Error::Io {
-        path: p.to_path_buf(),
-        source: e,
-    };
-    std::fs::create_dir_all(&opts.work_dir).map_err(|e| io(&opts.work_dir, e))?;
-    let ckpt = opts.work_dir.join("checkpoint.safetensors");
-    let state_path = opts.work_dir.join("state.json");
-    let best_path = opts.work_dir.join("best.safetensors");
-    let log_path = opts.work_dir.join("train_log.jsonl");
-    let mut state = TrainState {
-        best_score: -1.0,
-        ..TrainState::default()
-    };
-    if opts.resume && ckpt.exists() && state_path.exists() {
-        model.varmap.load(&ckpt)?;
-        let text = std::fs::read_to_string(&state_path).map_err(|e| io(&state_path, e))?;
-        state = serde_json::from_str(&text).map_err(|e| {
-            Error::Invalid(format!(
-                "{}: {e}; delete it to start over",
-                state_path.display()
-            ))
-        })?;
+    let files = train::RunFiles::new(&opts.work_dir)?;
+    let (mut state, mut log) = files.start(&mut model.varmap, opts.resume)?;
+    if state.step > 0 {
         eprintln!("resuming at step {} (epoch {})", state.step, state.epoch);
-    } else if !opts.resume {
-        let _ = std::fs::remove_file(&log_path);
     }
-    let mut log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)
-        .map_err(|e| io(&log_path, e))?;
     let weights = task_weights(&set.train);
     let vars = model.vars();
     let mut opt = AdamW::new(
@@ -888,7 +849,7 @@ pub fn train_joint(
                     state.best_score = s[3];
                     state.best_step = state.step;
                     state.evals_since_best = 0;
-                    train::save_atomic(&model.varmap, &best_path)?;
+                    train::save_atomic(&model.varmap, &files.best)?;
                 } else {
                     state.evals_since_best += 1;
                     if state.evals_since_best >= recipe.patience {
@@ -902,7 +863,10 @@ pub fn train_joint(
                     );
                 }
             }
-            writeln!(log, "{entry}").map_err(|e| io(&log_path, e))?;
+            writeln!(log, "{entry}").map_err(|e| Error::Io {
+                path: files.log.clone(),
+                source: e,
+            })?;
             if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
                 || state.stopped_early
                 || at_end
@@ -911,21 +875,13 @@ pub fn train_joint(
                     state.epoch = epoch + 1;
                     state.batch = 0;
                 }
-                train::save_atomic(&model.varmap, &ckpt)?;
-                let text = serde_json::to_string_pretty(&state)
-                    .map_err(|e| Error::Invalid(e.to_string()))?;
-                std::fs::write(&state_path, text).map_err(|e| io(&state_path, e))?;
+                files.checkpoint(&model.varmap, &state)?;
             }
         }
         state.epoch = epoch + 1;
         state.batch = 0;
     }
-    state.finished = true;
-    let text = serde_json::to_string_pretty(&state).map_err(|e| Error::Invalid(e.to_string()))?;
-    std::fs::write(&state_path, text).map_err(|e| io(&state_path, e))?;
-    if !best_path.exists() {
-        train::save_atomic(&model.varmap, &best_path)?;
-    }
+    files.finish(&model.varmap, &mut state)?;
     let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
     let lens: Vec<usize> = set.train.iter().map(|s| s.ids.len()).collect();
     let pad = {
@@ -939,7 +895,7 @@ pub fn train_joint(
     };
     Ok(train::TrainOutcome {
         state,
-        best_weights: best_path,
+        best_weights: files.best,
         padding_ratio: pad,
         examples_per_s: eps,
     })
@@ -1247,17 +1203,8 @@ impl JointModel {
 
     /// Tag probabilities per position of each window (evaluation on pre-split words).
     pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
-        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
-        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
-        self.loaded.run_batches(&encoded, |idx, st, _| {
-            let tags = self.heads.ner_logits(st, false)?;
-            for (row, &i) in idx.iter().enumerate() {
-                let n = encoded[i].ids.len();
-                out[i] = softmax_rows(&tags.get(row)?.narrow(0, 0, n)?)?;
-            }
-            Ok(())
-        })?;
-        Ok(out)
+        self.loaded
+            .token_probs(windows, |states| self.heads.ner_logits(states, false))
     }
 
     pub fn ner_labels(&self) -> &[String] {
@@ -1288,6 +1235,7 @@ impl JointModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::train::TrainState;
     use crate::model::tests::{
         tiny_base_tensors, tiny_config, tiny_tokenizer_json, write_tiny_base,
     };

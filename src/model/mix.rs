@@ -100,7 +100,7 @@ fn stance_samples(tok: &Tokenizer, t: &Template, rows: &[StanceExample]) -> Resu
         .collect()
 }
 
-fn sentiment_samples(
+pub fn sentiment_samples(
     tok: &Tokenizer,
     t: &Template,
     rows: &[SentimentExample],

@@ -535,6 +535,11 @@ pub fn class_weights(samples: &[Sample], k: usize) -> Vec<f32> {
                 .for_each(|&x| counts[x] += 1),
         }
     }
+    inverse_frequency(&counts)
+}
+
+/// Weights `total / (classes present x count)` per class from its count (0 for absent classes).
+pub fn inverse_frequency(counts: &[usize]) -> Vec<f32> {
     let total: usize = counts.iter().sum();
     let present = counts.iter().filter(|&&c| c > 0).count().max(1);
     counts
@@ -640,6 +645,88 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
+/// The files of a training run in its work directory: checkpoint, state, best weights, log.
+pub struct RunFiles {
+    pub ckpt: PathBuf,
+    pub state: PathBuf,
+    pub best: PathBuf,
+    pub log: PathBuf,
+}
+
+impl RunFiles {
+    pub fn new(work_dir: &Path) -> Result<RunFiles> {
+        std::fs::create_dir_all(work_dir).map_err(io(work_dir))?;
+        Ok(RunFiles {
+            ckpt: work_dir.join("checkpoint.safetensors"),
+            state: work_dir.join("state.json"),
+            best: work_dir.join("best.safetensors"),
+            log: work_dir.join("train_log.jsonl"),
+        })
+    }
+
+    /// Start a run: with `resume` and a checkpoint there, load it into `varmap` and return its
+    /// state (log lines after the checkpoint are dropped, so each step is logged once); else a
+    /// fresh state and log. Returns the log opened for appending.
+    pub fn start(&self, varmap: &mut VarMap, resume: bool) -> Result<(TrainState, std::fs::File)> {
+        let mut state = TrainState {
+            best_score: -1.0,
+            ..TrainState::default()
+        };
+        if resume && self.ckpt.exists() && self.state.exists() {
+            varmap.load(&self.ckpt)?;
+            let text = std::fs::read_to_string(&self.state).map_err(io(&self.state))?;
+            state = serde_json::from_str(&text).map_err(|e| {
+                Error::Invalid(format!(
+                    "{}: {e}; delete it to start over",
+                    self.state.display()
+                ))
+            })?;
+            tracing::info!(
+                step = state.step,
+                epoch = state.epoch,
+                "resuming from checkpoint"
+            );
+            if let Ok(text) = std::fs::read_to_string(&self.log) {
+                let kept: String = text
+                    .lines()
+                    .filter(|l| {
+                        serde_json::from_str::<serde_json::Value>(l)
+                            .ok()
+                            .and_then(|v| v["step"].as_u64())
+                            .is_some_and(|s| s as usize <= state.step)
+                    })
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                std::fs::write(&self.log, kept).map_err(io(&self.log))?;
+            }
+        } else if !resume {
+            let _ = std::fs::remove_file(&self.log);
+        }
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .map_err(io(&self.log))?;
+        Ok((state, log))
+    }
+
+    /// Save a resumable checkpoint: the weights, then the state, each written atomically.
+    pub fn checkpoint(&self, varmap: &VarMap, state: &TrainState) -> Result<()> {
+        save_atomic(varmap, &self.ckpt)?;
+        write_json_atomic(state, &self.state)
+    }
+
+    /// Mark the run finished; the best weights are the last ones when no evaluation ran.
+    pub fn finish(&self, varmap: &VarMap, state: &mut TrainState) -> Result<()> {
+        state.finished = true;
+        write_json_atomic(state, &self.state)?;
+        if !self.best.exists() {
+            save_atomic(varmap, &self.best)?;
+        }
+        Ok(())
+    }
+}
+
 /// Train `model` on `set` with `recipe`. Resumes from `work_dir` when asked and a checkpoint is
 /// there. Returns the path of the best weights (by dev score).
 pub fn train(
@@ -648,51 +735,8 @@ pub fn train(
     recipe: &Recipe,
     opts: &RunOptions,
 ) -> Result<TrainOutcome> {
-    std::fs::create_dir_all(&opts.work_dir).map_err(io(&opts.work_dir))?;
-    let ckpt = opts.work_dir.join("checkpoint.safetensors");
-    let state_path = opts.work_dir.join("state.json");
-    let best_path = opts.work_dir.join("best.safetensors");
-    let log_path = opts.work_dir.join("train_log.jsonl");
-    let mut state = TrainState {
-        best_score: -1.0,
-        ..TrainState::default()
-    };
-    if opts.resume && ckpt.exists() && state_path.exists() {
-        model.varmap.load(&ckpt)?;
-        let text = std::fs::read_to_string(&state_path).map_err(io(&state_path))?;
-        state = serde_json::from_str(&text).map_err(|e| {
-            Error::Invalid(format!(
-                "{}: {e}; delete it to start over",
-                state_path.display()
-            ))
-        })?;
-        tracing::info!(
-            step = state.step,
-            epoch = state.epoch,
-            "resuming from checkpoint"
-        );
-        // Steps logged after the checkpoint are done again: drop them so each step is logged once.
-        if let Ok(text) = std::fs::read_to_string(&log_path) {
-            let kept: String = text
-                .lines()
-                .filter(|l| {
-                    serde_json::from_str::<serde_json::Value>(l)
-                        .ok()
-                        .and_then(|v| v["step"].as_u64())
-                        .is_some_and(|s| s as usize <= state.step)
-                })
-                .map(|l| format!("{l}\n"))
-                .collect();
-            std::fs::write(&log_path, kept).map_err(io(&log_path))?;
-        }
-    } else if !opts.resume {
-        let _ = std::fs::remove_file(&log_path);
-    }
-    let mut log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_path)
-        .map_err(io(&log_path))?;
+    let files = RunFiles::new(&opts.work_dir)?;
+    let (mut state, mut log) = files.start(&mut model.varmap, opts.resume)?;
     let weights = if recipe.class_weights {
         class_weights(&set.train, set.labels.len())
     } else {
@@ -797,7 +841,7 @@ pub fn train(
                     state.best_score = score;
                     state.best_step = state.step;
                     state.evals_since_best = 0;
-                    save_atomic(&model.varmap, &best_path)?;
+                    save_atomic(&model.varmap, &files.best)?;
                 } else {
                     state.evals_since_best += 1;
                     if state.evals_since_best >= recipe.patience {
@@ -810,7 +854,7 @@ pub fn train(
                     state.step, score, state.best_score, state.best_step
                 ));
             }
-            writeln!(log, "{entry}").map_err(io(&log_path))?;
+            writeln!(log, "{entry}").map_err(io(&files.log))?;
             if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
                 || state.stopped_early
                 || at_end
@@ -819,23 +863,18 @@ pub fn train(
                     state.epoch = epoch + 1;
                     state.batch = 0;
                 }
-                save_atomic(&model.varmap, &ckpt)?;
-                write_json_atomic(&state, &state_path)?;
+                files.checkpoint(&model.varmap, &state)?;
             }
         }
         state.epoch = epoch + 1;
         state.batch = 0;
     }
-    state.finished = true;
-    write_json_atomic(&state, &state_path)?;
+    files.finish(&model.varmap, &mut state)?;
     bar.finish_and_clear();
-    if !best_path.exists() {
-        save_atomic(&model.varmap, &best_path)?;
-    }
     let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
     Ok(TrainOutcome {
         state,
-        best_weights: best_path,
+        best_weights: files.best,
         padding_ratio: pad,
         examples_per_s: eps,
     })
