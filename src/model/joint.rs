@@ -1235,10 +1235,10 @@ impl JointModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::train::TrainState;
     use crate::model::tests::{
         tiny_base_tensors, tiny_config, tiny_tokenizer_json, write_tiny_base,
     };
+    use crate::model::train::TrainState;
 
     fn tokenizer() -> Tokenizer {
         Tokenizer::from_bytes(tiny_tokenizer_json().as_bytes()).expect("tokenizer")
