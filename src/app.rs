@@ -574,10 +574,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         // annotated rows at the end are kept whole.
         let public = set.train.len() - set.own_tail;
         if public > cap {
-            let step = public as f64 / cap as f64;
-            let mut sampled: Vec<_> = (0..cap)
-                .map(|i| set.train[(i as f64 * step) as usize].clone())
-                .collect();
+            let mut sampled = train::thin(&set.train[..public], cap);
             sampled.extend(set.train[public..].iter().cloned());
             set.train = sampled;
         }

@@ -383,24 +383,33 @@ impl SequenceClassifier<Sentiment> {
         if preds.len() == sentences.len() {
             return Ok(preds);
         }
-        let k = self.labels.len();
-        let mut sums = vec![vec![0f32; k]; sentences.len()];
-        let mut counts = vec![0usize; sentences.len()];
-        for (p, &i) in preds.iter().zip(&owner) {
-            for (j, (_, v)) in p.scores.iter().enumerate() {
-                sums[i][j] += v;
-            }
-            counts[i] += 1;
-        }
-        Ok(sums
+        let per_window: Vec<Vec<f32>> = preds
             .iter()
-            .zip(&counts)
-            .map(|(s, &c)| {
-                let probs: Vec<f32> = s.iter().map(|v| v / c.max(1) as f32).collect();
-                Prediction::from_probs(&probs, &self.labels)
-            })
+            .map(|p| p.scores.iter().map(|(_, v)| *v).collect())
+            .collect();
+        Ok(mean_by_owner(&per_window, &owner, sentences.len())
+            .iter()
+            .map(|probs| Prediction::from_probs(probs, &self.labels))
             .collect())
     }
+}
+
+/// The mean of the probability vectors of each text's windows (`owner[i]` is the text of window
+/// i), for `n` texts.
+pub(crate) fn mean_by_owner(probs: &[Vec<f32>], owner: &[usize], n: usize) -> Vec<Vec<f32>> {
+    let k = probs.first().map_or(0, Vec::len);
+    let mut sums = vec![vec![0f32; k]; n];
+    let mut counts = vec![0usize; n];
+    for (p, &i) in probs.iter().zip(owner) {
+        for (s, v) in sums[i].iter_mut().zip(p) {
+            *s += v;
+        }
+        counts[i] += 1;
+    }
+    sums.into_iter()
+        .zip(counts)
+        .map(|(s, c)| s.iter().map(|v| v / c.max(1) as f32).collect())
+        .collect()
 }
 
 /// A named entity found by the actor model, with byte offsets into the text.

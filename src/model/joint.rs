@@ -24,7 +24,8 @@ use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
 use crate::model::bert::{dropout as drop, mean_pool, seed_dropout, Batch, TrainBert};
 use crate::model::classifier::{
-    entities_from_windows, load_base_config, load_base_tensors, softmax_rows, Entity, Loaded,
+    entities_from_windows, load_base_config, load_base_tensors, mean_by_owner, softmax_rows,
+    Entity, Loaded,
 };
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::manifest::{Manifest, Task};
@@ -33,9 +34,7 @@ use crate::model::resolve::{BaseSpec, ModelFiles};
 use crate::model::train::{self, Recipe, RunOptions, IGNORE};
 use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
@@ -297,31 +296,15 @@ impl JointTrainModel {
         let train_vb = VarBuilder::from_varmap(&varmap, DType::F32, &device);
         let bert = TrainBert::load(frozen_vb, train_vb.clone(), config, recipe.frozen_layers)?;
         let heads = JointHeads::load(train_vb, config.hidden_size, recipe.dropout)?;
-        let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
-        let mut fresh: Vec<&String> = Vec::new();
-        for (name, var) in data.iter() {
-            match tensors.get(name) {
-                Some(t) => var.set(t)?,
-                None => fresh.push(name),
+        {
+            let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+            for (name, var) in data.iter() {
+                if let Some(t) = tensors.get(name) {
+                    var.set(t)?;
+                }
             }
         }
-        // Seeded init of the heads (candle's CPU generator cannot be seeded): N(0, 0.02)
-        // weights, zero biases, as BERT does.
-        fresh.sort();
-        let mut rng = StdRng::seed_from_u64(recipe.seed);
-        for name in fresh {
-            let var = &data[name];
-            let n = var.as_tensor().elem_count();
-            let values: Vec<f32> = if name.ends_with("bias") {
-                vec![0.0; n]
-            } else {
-                (0..n)
-                    .map(|_| train::normal(&mut rng) * config.initializer_range as f32)
-                    .collect()
-            };
-            var.set(&Tensor::from_vec(values, var.as_tensor().shape(), &device)?)?;
-        }
-        std::mem::drop(data);
+        train::init_fresh(&varmap, &tensors, recipe.seed, config.initializer_range)?;
         Ok(JointTrainModel {
             bert,
             heads,
@@ -330,10 +313,7 @@ impl JointTrainModel {
     }
 
     pub fn vars(&self) -> Vec<(String, Var)> {
-        let data = self.varmap.data().lock().unwrap_or_else(|e| e.into_inner());
-        let mut v: Vec<(String, Var)> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        v
+        train::sorted_vars(&self.varmap)
     }
 
     /// Start from the shipped single-task models in `models_dir`: the encoder layers and the head
@@ -397,15 +377,22 @@ impl JointTrainModel {
         Ok(used)
     }
 
-    /// The loss of a one-task batch; returns it with the batch's logits.
-    fn loss(&self, samples: &[&JointSample], weights: &[Vec<f32>], train: bool) -> Result<Tensor> {
-        let rows: Vec<(&[u32], Vec<u32>)> = samples
+    /// The padded batch of `samples` (one segment) and the encoder's states over it.
+    fn forward(&self, samples: &[&JointSample], train: bool) -> Result<(Batch, Tensor)> {
+        let types: Vec<Vec<u32>> = samples.iter().map(|s| vec![0u32; s.ids.len()]).collect();
+        let rows: Vec<(&[u32], &[u32])> = samples
             .iter()
-            .map(|s| (s.ids.as_slice(), vec![0u32; s.ids.len()]))
+            .zip(&types)
+            .map(|(s, t)| (s.ids.as_slice(), t.as_slice()))
             .collect();
-        let rows: Vec<(&[u32], &[u32])> = rows.iter().map(|(a, b)| (*a, b.as_slice())).collect();
         let batch = Batch::from_rows(&rows, &Device::Cpu)?;
         let states = self.bert.forward_train(&batch, train)?;
+        Ok((batch, states))
+    }
+
+    /// The loss of a one-task batch.
+    fn loss(&self, samples: &[&JointSample], weights: &[Vec<f32>], train: bool) -> Result<Tensor> {
+        let (batch, states) = self.forward(samples, train)?;
         let task = samples[0].task();
         let w = &weights[task];
         let weight_of = |l: usize| {
@@ -467,14 +454,7 @@ impl JointTrainModel {
         let (mut gold, mut pred) = (Vec::new(), Vec::new());
         for chunk in order.chunks(batch_size.max(1) * 2) {
             let samples: Vec<&JointSample> = chunk.iter().map(|&i| &set[i]).collect();
-            let rows: Vec<(&[u32], Vec<u32>)> = samples
-                .iter()
-                .map(|s| (s.ids.as_slice(), vec![0u32; s.ids.len()]))
-                .collect();
-            let rows: Vec<(&[u32], &[u32])> =
-                rows.iter().map(|(a, b)| (*a, b.as_slice())).collect();
-            let batch = Batch::from_rows(&rows, &Device::Cpu)?;
-            let states = self.bert.forward_train(&batch, false)?;
+            let (batch, states) = self.forward(&samples, false)?;
             match samples[0].task() {
                 0 => {
                     let am: Vec<Vec<u32>> = self
@@ -642,16 +622,11 @@ fn stance_samples(
     Ok(out)
 }
 
-/// Every `step`-th row, so that at most `cap` rows stay (a stable sample of a fixed order).
+/// At most `cap` rows (a stable sample; all of them without a cap).
 fn thin<T: Clone>(rows: Vec<T>, cap: Option<usize>) -> Vec<T> {
     match cap {
-        Some(cap) if rows.len() > cap && cap > 0 => {
-            let step = rows.len() as f64 / cap as f64;
-            (0..cap)
-                .map(|i| rows[(i as f64 * step) as usize].clone())
-                .collect()
-        }
-        _ => rows,
+        Some(cap) => train::thin(&rows, cap),
+        None => rows,
     }
 }
 
@@ -722,18 +697,14 @@ pub fn epoch_plan(
     seed: u64,
     epoch: usize,
 ) -> Vec<Vec<usize>> {
-    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
+    let mut rng = train::epoch_rng(seed, epoch);
+    let lens: Vec<usize> = samples.iter().map(|s| s.ids.len()).collect();
     let mut batches = Vec::new();
     for task in 0..3 {
-        let mut idx: Vec<usize> = (0..samples.len())
+        let idx: Vec<usize> = (0..samples.len())
             .filter(|&i| samples[i].task() == task)
             .collect();
-        idx.shuffle(&mut rng);
-        for chunk in idx.chunks(batch_size * 50) {
-            let mut c = chunk.to_vec();
-            c.sort_by_key(|&i| samples[i].ids.len());
-            batches.extend(c.chunks(batch_size).map(|b| b.to_vec()));
-        }
+        batches.extend(train::length_buckets(idx, &lens, batch_size, &mut rng));
     }
     batches.shuffle(&mut rng);
     batches
@@ -884,15 +855,7 @@ pub fn train_joint(
     files.finish(&model.varmap, &mut state)?;
     let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
     let lens: Vec<usize> = set.train.iter().map(|s| s.ids.len()).collect();
-    let pad = {
-        let (mut pad, mut all) = (0usize, 0usize);
-        for b in &plan0 {
-            let max = b.iter().map(|&i| lens[i]).max().unwrap_or(0);
-            pad += b.iter().map(|&i| max - lens[i]).sum::<usize>();
-            all += max * b.len();
-        }
-        pad as f64 / all.max(1) as f64
-    };
+    let pad = train::padding_ratio_of(&lens, &plan0);
     Ok(train::TrainOutcome {
         state,
         best_weights: files.best,
@@ -1070,22 +1033,9 @@ impl JointModel {
             Ok(())
         })?;
         // Sentiment of a sentence read in several windows: the mean of their probabilities.
-        let labels = Sentiment::ALL;
-        let mut sums = vec![vec![0f32; labels.len()]; texts.len()];
-        let mut counts = vec![0usize; texts.len()];
-        for (p, &t) in sentiment.iter().zip(&owner) {
-            for (j, v) in p.iter().enumerate() {
-                sums[t][j] += v;
-            }
-            counts[t] += 1;
-        }
-        let sentiments = sums
+        let sentiments = mean_by_owner(&sentiment, &owner, texts.len())
             .iter()
-            .zip(&counts)
-            .map(|(s, &c)| {
-                let p: Vec<f32> = s.iter().map(|v| v / c.max(1) as f32).collect();
-                Prediction::from_probs(&p, labels)
-            })
+            .map(|p| Prediction::from_probs(p, Sentiment::ALL))
             .collect();
         let entities = entities_from_windows(&self.ner_labels, texts, &windows, &owner, probs);
         let mut out: Vec<SentenceStates> = (0..texts.len())
@@ -1129,11 +1079,10 @@ impl JointModel {
                 Some(x) => x,
                 None => (&s.windows[0], None),
             };
+            // Without the target's tokens the holder is told only by its kind.
             let holder = match target {
                 Some(t) => Holder::of(p.input.holder, p.input.holder_span, &w.window, t),
-                None if p.input.holder == AUTHOR => Holder::Author,
-                None if p.input.holder == UNSPECIFIED => Holder::Unspecified,
-                None => Holder::Elsewhere,
+                None => Holder::of(p.input.holder, None, &w.window, (0, 0)),
             };
             let span_mean = |r: Option<(usize, usize)>| -> Vec<f32> {
                 let Some((a, b)) = r else {

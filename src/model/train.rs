@@ -207,27 +207,7 @@ impl TrainModel {
                 pool,
             )?),
         };
-        // candle's CPU generator cannot be seeded, so the head's fresh weights are redrawn here
-        // from the recipe's seed: N(0, initializer_range) weights, zero biases, as BERT does.
-        {
-            let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
-            let mut names: Vec<&String> =
-                data.keys().filter(|k| !tensors.contains_key(*k)).collect();
-            names.sort();
-            let mut rng = StdRng::seed_from_u64(recipe.seed);
-            for name in names {
-                let var = &data[name];
-                let n = var.as_tensor().elem_count();
-                let values: Vec<f32> = if name.ends_with("bias") {
-                    vec![0.0; n]
-                } else {
-                    (0..n)
-                        .map(|_| normal(&mut rng) * config.initializer_range as f32)
-                        .collect()
-                };
-                var.set(&Tensor::from_vec(values, var.as_tensor().shape(), &device)?)?;
-            }
-        }
+        init_fresh(&varmap, &tensors, recipe.seed, config.initializer_range)?;
         Ok(TrainModel {
             bert,
             head,
@@ -262,10 +242,7 @@ impl TrainModel {
 
     /// Trainable variables sorted by name (a stable order for the optimizer and checks).
     pub fn vars(&self) -> Vec<(String, Var)> {
-        let data = self.varmap.data().lock().unwrap_or_else(|e| e.into_inner());
-        let mut v: Vec<(String, Var)> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        v
+        sorted_vars(&self.varmap)
     }
 
     pub fn device(&self) -> &Device {
@@ -273,8 +250,46 @@ impl TrainModel {
     }
 }
 
+/// Give the variables of `varmap` that are not in `base` their fresh values from `seed`: candle's
+/// CPU generator cannot be seeded, so they are redrawn here as BERT initialises them,
+/// N(0, `range`) weights and zero biases.
+pub(crate) fn init_fresh(
+    varmap: &VarMap,
+    base: &std::collections::HashMap<String, Tensor>,
+    seed: u64,
+    range: f64,
+) -> Result<()> {
+    let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+    let mut names: Vec<&String> = data.keys().filter(|k| !base.contains_key(*k)).collect();
+    names.sort();
+    let mut rng = StdRng::seed_from_u64(seed);
+    for name in names {
+        let var = &data[name];
+        let n = var.as_tensor().elem_count();
+        let values: Vec<f32> = if name.ends_with("bias") {
+            vec![0.0; n]
+        } else {
+            (0..n).map(|_| normal(&mut rng) * range as f32).collect()
+        };
+        var.set(&Tensor::from_vec(
+            values,
+            var.as_tensor().shape(),
+            var.device(),
+        )?)?;
+    }
+    Ok(())
+}
+
+/// The variables of `varmap` sorted by name (a stable order for the optimizer and checks).
+pub(crate) fn sorted_vars(varmap: &VarMap) -> Vec<(String, Var)> {
+    let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+    let mut v: Vec<(String, Var)> = data.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
 /// A standard normal draw (Box-Muller), so seeded initialisation needs no extra crate.
-pub(crate) fn normal(rng: &mut StdRng) -> f32 {
+fn normal(rng: &mut StdRng) -> f32 {
     use rand::Rng;
     let u1: f32 = rng.gen_range(f32::EPSILON..1.0);
     let u2: f32 = rng.gen();
@@ -486,41 +501,65 @@ pub fn epoch_batches(
     seed: u64,
     epoch: usize,
 ) -> Vec<Vec<usize>> {
-    let mut rng = StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64));
-    let mut idx: Vec<usize> = (0..samples.len()).collect();
-    idx.shuffle(&mut rng);
-    let pool = batch_size * 50;
-    let mut batches = Vec::new();
-    for chunk in idx.chunks(pool) {
-        let mut c = chunk.to_vec();
-        c.sort_by_key(|&i| samples[i].enc.ids.len());
-        for b in c.chunks(batch_size) {
-            batches.push(b.to_vec());
-        }
-    }
+    let mut rng = epoch_rng(seed, epoch);
+    let lens: Vec<usize> = samples.iter().map(|s| s.enc.ids.len()).collect();
+    let mut batches = length_buckets((0..samples.len()).collect(), &lens, batch_size, &mut rng);
     batches.shuffle(&mut rng);
+    batches
+}
+
+/// The data-order generator of one epoch: deterministic for (seed, epoch).
+pub(crate) fn epoch_rng(seed: u64, epoch: usize) -> StdRng {
+    StdRng::seed_from_u64(seed.wrapping_mul(1_000_003).wrapping_add(epoch as u64))
+}
+
+/// Shuffle `idx`, sort it by length (`lens[i]`) within pools of 50 batches, cut into batches.
+pub(crate) fn length_buckets(
+    mut idx: Vec<usize>,
+    lens: &[usize],
+    batch_size: usize,
+    rng: &mut StdRng,
+) -> Vec<Vec<usize>> {
+    idx.shuffle(rng);
+    let mut batches = Vec::new();
+    for chunk in idx.chunks(batch_size * 50) {
+        let mut c = chunk.to_vec();
+        c.sort_by_key(|&i| lens[i]);
+        batches.extend(c.chunks(batch_size).map(|b| b.to_vec()));
+    }
     batches
 }
 
 /// Padding share of a batch plan: padded slots / all slots.
 pub fn padding_ratio(samples: &[Sample], batches: &[Vec<usize>]) -> f64 {
+    let lens: Vec<usize> = samples.iter().map(|s| s.enc.ids.len()).collect();
+    padding_ratio_of(&lens, batches)
+}
+
+/// [`padding_ratio`] from the length of each row.
+pub(crate) fn padding_ratio_of(lens: &[usize], batches: &[Vec<usize>]) -> f64 {
     let (mut pad, mut all) = (0usize, 0usize);
     for b in batches {
-        let max = b
-            .iter()
-            .map(|&i| samples[i].enc.ids.len())
-            .max()
-            .unwrap_or(0);
-        for &i in b {
-            pad += max - samples[i].enc.ids.len();
-            all += max;
-        }
+        let max = b.iter().map(|&i| lens[i]).max().unwrap_or(0);
+        pad += b.iter().map(|&i| max - lens[i]).sum::<usize>();
+        all += max * b.len();
     }
     if all == 0 {
         0.0
     } else {
         pad as f64 / all as f64
     }
+}
+
+/// Every `step`-th row, so that at most `cap` rows stay (a stable sample of a fixed order).
+pub fn thin<T: Clone>(rows: &[T], cap: usize) -> Vec<T> {
+    if rows.len() <= cap || cap == 0 {
+        return rows.to_vec();
+    }
+    let step = rows.len() as f64 / cap as f64;
+    (0..cap)
+        .map(|i| rows[(i as f64 * step) as usize].clone())
+        .collect()
 }
 
 /// Inverse-frequency class weights, normalised to mean 1 over the classes present.
