@@ -367,10 +367,18 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         text_column: args.text_column.clone(),
         max_bytes: args.max_bytes,
         shard,
+        keep_fields: args.keep_fields.clone(),
     };
+    let id_and_text = [
+        opts.id_field.as_str(),
+        opts.text_field.as_str(),
+        opts.id_column.as_deref().unwrap_or("id"),
+        opts.text_column.as_str(),
+    ];
+    batch::check_keep_fields(&opts.keep_fields, format, &id_and_text).map_err(Error::Invalid)?;
     let sources = corpus::plan(&args.inputs, &opts)?;
     let header = match format {
-        BatchFormat::Csv => Some(batch::csv_header()),
+        BatchFormat::Csv => Some(batch::csv_header(&opts.keep_fields)),
         BatchFormat::Jsonl => None,
     };
     let to_stdout = args.output.as_os_str() == "-";
@@ -386,8 +394,12 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
             header.as_deref(),
         )?
     } else {
-        let fp =
+        let mut fp =
             Fingerprint::new(&sources, &opts, format.name()).with("profile", args.profile.name());
+        // Only when asked, so runs begun before `--keep-fields` existed still resume.
+        if !opts.keep_fields.is_empty() {
+            fp = fp.with("keep_fields", opts.keep_fields.clone());
+        }
         Output::open(&args.output, args.resume, header.as_deref(), &fp)?.0
     };
     let reader = corpus::Reader::new(sources.clone(), &opts);
@@ -822,7 +834,13 @@ fn classify(args: ClassifyArgs) -> Result<()> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "stdin".into());
     let mut out = std::io::stdout().lock();
-    crate::output::write(&mut out, &doc_id, &doc, format, colour).map_err(|e| Error::Io {
+    let opts = crate::output::WriteOptions {
+        doc_id: &doc_id,
+        original: &text,
+        profile: &format!("profile {}", args.profile.name()),
+        colour,
+    };
+    crate::output::write(&mut out, &doc, format, &opts).map_err(|e| Error::Io {
         path: "<stdout>".into(),
         source: e,
     })

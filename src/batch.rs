@@ -72,31 +72,115 @@ fn prepare(doc: &Doc, lossy: bool) -> Ready {
     Ok(Prepared::new(&text))
 }
 
-/// The CSV header of `PairRow`, written once at the top of a CSV output.
-pub fn csv_header() -> String {
+/// The column names of `PairRow`, in order.
+fn pair_columns() -> Vec<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Serialising one row writes the header first; keep only that line.
     let empty = PairRow::default();
     let _ = w.serialize(empty);
     let bytes = w.into_inner().unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes);
-    text.lines().next().unwrap_or_default().to_string() + "\n"
+    let header = text.lines().next().unwrap_or_default();
+    header.split(',').map(str::to_string).collect()
+}
+
+/// The CSV header: the `PairRow` columns, then the `--keep-fields` columns. Written once at the
+/// top of a CSV output.
+pub fn csv_header(keep_fields: &[String]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(pair_columns().iter().chain(keep_fields));
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Refuses `--keep-fields` that the output could not hold: a name used twice, the id or text
+/// field itself, or a name the output already uses (`id`, `sentences`, `summary`, `dropped` in
+/// JSONL; the row columns in CSV), which would give a line two keys of one name.
+pub fn check_keep_fields(
+    keep: &[String],
+    format: BatchFormat,
+    id_and_text: &[&str],
+) -> std::result::Result<(), String> {
+    let reserved: Vec<String> = match format {
+        BatchFormat::Jsonl => ["id", "sentences", "summary", "dropped"]
+            .map(String::from)
+            .to_vec(),
+        BatchFormat::Csv => pair_columns(),
+    };
+    for (i, k) in keep.iter().enumerate() {
+        if k.is_empty() {
+            return Err(
+                "--keep-fields has an empty name; give names separated by commas, e.g. \
+                 --keep-fields date,source,url"
+                    .into(),
+            );
+        }
+        if keep[..i].contains(k) {
+            return Err(format!("--keep-fields names '{k}' twice"));
+        }
+        if id_and_text.contains(&k.as_str()) {
+            return Err(format!(
+                "--keep-fields '{k}' is the document's id or text field, which the output already \
+                 carries; keep other fields"
+            ));
+        }
+        if reserved.contains(k) {
+            return Err(format!(
+                "--keep-fields '{k}' would clash with the output's own '{k}' ({} output: {}); \
+                 rename the field in the input",
+                format.name(),
+                reserved.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The kept metadata, serialised as the map entries of its names in the order asked.
+struct Fields<'a>(&'a [(String, serde_json::Value)]);
+
+impl serde::Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A kept value in a CSV cell: strings as they are, `null` empty, anything else as JSON.
+fn csv_cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 fn serialise(
-    id: &str,
+    doc_in: &Doc,
     doc: &Document,
     format: BatchFormat,
 ) -> std::result::Result<Vec<u8>, String> {
+    let id = doc_in.id.as_str();
     match format {
         BatchFormat::Jsonl => {
             #[derive(serde::Serialize)]
             struct Line<'a> {
                 id: &'a str,
                 #[serde(flatten)]
+                fields: Fields<'a>,
+                #[serde(flatten)]
                 doc: &'a Document,
             }
-            let mut v = serde_json::to_vec(&Line { id, doc }).map_err(|e| e.to_string())?;
+            let line = Line {
+                id,
+                fields: Fields(&doc_in.fields),
+                doc,
+            };
+            let mut v = serde_json::to_vec(&line).map_err(|e| e.to_string())?;
             v.push(b'\n');
             Ok(v)
         }
@@ -104,8 +188,28 @@ fn serialise(
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(Vec::new());
-            for row in pair_rows(id, doc) {
-                w.serialize(row).map_err(|e| e.to_string())?;
+            if doc_in.fields.is_empty() {
+                for row in pair_rows(id, doc) {
+                    w.serialize(row).map_err(|e| e.to_string())?;
+                }
+            } else {
+                // A serialised struct cannot be extended by `serialize`, so each row is written
+                // as its cells: the row's own, then the kept fields.
+                let kept: Vec<String> = doc_in.fields.iter().map(|(_, v)| csv_cell(v)).collect();
+                for row in pair_rows(id, doc) {
+                    let mut cells = csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(Vec::new());
+                    cells.serialize(row).map_err(|e| e.to_string())?;
+                    let line = cells.into_inner().map_err(|e| e.to_string())?;
+                    let mut reader = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .from_reader(line.as_slice());
+                    let mut record = csv::StringRecord::new();
+                    reader.read_record(&mut record).map_err(|e| e.to_string())?;
+                    w.write_record(record.iter().chain(kept.iter().map(String::as_str)))
+                        .map_err(|e| e.to_string())?;
+                }
             }
             w.into_inner().map_err(|e| e.to_string())
         }
@@ -113,12 +217,12 @@ fn serialise(
 }
 
 fn processed(
-    id: &str,
+    doc_in: &Doc,
     doc: &Document,
     format: BatchFormat,
 ) -> std::result::Result<Processed, String> {
     Ok(Processed {
-        bytes: serialise(id, doc, format)?,
+        bytes: serialise(doc_in, doc, format)?,
         sentences: doc.sentences.len() as u64,
         pairs: doc.sentences.iter().map(|s| s.actors.len() as u64).sum(),
     })
@@ -147,7 +251,7 @@ fn classify_chunk(
     match pipeline.classify_prepared(ok_prep) {
         Ok(results) => {
             for (&i, doc) in ok_idx.iter().zip(&results) {
-                out[i] = Some(processed(&docs[i].id, doc, format));
+                out[i] = Some(processed(docs[i], doc, format));
             }
         }
         Err(_) => {
@@ -158,7 +262,7 @@ fn classify_chunk(
                             .classify_prepared(vec![p])
                             .map_err(|e| e.to_string())
                     })
-                    .and_then(|mut d| processed(&docs[i].id, &d.remove(0), format));
+                    .and_then(|mut d| processed(docs[i], &d.remove(0), format));
                 out[i] = Some(r);
             }
         }

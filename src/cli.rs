@@ -244,6 +244,11 @@ pub struct BatchArgs {
     /// CSV column holding the text.
     #[arg(long, default_value = "text")]
     pub text_column: String,
+    /// JSONL fields or CSV columns copied into each output document, comma-separated (e.g.
+    /// `date,source,url`): top-level keys after `id` in jsonl, extra columns in csv; `null` (an
+    /// empty cell) where a document has none. `standpoint network` reads the date from here.
+    #[arg(long, value_delimiter = ',')]
+    pub keep_fields: Vec<String>,
     /// Documents over this many bytes are failures (listed in OUT.errors.jsonl).
     #[arg(long, default_value_t = 5_000_000)]
     pub max_bytes: u64,
@@ -333,7 +338,9 @@ pub struct ClassifyArgs {
     /// A text or HTML file, or `-` for standard input.
     #[arg(default_value = "-")]
     pub path: PathBuf,
-    /// table (default on a terminal), json, jsonl or csv (default otherwise: json).
+    /// table (default on a terminal), json, jsonl, csv, or html (one self-contained page: the
+    /// text with speakers, quotes and stance chips marked, and the summary grid); default
+    /// otherwise: json.
     #[arg(long)]
     pub format: Option<String>,
     /// Replace invalid UTF-8 instead of failing.

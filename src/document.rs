@@ -56,8 +56,24 @@ pub struct SentenceResult {
     pub speaker: String,
     /// How the speaker was found (direct_quote, reported_speech, narration, ...).
     pub cue: String,
+    /// Where the speaker is named in this sentence (a name, pronoun, title or institution
+    /// phrase), as byte offsets into the original text; absent when the sentence does not name
+    /// its speaker (narration, a quote continued from another sentence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker_span: Option<Span>,
+    /// Quoted text (quotation marks excluded) as byte offsets into the original text; a quote
+    /// running on into the next sentence ends at this sentence's end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Span>,
     pub sentiment: Scored,
     pub actors: Vec<ActorMention>,
+}
+
+/// A stretch of the original text, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Aggregate stance of one holder toward one actor over the document.
@@ -178,6 +194,8 @@ mod tests {
             text: String::new(),
             speaker: holder.into(),
             cue: "narration".into(),
+            speaker_span: None,
+            quotes: Vec::new(),
             sentiment: st("neutral", 1.0),
             actors: vec![ActorMention {
                 actor: actor.into(),

@@ -14,6 +14,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod labels;
+pub mod markup;
 pub mod model;
 pub mod output;
 pub mod pipeline;

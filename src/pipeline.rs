@@ -3,7 +3,9 @@
 //! sentiment of every sentence, and summarise per (holder, actor).
 
 use crate::actors::{self, is_source_credit, ActorKind, AliasMatch, AliasTable};
-use crate::document::{summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult};
+use crate::document::{
+    summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult, Span,
+};
 use crate::error::Result;
 use crate::labels::AUTHOR;
 use crate::model::classifier::{Entity, NerTagger, SentimentClassifier, StanceClassifier};
@@ -317,6 +319,18 @@ impl Pipeline {
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),
+                    speaker_span: a.span.map(|(b, e)| Span {
+                        start: s.start + b,
+                        end: s.start + e,
+                    }),
+                    quotes: a
+                        .quote_spans
+                        .iter()
+                        .map(|&(b, e)| Span {
+                            start: s.start + b,
+                            end: s.start + e,
+                        })
+                        .collect(),
                     sentiment: Scored::from(&sent),
                     actors: Vec::new(),
                 })

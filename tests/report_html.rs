@@ -8,8 +8,8 @@ use standpoint::eval::report::{
 };
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+mod browser;
 
 const SCRIPT_SENTENCE: &str =
     "Officials said <script>alert(\"x\")</script> Freedonia & its allies \"will pay\".";
@@ -374,102 +374,17 @@ fn html_has_no_network_references_and_escapes_sentences() {
     assert!(html.contains("<svg"), "charts missing");
 }
 
-/// `$CHROMIUM`, else `/usr/bin/chromium`; `Err(path)` when that path does not exist.
-fn chromium() -> Result<PathBuf, PathBuf> {
-    let p = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    if p.exists() {
-        Ok(p)
-    } else {
-        Err(p)
-    }
-}
-
-/// Run headless Chromium to screenshot `html` into `png`, killing it after two minutes.
-fn screenshot(chromium: &Path, html: &Path, png: &Path, scratch: &Path) {
-    let profile = tempfile::tempdir().unwrap();
-    let log = fs::File::create(scratch.join("chromium.log")).unwrap();
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg("--window-size=1200,1600")
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", html.display()))
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .expect("chromium starts");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "chromium did not finish in 120 s; log:\n{}",
-                fs::read_to_string(scratch.join("chromium.log")).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    assert!(
-        status.success() && png.exists(),
-        "chromium failed ({status}); log:\n{}",
-        fs::read_to_string(scratch.join("chromium.log")).unwrap_or_default()
-    );
-}
-
-/// Decode a PNG to 8-bit RGB(A) pixels: (width, height, channels, bytes).
-fn decode(png_path: &Path) -> (u32, u32, usize, Vec<u8>) {
-    let file = std::io::BufReader::new(fs::File::open(png_path).unwrap());
-    let mut decoder = png::Decoder::new(file);
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    buf.truncate(info.buffer_size());
-    let channels = info.color_type.samples();
-    (info.width, info.height, channels, buf)
-}
-
 #[test]
 fn html_report_renders_in_headless_chromium() {
-    let chromium = match chromium() {
-        Ok(p) => p,
-        Err(missing) if std::env::var_os("CI").is_some() => panic!(
-            "chromium not found at {} (set $CHROMIUM to another path); .ci/run installs it: \
-             apt-get install chromium",
-            missing.display()
-        ),
-        Err(missing) => {
-            eprintln!(
-                "note: chromium not found at {} (or set $CHROMIUM); skipping the screenshot check",
-                missing.display()
-            );
-            return;
-        }
+    let Some(chromium) = browser::chromium_or_skip("the report screenshot check") else {
+        return;
     };
     let dir = kept_dir("screenshot");
     write_report(&dir, &synthetic(0));
     let png_path = dir.join("report.png");
-    screenshot(&chromium, &dir.join("report.html"), &png_path, &dir);
+    browser::screenshot(&chromium, &dir.join("report.html"), &png_path, &dir);
 
-    let (w, h, channels, px) = decode(&png_path);
+    let (w, h, channels, px) = browser::decode(&png_path);
     assert!(w >= 800 && h >= 1000, "screenshot is {w}x{h}");
     assert!(channels >= 3);
     let pixels: Vec<&[u8]> = px.chunks_exact(channels).collect();

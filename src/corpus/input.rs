@@ -34,6 +34,9 @@ pub struct InputOptions {
     pub max_bytes: u64,
     /// Read only the documents of this shard.
     pub shard: Option<Shard>,
+    /// JSONL fields or CSV columns copied into each document as metadata (`--keep-fields`), in
+    /// this order; a document without one keeps it as `null`.
+    pub keep_fields: Vec<String>,
 }
 
 impl Default for InputOptions {
@@ -45,6 +48,7 @@ impl Default for InputOptions {
             text_column: "text".to_string(),
             max_bytes: 5_000_000,
             shard: None,
+            keep_fields: Vec::new(),
         }
     }
 }
@@ -122,6 +126,9 @@ pub struct Doc {
     pub content: Content,
     /// From the file extension (`.html`, `.htm`); JSONL and CSV text is never marked HTML.
     pub html: bool,
+    /// The `--keep-fields` metadata, in the order asked: the JSONL value as written, the CSV
+    /// field as a string, `null` where the document has none (always, for files in folders).
+    pub fields: Vec<(String, Value)>,
 }
 
 /// An input that could not become a document; it is reported in the errors file, and the run
@@ -317,6 +324,8 @@ struct CsvColumns {
     id: Option<usize>,
     text: usize,
     width: usize,
+    /// The `--keep-fields` columns, by name; `None` where the header lacks one.
+    keep: Vec<(String, Option<usize>)>,
 }
 
 impl CsvColumns {
@@ -366,6 +375,11 @@ impl CsvColumns {
             id,
             text,
             width: names.len(),
+            keep: opts
+                .keep_fields
+                .iter()
+                .map(|k| (k.clone(), find(k)))
+                .collect(),
         })
     }
 }
@@ -488,6 +502,7 @@ impl Reader {
                         .collect::<Vec<_>>()
                         .into_iter(),
                     bytes: 0,
+                    keep: self.opts.keep_fields.clone(),
                 });
             }
             SourceKind::File { id, html } => {
@@ -499,6 +514,7 @@ impl Reader {
                 return Cursor::Files(Files {
                     files: vec![(file, display, html)].into_iter(),
                     bytes: 0,
+                    keep: self.opts.keep_fields.clone(),
                 });
             }
             SourceKind::Stdin => Ok::<_, String>(Cursor::Lines(Lines::new(
@@ -611,6 +627,8 @@ struct Files {
     /// The file, its name in `Location::file`, and whether it is HTML.
     files: std::vec::IntoIter<(DirFile, String, bool)>,
     bytes: u64,
+    /// The `--keep-fields` names: a file has none of them, so each is `null`.
+    keep: Vec<String>,
 }
 
 impl Files {
@@ -631,6 +649,7 @@ impl Files {
                 location,
                 content: Content::Bytes(bytes),
                 html,
+                fields: self.keep.iter().map(|k| (k.clone(), Value::Null)).collect(),
             }),
             Err(reason) => Item::Failed(Failure {
                 seq,
@@ -672,6 +691,7 @@ struct Lines {
     file: String,
     id_field: String,
     text_field: String,
+    keep: Vec<String>,
     line: u64,
     bytes: u64,
     buf: Vec<u8>,
@@ -696,6 +716,7 @@ impl Lines {
             file,
             id_field: opts.id_field.clone(),
             text_field: opts.text_field.clone(),
+            keep: opts.keep_fields.clone(),
             line: 0,
             bytes: 0,
             buf: Vec::new(),
@@ -818,6 +839,11 @@ impl Lines {
                 location,
                 content: Content::Text(text),
                 html: false,
+                fields: self
+                    .keep
+                    .iter()
+                    .map(|k| (k.clone(), object.remove(k).unwrap_or(Value::Null)))
+                    .collect(),
             }),
             other => {
                 let reason = match other {
@@ -1027,12 +1053,26 @@ impl Records {
                 ),
             )
         })?;
+        let fields = self
+            .columns
+            .keep
+            .iter()
+            .map(|(name, column)| {
+                let value = column
+                    .and_then(|c| record.get(c))
+                    .map_or(Value::Null, |raw| {
+                        Value::String(String::from_utf8_lossy(raw).into_owned())
+                    });
+                (name.clone(), value)
+            })
+            .collect();
         Ok(Doc {
             seq,
             id,
             location,
             content: Content::Text(text.to_string()),
             html: false,
+            fields,
         })
     }
 }

@@ -7,21 +7,7 @@ use crate::eval::report::{
 };
 use std::fmt::Write as _;
 
-/// Escape text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::markup::escape;
 
 /// The sentence, escaped, with the first occurrence of `mention` wrapped in `<mark>`; just
 /// escaped when the mention is empty or absent.

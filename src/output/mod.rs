@@ -1,6 +1,8 @@
 //! Writing classified documents: `table` (for people), `json` (one document object), `jsonl`
-//! (one row per (sentence, actor), our annotated-sample fields plus probabilities and offsets)
-//! and `csv` (the same rows).
+//! (one row per (sentence, actor), our annotated-sample fields plus probabilities and offsets),
+//! `csv` (the same rows) and `html` (a self-contained page showing the document, see [`html`]).
+
+pub mod html;
 
 use crate::document::Document;
 use serde::Serialize;
@@ -13,6 +15,7 @@ pub enum Format {
     Json,
     Jsonl,
     Csv,
+    Html,
 }
 
 impl std::str::FromStr for Format {
@@ -23,8 +26,9 @@ impl std::str::FromStr for Format {
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
+            "html" => Ok(Format::Html),
             _ => Err(format!(
-                "unknown format '{s}'; expected table, json, jsonl, csv"
+                "unknown format '{s}'; expected table, json, jsonl, csv, html"
             )),
         }
     }
@@ -96,15 +100,32 @@ pub fn pair_rows<'a>(doc_id: &'a str, d: &'a Document) -> Vec<PairRow<'a>> {
     out
 }
 
-/// Write `d` in `format`. `colour` only affects `table`.
+/// How to write one document: its id, the text its offsets index (the page of `html` shows
+/// it paragraph by paragraph), the profile that classified it, and whether `table` may use
+/// colour.
+pub struct WriteOptions<'a> {
+    pub doc_id: &'a str,
+    pub original: &'a str,
+    pub profile: &'a str,
+    pub colour: bool,
+}
+
+/// Write `d` in `format`.
 pub fn write(
     out: &mut dyn Write,
-    doc_id: &str,
     d: &Document,
     format: Format,
-    colour: bool,
+    opts: &WriteOptions,
 ) -> io::Result<()> {
+    let (doc_id, colour) = (opts.doc_id, opts.colour);
     match format {
+        Format::Html => {
+            let info = html::PageInfo {
+                title: doc_id,
+                profile: opts.profile,
+            };
+            out.write_all(html::document_page(&info, opts.original, d).as_bytes())
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, d)?;
             writeln!(out)
