@@ -411,3 +411,126 @@ fn an_existing_output_needs_resume_and_a_changed_command_is_refused() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("different settings"), "{e}");
 }
+
+#[test]
+fn keep_fields_copies_metadata_into_jsonl_and_csv_outputs() {
+    let dir = tmp("keep-fields");
+    let jsonl = dir.join("meta.jsonl");
+    let lines = [
+        serde_json::json!({"id": "a", "date": "2026-03-01", "source": "Harbour Post", "rank": 3,
+            "text": "Germany praised France for the agreement."}),
+        serde_json::json!({"id": "b", "source": "Northline, \"News\"",
+            "text": "Japan criticized China over the dispute."}),
+    ];
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&jsonl, text.join("\n") + "\n").unwrap();
+    let csv_in = dir.join("meta.csv");
+    std::fs::write(
+        &csv_in,
+        "id,text,date\nc,Brazil thanked Argentina for its help.,2026-04-02\n",
+    )
+    .unwrap();
+
+    let out = dir.join("out.jsonl");
+    let o = run(&[
+        jsonl.to_str().unwrap(),
+        csv_in.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--keep-fields",
+        "date,source,rank",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs.len(), 3);
+    // Kept fields come right after the id, in the order asked; absent ones are null.
+    let first = std::fs::read_to_string(&out).unwrap();
+    assert!(first.starts_with(
+        "{\"id\":\"a\",\"date\":\"2026-03-01\",\"source\":\"Harbour Post\",\"rank\":3,\"sentences\":"
+    ));
+    assert_eq!(docs[1]["date"], serde_json::Value::Null);
+    assert_eq!(docs[1]["source"], "Northline, \"News\"");
+    assert_eq!(docs[2]["date"], "2026-04-02");
+    assert_eq!(docs[2]["source"], serde_json::Value::Null);
+    assert!(!docs[0]["sentences"].as_array().unwrap().is_empty());
+
+    let out_csv = dir.join("out.csv");
+    let o = run(&[
+        jsonl.to_str().unwrap(),
+        "-o",
+        out_csv.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--keep-fields",
+        "source,date",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = csv::Reader::from_path(&out_csv).unwrap();
+    let header = r.headers().unwrap().clone();
+    let names: Vec<&str> = header.iter().collect();
+    assert_eq!(names[names.len() - 2..], ["source", "date"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row.len(), header.len());
+        let (source, date) = (&row[header.len() - 2], &row[header.len() - 1]);
+        match &row[1] {
+            "a" => assert_eq!((source, date), ("Harbour Post", "2026-03-01")),
+            "b" => assert_eq!((source, date), ("Northline, \"News\"", "")),
+            other => panic!("unexpected document {other}"),
+        }
+    }
+}
+
+#[test]
+fn keep_fields_that_clash_with_the_output_are_refused_and_resume_checks_them() {
+    let dir = tmp("keep-fields-refused");
+    let corpus = write_corpus(&dir, 2);
+    let out = dir.join("out.jsonl");
+    for (fields, format, says) in [
+        (
+            "date,sentences",
+            "jsonl",
+            "clash with the output's own 'sentences'",
+        ),
+        ("text", "jsonl", "is the document's id or text field"),
+        ("date,date", "jsonl", "names 'date' twice"),
+        ("stance", "csv", "clash with the output's own 'stance'"),
+    ] {
+        let o = run(&[
+            corpus.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            format,
+            "--keep-fields",
+            fields,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{fields}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{fields}: {err}");
+        assert!(!out.exists(), "nothing is written before the refusal");
+    }
+    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success());
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--resume",
+        "--keep-fields",
+        "date",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("keep_fields"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
