@@ -213,7 +213,26 @@ fn json_output_matches_the_published_schema_and_offsets_index_the_input() {
             );
             assert_eq!(&input[a..b], act["mention"].as_str().unwrap());
         }
+        // The speaker's words and the quotes lie inside their sentence.
+        let (s0, s1) = (a, b);
+        let spans = s["quotes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(s.get("speaker_span"));
+        for span in spans {
+            let (x, y) = (
+                span["start"].as_u64().unwrap() as usize,
+                span["end"].as_u64().unwrap() as usize,
+            );
+            assert!(s0 <= x && x < y && y <= s1, "{span} outside {s0}..{s1}");
+            assert!(!input[x..y].trim().is_empty());
+        }
     }
+    // The example names its speaker and quotes him.
+    let sentences = doc["sentences"].as_array().unwrap();
+    assert!(sentences.iter().any(|s| s.get("speaker_span").is_some()));
+    assert!(sentences.iter().any(|s| s.get("quotes").is_some()));
 }
 
 #[test]
