@@ -224,6 +224,14 @@ fn the_page_matches_the_json_and_renders(profile: &str) {
             png.display()
         );
     }
+    // Printable: the print styles give a real PDF of at least one page.
+    let pdf = browser::print_to_pdf(&chromium, &page, &dir.join("document.pdf"), &dir);
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    assert!(
+        pdf.len() > 20_000,
+        "a {}-byte PDF is too small to hold the page",
+        pdf.len()
+    );
 }
 
 #[test]

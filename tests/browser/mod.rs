@@ -102,6 +102,29 @@ pub fn screenshot(chromium: &Path, html: &Path, png: &Path, scratch: &Path) {
     screenshot_sized(chromium, html, png, scratch, (1200, 1600));
 }
 
+/// Print `html` to `pdf` as a browser's print dialog would (the page's print styles apply);
+/// returns the PDF's bytes.
+pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, scratch: &Path) -> Vec<u8> {
+    let profile = tempfile::tempdir().unwrap();
+    let log_path = scratch.join("chromium-pdf.log");
+    let log = fs::File::create(&log_path).unwrap();
+    let child = command(chromium, profile.path())
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("chromium starts");
+    let status = wait(child, &log_path);
+    assert!(
+        status.success() && pdf.exists(),
+        "chromium --print-to-pdf failed ({status}); log:\n{}",
+        fs::read_to_string(&log_path).unwrap_or_default()
+    );
+    fs::read(pdf).unwrap()
+}
+
 /// The page's DOM as serialised after its scripts ran.
 pub fn dump_dom(chromium: &Path, html: &Path, scratch: &Path) -> String {
     let profile = tempfile::tempdir().unwrap();
