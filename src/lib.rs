@@ -15,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod labels;
 pub mod model;
+pub mod network;
 pub mod output;
 pub mod pipeline;
 pub mod speakers;
