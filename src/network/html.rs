@@ -228,8 +228,8 @@ fn graph(page: &mut String, net: &Network) {
     ] {
         let _ = writeln!(
             page,
-            "<marker id=\"{id}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"5\" \
-             markerHeight=\"5\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" \
+            "<marker id=\"{id}\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"11\" \
+             markerHeight=\"11\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" \
              fill=\"rgb({},{},{})\"/></marker>",
             rgb.0, rgb.1, rgb.2
         );
@@ -265,14 +265,20 @@ fn graph(page: &mut String, net: &Network) {
         } else {
             ""
         };
+        // Labels of nodes near the right edge go to their left, so they are not cut off.
+        let (label_x, anchor) = if x > WIDTH - 2.5 * MARGIN {
+            (-(radius[k] + 3.0), " text-anchor=\"end\"")
+        } else {
+            (radius[k] + 3.0, "")
+        };
         let _ = writeln!(
             page,
             "<g class=\"node{holder_only}\" data-name=\"{}\" transform=\"translate({x:.1} {y:.1})\">\
-             <circle r=\"{:.1}\"/><text x=\"{:.1}\" y=\"4\">{}</text><title>{} ({}, {}): {} \
+             <circle r=\"{:.1}\"/><text x=\"{:.1}\" y=\"4\"{anchor}>{}</text><title>{} ({}, {}): {} \
              edges, mentioned in {} rows, holder in {} rows</title></g>",
             html_escape(&n.name),
             radius[k],
-            radius[k] + 3.0,
+            label_x,
             html_escape(&n.name),
             html_escape(&n.name),
             html_escape(&n.kind),
@@ -453,7 +459,7 @@ tr.pair.selected { background: #fff1c9; }
 #detail-stats dd { margin: 0; }
 #series { display: block; width: 100%; max-width: 640px; height: auto; }
 #series .bar.favor { fill: var(--favor); } #series .bar.against { fill: var(--against); } #series .bar.neutral { fill: var(--neutral); }
-#series .axis { stroke: #666; } #series text { font-size: 11px; fill: #444; }
+#series .axis { stroke: #666; } #series text { font-size: 13px; fill: #444; }
 #evidence li { margin: .4rem 0; }
 #evidence .label { font-weight: 600; }
 #evidence .label.favor { color: var(--favor); } #evidence .label.against { color: #b34700; }

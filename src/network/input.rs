@@ -155,10 +155,18 @@ pub fn parse_line(
     path: &Path,
     line: u64,
 ) -> Result<InputDoc, NetworkError> {
-    let parse_err = |e: serde_json::Error| NetworkError::Parse {
-        path: path.to_path_buf(),
-        line,
-        reason: e.to_string(),
+    // serde_json ends its messages with "at line 1 column N"; within one line only the column
+    // says anything.
+    let parse_err = |e: serde_json::Error| {
+        let message = e.to_string();
+        let message = message
+            .rfind(" at line ")
+            .map_or(message.as_str(), |cut| &message[..cut]);
+        NetworkError::Parse {
+            path: path.to_path_buf(),
+            line,
+            reason: format!("{message} (column {})", e.column()),
+        }
     };
     let mut de = serde_json::Deserializer::from_str(text);
     let raw = DocSeed { date_field }

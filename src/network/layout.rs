@@ -12,6 +12,10 @@ pub struct Point {
 
 /// Iterations of the force simulation; enough for 150 nodes to settle.
 const ITERATIONS: usize = 300;
+/// Strength of the pull to the centre. The summed repulsion on a node at distance d from the
+/// rest is about 1/d in these units, so a lone node settles near 1/sqrt(GRAVITY) = 0.35 from the
+/// centre.
+const GRAVITY: f64 = 8.0;
 
 /// Lay out `n` nodes joined by `edges` (pairs of node indices; direction and self-loops are
 /// ignored). Every coordinate is finite and in [0, 1].
@@ -64,9 +68,11 @@ pub fn layout(n: usize, edges: &[(usize, usize)]) -> Vec<Point> {
             disp[b].y += dy / dist * f;
         }
         for (p, d) in pos.iter_mut().zip(&disp) {
-            // A weak pull to the centre keeps unconnected parts from pinning to the frame.
-            let gx = d.x + (0.5 - p.x) * k;
-            let gy = d.y + (0.5 - p.y) * k;
+            // A pull to the centre, growing with distance, holds small unconnected parts near
+            // the rest instead of letting repulsion push them to the frame (where stretching the
+            // picture to the frame would squeeze the main component into a corner).
+            let gx = d.x + (0.5 - p.x) * GRAVITY;
+            let gy = d.y + (0.5 - p.y) * GRAVITY;
             let len = (gx * gx + gy * gy).sqrt();
             if len > 0.0 && len.is_finite() {
                 let step = len.min(temperature);
