@@ -652,6 +652,27 @@ mod tests {
     }
 
     #[test]
+    fn the_graph_draws_the_best_connected_nodes_in_name_order() {
+        let nodes: Vec<Node> = (0..200)
+            .map(|i| Node {
+                id: format!("Q{i}"),
+                name: format!("N{i:03}"),
+                kind: "state".into(),
+                degree: i % 7,
+                mentions: 0,
+                statements: 0,
+            })
+            .collect();
+        let drawn = drawn_nodes(&nodes);
+        assert_eq!(drawn.len(), MAX_DRAWN);
+        assert!(drawn.windows(2).all(|w| w[0] < w[1]));
+        let lowest_drawn = drawn.iter().map(|&i| nodes[i].degree).min().unwrap();
+        assert!((0..200)
+            .filter(|i| !drawn.contains(i))
+            .all(|i| nodes[i].degree <= lowest_drawn));
+    }
+
+    #[test]
     fn reciprocal_edges_bend_to_opposite_sides() {
         let ab = edge_path((0.0, 0.0), (100.0, 0.0), 5.0, 5.0);
         let ba = edge_path((100.0, 0.0), (0.0, 0.0), 5.0, 5.0);
