@@ -2,7 +2,7 @@
 //! (results to stdout, progress and logs to stderr).
 
 use crate::cli::{
-    BatchArgs, BenchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand,
+    BatchArgs, BenchArgs, ClassifyArgs, Command, EvalArgs, ModelArgs, ModelsCommand, NetworkArgs,
     PredictCommand, TrainArgs,
 };
 use crate::data::DataFormat;
@@ -41,6 +41,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Train(args) => train_cmd(*args),
         Command::Eval(args) => eval_cmd(args),
         Command::Batch(args) => batch_cmd(args),
+        Command::Network(args) => network_cmd(args),
         Command::Bench(args) => bench_cmd(args),
         Command::Predict { command } => predict(command),
     }
@@ -434,6 +435,22 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         );
         return Err(Error::SomeFailed(totals.failures));
     }
+    Ok(())
+}
+
+fn network_cmd(args: NetworkArgs) -> Result<()> {
+    let opts = crate::network::Options {
+        inputs: args.inputs,
+        output: args.output,
+        min_count: args.min_count,
+        holders: args.holders,
+        actors: args.actors,
+        date_field: args.date_field,
+        bucket: args.bucket,
+        exclude_author: args.exclude_author,
+    };
+    let summary = crate::network::run(&opts)?;
+    eprintln!("{}", summary.line());
     Ok(())
 }
 

@@ -30,6 +30,10 @@ pub enum Command {
     /// Classify a whole corpus (folders, JSONL, CSV, stdin) into one output file: resumable after
     /// a crash, shardable across machines.
     Batch(BatchArgs),
+    /// Aggregate `standpoint batch` outputs into a stance network: who takes which stance toward
+    /// whom, with counts, net stance and its interval, dates, evidence and time series; writes
+    /// edges.csv, nodes.csv, network.graphml, network.json and network.html into --output.
+    Network(NetworkArgs),
     /// Measure encoder throughput against PyTorch on the same sentences, and end-to-end batch
     /// throughput and memory; the last line of output is one JSON object.
     Bench(BenchArgs),
@@ -265,6 +269,49 @@ pub struct BatchArgs {
     pub profile: crate::pipeline::Profile,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    /// Output files of `standpoint batch` in its JSONL format (one document per line; `-` reads
+    /// standard input). Read line by line: memory grows with the pairs, not the documents.
+    #[arg(required = true, value_name = "BATCH_OUTPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Folder for edges.csv, nodes.csv, network.graphml, network.json and network.html
+    /// (created when missing; files of those names in it are overwritten).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Leave out (holder, actor) pairs with fewer rows than this (a row is a sentence in which
+    /// the holder takes a stance toward the actor).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub min_count: u64,
+    /// Keep only pairs whose holder is one of these (comma separated; canonical name or id such
+    /// as Q30, case-insensitive). Default: all.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    pub holders: Vec<String>,
+    /// Keep only pairs whose actor is one of these (comma separated; canonical name or id,
+    /// case-insensitive). Default: all.
+    #[arg(long, value_delimiter = ',', value_name = "X,Y")]
+    pub actors: Vec<String>,
+    /// Top-level document field holding its date: YYYY-MM-DD or an RFC 3339 date-time (its
+    /// date part). Documents without a readable date are counted and left out of dates and
+    /// time series only.
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_field: String,
+    /// Time bucket of each pair's series: week (ISO, 2026-W05), month (2026-03) or year (2026).
+    #[arg(long, value_enum, default_value_t = crate::network::Bucket::Month)]
+    pub bucket: crate::network::Bucket,
+    /// Leave out rows whose holder is `author` (the narrator); `--exclude-author=false` keeps
+    /// them as a node named author.
+    #[arg(
+        long,
+        num_args = 0..=1,
+        default_value_t = true,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set,
+        value_name = "BOOL"
+    )]
+    pub exclude_author: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,8 @@ pub enum Error {
     Data(#[from] crate::data::DataError),
     #[error(transparent)]
     Corpus(#[from] crate::corpus::CorpusError),
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
     /// A batch run finished, but this many documents failed (listed in its errors file).
     #[error("{0} documents failed")]
     SomeFailed(u64),

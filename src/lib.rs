@@ -16,6 +16,7 @@ pub mod eval;
 pub mod labels;
 pub mod markup;
 pub mod model;
+pub mod network;
 pub mod output;
 pub mod pipeline;
 pub mod speakers;
