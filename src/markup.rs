@@ -1,6 +1,6 @@
-//! Escaping for the self-contained HTML pages standpoint writes (the evaluation report, the
-//! document view, the network page): text and attribute values, and JSON embedded in a
-//! `<script type="application/json">` element.
+//! Escaping for the markup standpoint writes (the evaluation report, the document view, the
+//! network page and its GraphML): HTML text and attribute values, XML text, and JSON embedded
+//! in a `<script type="application/json">` element.
 
 /// Escape text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -12,17 +12,41 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // What a browser shows for NUL anyway; written out, it would make the file binary.
+            '\0' => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
     out
 }
 
+/// Escape text for XML content and attribute values. Characters XML 1.0 forbids (most C0
+/// controls) become U+FFFD, since a news sentence can carry them and one would void the file.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// JSON text made safe inside `<script type="application/json">`: a `</script>` (or any `</`)
-/// in a string would end the element early, and `<!--` would open a comment, so `<` is
-/// written as the JSON escape `\u003c`, which parses back to the same string.
+/// in a string would end the element early, and `<!--` would open a comment, so `<`, `>` and
+/// `&` are written as JSON unicode escapes (they only occur inside JSON strings), which parse
+/// back to the same string.
 pub fn json_in_script(json: &str) -> String {
     json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -45,5 +69,14 @@ mod tests {
         assert!(!safe.contains('<'));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["text"], "</script><script>alert(1)</script><!--");
+    }
+
+    #[test]
+    fn xml_escaping_covers_markup_quotes_and_forbidden_controls() {
+        assert_eq!(
+            xml_escape(r#"<a href="x">'Tom' & Jerry</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&apos;Tom&apos; &amp; Jerry&lt;/a&gt;"
+        );
+        assert_eq!(xml_escape("a\u{1}b\tc"), "a\u{FFFD}b\tc");
     }
 }

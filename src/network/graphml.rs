@@ -5,6 +5,7 @@
 //! name travels in the `name` attribute.
 
 use super::aggregate::Network;
+use crate::markup::xml_escape;
 use std::io::{self, Write};
 
 /// Attribute declarations: (key id, attr.name, attr.type).
@@ -34,25 +35,6 @@ const EDGE_KEYS: &[(&str, &str, &str)] = &[
     ("e_last_date", "last_date", "string"),
     ("e_confidence", "confidence", "double"),
 ];
-
-/// Escape text for XML content and attribute values. Characters XML 1.0 forbids (most C0
-/// controls) become U+FFFD, since a news sentence can carry them and one would void the file.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub(crate) fn write(network: &Network, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -117,18 +99,4 @@ pub(crate) fn write(network: &Network, w: &mut dyn Write) -> io::Result<()> {
 
 fn data(w: &mut dyn Write, key: &str, value: &str) -> io::Result<()> {
     writeln!(w, r#"      <data key="{key}">{}</data>"#, xml_escape(value))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_escaping_covers_markup_quotes_and_forbidden_controls() {
-        assert_eq!(
-            xml_escape(r#"<a href="x">'Tom' & Jerry</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&apos;Tom&apos; &amp; Jerry&lt;/a&gt;"
-        );
-        assert_eq!(xml_escape("a\u{1}b\tc"), "a\u{FFFD}b\tc");
-    }
 }

@@ -22,6 +22,7 @@
 use super::aggregate::{Edge, Network, Node};
 use super::layout::layout;
 use super::write::{fmt4, json_number, JsonOut};
+use crate::markup::{escape, json_in_script};
 use std::cmp::Reverse;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -37,31 +38,6 @@ const MARGIN: f64 = 70.0;
 const FAVOR_RGB: (f64, f64, f64) = (33.0, 102.0, 172.0);
 const AGAINST_RGB: (f64, f64, f64) = (230.0, 97.0, 1.0);
 const NEUTRAL_RGB: (f64, f64, f64) = (170.0, 170.0, 170.0);
-
-/// Escape text for HTML content and quoted attribute values.
-pub(crate) fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\0' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// JSON safe inside `<script>`: the characters that could close it or open a comment are
-/// written as JSON unicode escapes (they only ever occur inside JSON strings).
-pub(crate) fn script_json(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-}
 
 /// The edge colour for a net stance in [-1, 1].
 pub(crate) fn net_colour(net: f64) -> String {
@@ -97,7 +73,7 @@ pub(crate) fn write(json: &JsonOut<'_>, w: &mut dyn Write) -> io::Result<()> {
     table(&mut page, &json.network.edges);
     page.push_str(DETAIL);
     page.push_str("</main>\n<script type=\"application/json\" id=\"network-data\">");
-    page.push_str(&script_json(&data));
+    page.push_str(&json_in_script(&data));
     page.push_str("</script>\n<script>\n");
     page.push_str(SCRIPT);
     page.push_str("</script>\n</body>\n</html>\n");
@@ -134,7 +110,7 @@ fn summary(page: &mut String, json: &JsonOut<'_>) {
         o.min_count,
         list_or_all(&o.holders),
         list_or_all(&o.actors),
-        html_escape(&o.date_field),
+        escape(&o.date_field),
         if o.exclude_author { "left out" } else { "kept" },
     );
 }
@@ -143,7 +119,7 @@ fn list_or_all(list: &[String]) -> String {
     if list.is_empty() {
         "all".into()
     } else {
-        html_escape(&list.join(", "))
+        escape(&list.join(", "))
     }
 }
 
@@ -243,13 +219,13 @@ fn graph(page: &mut String, net: &Network) {
             "<path class=\"edge\" data-index=\"{i}\" data-holder=\"{}\" data-actor=\"{}\" \
              data-net=\"{}\" d=\"{d}\" stroke=\"{}\" stroke-width=\"{width:.1}\" \
              marker-end=\"url(#{})\"><title>{} → {}: net {} [{}, {}], {} rows</title></path>",
-            html_escape(&e.holder),
-            html_escape(&e.actor),
+            escape(&e.holder),
+            escape(&e.actor),
             json_number(e.net),
             net_colour(e.net),
             marker(e.net),
-            html_escape(&e.holder),
-            html_escape(&e.actor),
+            escape(&e.holder),
+            escape(&e.actor),
             fmt4(e.net),
             fmt4(e.net_low),
             fmt4(e.net_high),
@@ -276,13 +252,13 @@ fn graph(page: &mut String, net: &Network) {
             "<g class=\"node{holder_only}\" data-name=\"{}\" transform=\"translate({x:.1} {y:.1})\">\
              <circle r=\"{:.1}\"/><text x=\"{:.1}\" y=\"4\"{anchor}>{}</text><title>{} ({}, {}): {} \
              edges, mentioned in {} rows, holder in {} rows</title></g>",
-            html_escape(&n.name),
+            escape(&n.name),
             radius[k],
             label_x,
-            html_escape(&n.name),
-            html_escape(&n.name),
-            html_escape(&n.kind),
-            html_escape(&n.id),
+            escape(&n.name),
+            escape(&n.name),
+            escape(&n.kind),
+            escape(&n.id),
             n.degree,
             n.mentions,
             n.statements
@@ -351,7 +327,7 @@ const COLUMNS: &[(&str, &str, bool)] = &[
 fn cell(e: &Edge, column: &str) -> (String, String) {
     let int = |v: u64| (v.to_string(), v.to_string());
     let float = |v: f64| (json_number(v), fmt4(v));
-    let text = |v: &str| (html_escape(v), html_escape(v));
+    let text = |v: &str| (escape(v), escape(v));
     match column {
         "holder" => text(&e.holder),
         "actor" => text(&e.actor),
@@ -391,8 +367,8 @@ fn table(page: &mut String, edges: &[Edge]) {
             page,
             "<tr class=\"pair\" tabindex=\"0\" aria-selected=\"false\" data-index=\"{i}\" \
              data-holder=\"{}\" data-actor=\"{}\">",
-            html_escape(&e.holder),
-            html_escape(&e.actor)
+            escape(&e.holder),
+            escape(&e.actor)
         );
         for (key, _, _) in COLUMNS {
             let (raw, shown) = cell(e, key);
@@ -629,7 +605,7 @@ mod tests {
     #[test]
     fn html_escaping_neutralises_markup_in_text_and_attributes() {
         assert_eq!(
-            html_escape(r#"<script>alert("x")</script> & 'y'"#),
+            escape(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
     }
@@ -637,7 +613,7 @@ mod tests {
     #[test]
     fn embedded_json_cannot_close_its_script_element() {
         let json = serde_json::to_string(&serde_json::json!({"t": "</script><!-- & -->"})).unwrap();
-        let safe = script_json(&json);
+        let safe = json_in_script(&json);
         assert!(!safe.contains('<') && !safe.contains('>') && !safe.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["t"], "</script><!-- & -->");
