@@ -355,9 +355,8 @@ fn the_graphml_validates_against_the_xsd_and_loads_in_networkx() {
         }
         _ => println!(
             "SKIPPED: GraphML schema validation needs xmllint and the GraphML XSD; run: \
-             apt-get install -y libxml2-utils && mkdir -p target/graphml-xsd && (cd \
-             target/graphml-xsd && curl -O http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd \
-             -O http://graphml.graphdrawing.org/xmlns/1.0/xlink.xsd) (or set STANDPOINT_GRAPHML_XSD)"
+             apt-get install -y libxml2-utils && bash scripts/fetch-graphml-xsd.sh \
+             (or set STANDPOINT_GRAPHML_XSD)"
         ),
     }
 

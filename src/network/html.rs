@@ -546,6 +546,7 @@ const SCRIPT: &str = r#"(function () {
   function select(i) {
     var e = edges[i];
     if (!e) return;
+    if (history.replaceState) history.replaceState(null, '', '#pair=' + i);
     Array.prototype.forEach.call(tbody.rows, function (r) {
       var on = Number(r.getAttribute('data-index')) === i;
       r.classList.toggle('selected', on);
@@ -595,6 +596,13 @@ const SCRIPT: &str = r#"(function () {
     var p = ev.target.closest('.edge');
     if (p) select(Number(p.getAttribute('data-index')));
   });
+  // A pair can be linked: `network.html#pair=12` opens with edge 12 chosen; without it the
+  // pair with the most rows is shown, so the panel is never empty.
+  var linked = /^#pair=(\d+)$/.exec(location.hash);
+  var first = -1;
+  edges.forEach(function (e, i) { if (first < 0 || e.n > edges[first].n) first = i; });
+  if (linked && edges[Number(linked[1])]) select(Number(linked[1]));
+  else if (first >= 0) select(first);
 })();
 "#;
 

@@ -188,9 +188,7 @@ pub fn near(pixels: &[[u8; 3]], c: [u8; 3]) -> usize {
 /// or nothing): no network reference, no file reference.
 pub fn assert_self_contained(html: &str) {
     let lower = html.to_lowercase();
-    for bad in [
-        "http://", "https://", "//cdn", "src=", "@import", "url(", "<link",
-    ] {
+    for bad in ["http://", "https://", "//cdn", "src=", "@import", "<link"] {
         assert!(
             !lower.contains(bad),
             "the page holds '{bad}' near: {}",
@@ -200,12 +198,15 @@ pub fn assert_self_contained(html: &str) {
                 .collect::<String>()
         );
     }
-    for (i, _) in lower.match_indices("href=\"") {
-        let target = &lower[i + 6..];
-        assert!(
-            target.starts_with('#'),
-            "a link leaves the page: {}",
-            target.chars().take(80).collect::<String>()
-        );
+    // Links and CSS/SVG references may only point inside the page (`#id`).
+    for key in ["href=\"", "url("] {
+        for (i, _) in lower.match_indices(key) {
+            let target = &lower[i + key.len()..];
+            assert!(
+                target.starts_with('#'),
+                "a reference leaves the page: {key}{}",
+                target.chars().take(80).collect::<String>()
+            );
+        }
     }
 }
