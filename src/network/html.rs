@@ -70,8 +70,10 @@ pub(crate) fn write(json: &JsonOut<'_>, w: &mut dyn Write) -> io::Result<()> {
     head(&mut page);
     summary(&mut page, json);
     graph(&mut page, json.network);
-    table(&mut page, &json.network.edges);
+    // The chosen pair's panel sits between the graph and the table, so choosing either
+    // shows it without a long scroll past every pair.
     page.push_str(DETAIL);
+    table(&mut page, &json.network.edges);
     page.push_str("</main>\n<script type=\"application/json\" id=\"network-data\">");
     page.push_str(&json_in_script(&data));
     page.push_str("</script>\n<script>\n");
