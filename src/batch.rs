@@ -299,42 +299,25 @@ pub fn run(
     let lossy = settings.lossy;
     // Two chunks in flight at most: memory stays bounded by the chunk size, whatever the corpus.
     let (tx, rx) = mpsc::sync_channel::<Chunk>(1);
-    let producer = std::thread::spawn(move || {
-        let max_docs = chunking.docs.max(1);
-        loop {
-            let mut items = Vec::new();
-            let mut docs = 0usize;
-            let mut bytes = 0usize;
-            while docs < max_docs && bytes < chunking.bytes {
-                match reader.next() {
-                    None => break,
-                    Some(item) => {
-                        if let Item::Doc(d) = &item {
-                            docs += 1;
-                            bytes += d.content.len();
-                        }
-                        items.push(item);
-                    }
-                }
-            }
-            if items.is_empty() {
-                break;
-            }
-            let ready = items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Doc(d) => Some(prepare(d, lossy)),
-                    Item::Failed(_) => None,
-                })
-                .collect();
-            let chunk = Chunk {
-                items,
-                ready,
-                bytes_read: reader.bytes_read(),
-            };
-            if tx.send(chunk).is_err() {
-                break;
-            }
+    let producer = std::thread::spawn(move || loop {
+        let items = chunking.next_chunk(&mut reader);
+        if items.is_empty() {
+            break;
+        }
+        let ready = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Doc(d) => Some(prepare(d, lossy)),
+                Item::Failed(_) => None,
+            })
+            .collect();
+        let chunk = Chunk {
+            items,
+            ready,
+            bytes_read: reader.bytes_read(),
+        };
+        if tx.send(chunk).is_err() {
+            break;
         }
     });
     let mut bytes_seen = start_bytes;

@@ -534,3 +534,61 @@ fn keep_fields_that_clash_with_the_output_are_refused_and_resume_checks_them() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Runs `standpoint batch ARGS` and returns its exit code and its peak RSS in bytes, measured
+/// with `wait4` on that one child (`RUSAGE_CHILDREN` would mix in the other tests' children).
+fn batch_peak_rss(args: &[&str]) -> (Option<i32>, u64) {
+    let child = bin()
+        .arg("batch")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    // Linux reports ru_maxrss in KiB.
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+#[test]
+fn failed_lines_count_toward_the_chunk_so_memory_stays_bounded() {
+    let dir = tmp("failures-bounded");
+    let small = write_corpus(&dir, 1);
+    let (code, baseline) = batch_peak_rss(&[
+        small.to_str().unwrap(),
+        "-o",
+        dir.join("small.jsonl").to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, Some(0));
+    // A million lines without the text field: every one fails, none is a document.
+    const LINES: usize = 1_000_000;
+    let bad = dir.join("bad.jsonl");
+    let mut body = String::with_capacity(LINES * 28);
+    for i in 0..LINES {
+        body.push_str(&format!("{{\"id\":\"d{i}\",\"body\":\"x\"}}\n"));
+    }
+    std::fs::write(&bad, body).unwrap();
+    let out = dir.join("bad-out.jsonl");
+    let (code, peak) = batch_peak_rss(&[bad.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(3), "some documents failed");
+    // Before the fix all the failures gathered in one chunk: 170 MB over the baseline here.
+    assert!(
+        peak < baseline + 40 * 1024 * 1024,
+        "peak RSS {} MB, baseline {} MB",
+        peak >> 20,
+        baseline >> 20
+    );
+    let errors = std::fs::read_to_string(corpus_errors(&out)).unwrap();
+    assert_eq!(errors.lines().count(), LINES);
+    assert!(std::fs::read_to_string(&out).unwrap().is_empty());
+}
+
+fn corpus_errors(out: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.errors.jsonl", out.display()))
+}
