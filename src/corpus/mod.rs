@@ -47,7 +47,17 @@ pub enum CorpusError {
     Missing { path: PathBuf },
     #[error("'-' (standard input) is given more than once; stdin can be read only once")]
     StdinTwice,
-    #[error("{path}: {source}")]
+    #[error(
+        "inputs {first} and {second} are the same {canonical}; give each input once, or its \
+         documents are processed twice"
+    )]
+    SameInput {
+        first: String,
+        second: String,
+        canonical: PathBuf,
+    },
+    // Without `{source}`: the error chain prints the source after the path.
+    #[error("{path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -69,6 +79,8 @@ pub enum CorpusError {
     JsonArray { path: PathBuf },
     #[error("invalid --shard '{value}': {reason}")]
     Shard { value: String, reason: String },
+    #[error("output {path} is a folder; give the name of a file to write, e.g. {}", path.join("scored.jsonl").display())]
+    OutputIsDirectory { path: PathBuf },
     #[error("{path} exists; pass --resume to continue it or delete it")]
     Exists { path: PathBuf },
     #[error(
@@ -139,6 +151,50 @@ impl Chunking {
             items.push(item);
         }
         items
+    }
+}
+
+/// The ids seen in a run, to report those seen again: a document given twice is processed
+/// twice, and nothing else would say so. Keeps a 64-bit hash per id, not the id.
+#[derive(Debug, Default)]
+pub struct Duplicates {
+    seen: std::collections::HashSet<u64>,
+    count: u64,
+    examples: Vec<String>,
+}
+
+impl Duplicates {
+    /// How many ids of the warning are named.
+    const EXAMPLES: usize = 3;
+
+    pub fn see(&mut self, id: &str) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut hasher);
+        if !self.seen.insert(hasher.finish()) {
+            self.count += 1;
+            if self.examples.len() < Self::EXAMPLES && !self.examples.iter().any(|e| e == id) {
+                self.examples.push(id.to_string());
+            }
+        }
+    }
+
+    /// How many items had an id seen before them.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The warning for stderr, when some id came more than once.
+    pub fn warning(&self) -> Option<String> {
+        (self.count > 0).then(|| {
+            let names: Vec<String> = self.examples.iter().map(|e| format!("'{e}'")).collect();
+            format!(
+                "{} documents had an id already seen in this run (first: {}); each was \
+                 processed again and is in the output again; give every document its own id",
+                self.count,
+                names.join(", ")
+            )
+        })
     }
 }
 
