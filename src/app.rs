@@ -311,6 +311,9 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         summary: args.summary.clone(),
         profile: args.profile,
     };
+    if let Some(dir) = &args.report {
+        report::check_destination(dir)?;
+    }
     let input = harness::run(&settings)?;
     let mut report = report::build(&input);
     if let Some(other) = &args.compare {
@@ -388,6 +391,9 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
             "--resume needs an output file; stdout cannot be resumed".into(),
         ));
     }
+    if to_stdout {
+        check_stdout_open()?;
+    }
     let output = if to_stdout {
         Output::streams(
             Box::new(std::io::stdout()),
@@ -421,7 +427,33 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         format,
         lossy: args.lossy,
     };
+    // A fresh run that finds nothing: say so, since exit status 0 and an empty output look
+    // like success (an empty folder, a mistyped extension, an empty pipe).
+    let fresh = !output.is_complete() && output.next_seq() == 0;
     let totals = batch::run(&pipeline, reader, output, progress, &run)?;
+    if fresh && totals.docs == 0 && totals.failures == 0 {
+        let inputs: Vec<&str> = args
+            .inputs
+            .iter()
+            .map(|i| {
+                if i == "-" {
+                    "standard input"
+                } else {
+                    i.as_str()
+                }
+            })
+            .collect();
+        let shard = args
+            .shard
+            .as_deref()
+            .map(|s| format!(" for shard {s}"))
+            .unwrap_or_default();
+        eprintln!(
+            "warning: no documents found in {}{shard} (folders are searched for .txt, .md, \
+             .html and .htm files)",
+            inputs.join(", ")
+        );
+    }
     eprintln!(
         "{} (profile {})",
         totals.summary_line(),
@@ -690,16 +722,18 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         // is widened with zero columns).
         let used = model.init_from_file(init).map_err(|e| {
             Error::Invalid(format!(
-                "cannot start from {}: {e}; it must be the model.safetensors of a joint model",
-                init.display()
+                "cannot start from {}: {}; it must be the model.safetensors of a joint model",
+                init.display(),
+                crate::error::chain(&e)
             ))
         })?;
         eprintln!("started {} tensors from {}", used.len(), init.display());
     } else if let Some(init) = &args.init {
         let used = model.init_from_models(init).map_err(|e| {
             Error::Invalid(format!(
-                "cannot start from {}: {e}; it must be a folder with the stance, ner and sentiment models",
-                init.display()
+                "cannot start from {}: {}; it must be a folder with the stance, ner and sentiment models",
+                init.display(),
+                crate::error::chain(&e)
             ))
         })?;
         eprintln!("started {} tensors from {}", used.len(), init.display());
@@ -803,31 +837,83 @@ fn write_model_and_score(
     Ok(())
 }
 
-fn classify(args: ClassifyArgs) -> Result<()> {
-    use std::io::{IsTerminal, Read};
-    let (bytes, name) = if args.path.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| Error::Io {
-                path: "<stdin>".into(),
-                source: e,
-            })?;
-        (b, "<stdin>".to_string())
-    } else {
-        let b = std::fs::read(&args.path).map_err(|e| Error::Io {
-            path: args.path.clone(),
-            source: e,
-        })?;
-        (b, args.path.display().to_string())
-    };
-    if bytes.len() > args.max_bytes {
-        return Err(Error::Invalid(format!(
-            "{name} is {} bytes, over --max-bytes {}; split it into documents, or raise --max-bytes (classify holds one document in memory and reads every sentence)",
-            bytes.len(),
-            args.max_bytes
-        )));
+/// Standard output closed (`>&-`) loses the results with exit status 0: Rust's runtime reopens
+/// a closed standard descriptor on /dev/null before `main`, read-write, so every write
+/// succeeds. A shell's `> /dev/null` opens it write-only, so that choice still works.
+fn check_stdout_open() -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let fd = libc::STDOUT_FILENO;
+        // SAFETY: F_GETFL only queries the descriptor's flags.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        let null = std::fs::metadata("/dev/null").ok();
+        // SAFETY: the descriptor stays owned by the process; ManuallyDrop never closes it.
+        let stdout = std::mem::ManuallyDrop::new(unsafe {
+            <std::fs::File as std::os::unix::io::FromRawFd>::from_raw_fd(fd)
+        });
+        let meta = stdout.metadata().ok();
+        let reopened_null = match (meta, null) {
+            (Some(out), Some(null)) => {
+                out.file_type().is_char_device() && out.rdev() == null.rdev()
+            }
+            _ => false,
+        };
+        if flags == -1 || (reopened_null && flags & libc::O_ACCMODE == libc::O_RDWR) {
+            return Err(Error::Invalid(
+                "standard output is closed, so the results would be lost; redirect it to a \
+                 file (> FILE), or to > /dev/null to discard them"
+                    .into(),
+            ));
+        }
     }
+    Ok(())
+}
+
+/// Reads one input document, never more than `max_bytes` + 1 bytes: a regular file over the
+/// limit is refused by its size before reading; standard input and other streams are read
+/// through `take`, so `yes | standpoint classify -` stops at the limit.
+fn read_document(path: &Path, max_bytes: usize) -> Result<(Vec<u8>, String)> {
+    use std::io::Read;
+    let limit = max_bytes as u64;
+    let over = |name: &str, size: String| {
+        Error::Invalid(format!(
+            "{name} is {size}, over --max-bytes {max_bytes}; split it into documents, or raise --max-bytes (classify holds one document in memory and reads every sentence)"
+        ))
+    };
+    let (reader, name): (Box<dyn Read>, String) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin().lock()), "<stdin>".to_string())
+    } else {
+        let io_error = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(io_error)?;
+        let meta = file.metadata().map_err(io_error)?;
+        let name = path.display().to_string();
+        if meta.is_file() && meta.len() > limit {
+            return Err(over(&name, format!("{} bytes", meta.len())));
+        }
+        (Box::new(file), name)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Io {
+            path: name.clone().into(),
+            source,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(over(&name, format!("more than {max_bytes} bytes")));
+    }
+    Ok((bytes, name))
+}
+
+fn classify(args: ClassifyArgs) -> Result<()> {
+    use std::io::IsTerminal;
+    check_stdout_open()?;
+    let (bytes, name) = read_document(&args.path, args.max_bytes)?;
     let mut text = crate::text::decode(&bytes, &name, args.lossy)?;
     if crate::text::is_html(&text) {
         text = crate::text::html_to_text(&text);

@@ -4,7 +4,7 @@
 //! per document in input order.
 
 use crate::corpus::{
-    Chunking, Content, Doc, Failure, Item, Output, Processed, Progress, Reader, Totals,
+    Chunking, Content, Doc, Duplicates, Failure, Item, Output, Processed, Progress, Reader, Totals,
 };
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -61,7 +61,10 @@ fn prepare(doc: &Doc, lossy: bool) -> Ready {
     };
     let mut text = match &doc.content {
         Content::Bytes(b) => crate::text::decode(b, &name, lossy).map_err(|e| e.to_string())?,
-        Content::Text(t) => t.clone(),
+        Content::Text(t) => {
+            crate::text::check_text(t, &name).map_err(|e| e.to_string())?;
+            t.clone()
+        }
     };
     if doc.html || crate::text::is_html(&text) {
         text = crate::text::html_to_text(&text);
@@ -260,7 +263,7 @@ fn classify_chunk(
                     .and_then(|p| {
                         pipeline
                             .classify_prepared(vec![p])
-                            .map_err(|e| e.to_string())
+                            .map_err(|e| crate::error::chain(&e))
                     })
                     .and_then(|mut d| processed(docs[i], &d.remove(0), format));
                 out[i] = Some(r);
@@ -299,46 +302,33 @@ pub fn run(
     let lossy = settings.lossy;
     // Two chunks in flight at most: memory stays bounded by the chunk size, whatever the corpus.
     let (tx, rx) = mpsc::sync_channel::<Chunk>(1);
-    let producer = std::thread::spawn(move || {
-        let max_docs = chunking.docs.max(1);
-        loop {
-            let mut items = Vec::new();
-            let mut docs = 0usize;
-            let mut bytes = 0usize;
-            while docs < max_docs && bytes < chunking.bytes {
-                match reader.next() {
-                    None => break,
-                    Some(item) => {
-                        if let Item::Doc(d) = &item {
-                            docs += 1;
-                            bytes += d.content.len();
-                        }
-                        items.push(item);
-                    }
-                }
-            }
-            if items.is_empty() {
-                break;
-            }
-            let ready = items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Doc(d) => Some(prepare(d, lossy)),
-                    Item::Failed(_) => None,
-                })
-                .collect();
-            let chunk = Chunk {
-                items,
-                ready,
-                bytes_read: reader.bytes_read(),
-            };
-            if tx.send(chunk).is_err() {
-                break;
-            }
+    let producer = std::thread::spawn(move || loop {
+        let items = chunking.next_chunk(&mut reader);
+        if items.is_empty() {
+            break;
+        }
+        let ready = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Doc(d) => Some(prepare(d, lossy)),
+                Item::Failed(_) => None,
+            })
+            .collect();
+        let chunk = Chunk {
+            items,
+            ready,
+            bytes_read: reader.bytes_read(),
+        };
+        if tx.send(chunk).is_err() {
+            break;
         }
     });
     let mut bytes_seen = start_bytes;
+    let mut duplicates = Duplicates::default();
     for chunk in rx {
+        for item in &chunk.items {
+            duplicates.see(item.id());
+        }
         let docs: Vec<&Doc> = chunk
             .items
             .iter()
@@ -393,5 +383,9 @@ pub fn run(
         .join()
         .map_err(|_| Error::Invalid("the batch reader thread panicked".into()))?;
     output.finish()?;
-    Ok(progress.finish())
+    let totals = progress.finish();
+    if let Some(warning) = duplicates.warning() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(totals)
 }

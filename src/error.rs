@@ -21,12 +21,16 @@ pub enum Error {
     Text(#[from] crate::text::TextError),
     #[error(transparent)]
     Encode(#[from] crate::model::encode::EncodeError),
-    #[error("model computation failed: {0}")]
+    // The candle error is the source, printed by the error chain; naming it here too printed
+    // it twice.
+    #[error("model computation failed")]
     Candle(#[from] candle_core::Error),
     #[error("cannot read model manifest {path}: {reason}; a model directory needs manifest.json, model.safetensors and (for the base) the fetched encoder (`standpoint models fetch`)")]
     Manifest { path: PathBuf, reason: String },
     #[error("model weights {path} are unreadable ({reason}); the file is truncated or corrupted: restore it (`git checkout -- {path}` for a shipped model, or retrain with `standpoint train`)")]
     CorruptWeights { path: PathBuf, reason: String },
+    #[error("model weights {path} are missing; restore the file (`git checkout -- {path}` for a shipped model, or `standpoint train` to make it again); the base encoder's weights are installed by `standpoint models fetch`")]
+    MissingWeights { path: PathBuf },
     #[error("model weights {path} have sha256 {actual} but the manifest expects {expected}; restore the file or retrain")]
     WeightsChecksum {
         path: PathBuf,
@@ -55,7 +59,8 @@ pub enum Error {
     },
     #[error("cannot read tokenizer {path}: {reason}")]
     Tokenizer { path: PathBuf, reason: String },
-    #[error("{path}: {source}")]
+    // Without `{source}`: the error chain prints the source after the path.
+    #[error("{path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -63,4 +68,17 @@ pub enum Error {
     },
     #[error("{0}")]
     Invalid(String),
+}
+
+/// The error and its sources joined by ": ", as `main` prints them; for a message that embeds
+/// an error (a failure reason, a hint), where `to_string` alone would drop the sources.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
 }

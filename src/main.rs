@@ -1,6 +1,7 @@
 //! The `standpoint` binary: parse arguments, run, print the error chain, exit.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,8 +12,11 @@ fn main() -> ExitCode {
         1 => "info",
         _ => "debug",
     };
+    // Colour only for a person at a terminal: escape codes in a log file or a CI log are noise.
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
         )
@@ -33,8 +37,18 @@ fn main() -> ExitCode {
     }
 }
 
+/// A broken pipe on standard output: the reader stopped reading (`| head`), which is its
+/// choice, not a failure. Broken pipes elsewhere (a file, the errors stream) are errors.
 fn is_broken_pipe(e: &standpoint::Error) -> bool {
-    matches!(e, standpoint::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    let stdout = std::path::Path::new("<stdout>");
+    let (path, source) = match e {
+        standpoint::Error::Io { path, source } => (path, source),
+        standpoint::Error::Corpus(standpoint::corpus::CorpusError::Io { path, source }) => {
+            (path, source)
+        }
+        _ => return false,
+    };
+    path == stdout && source.kind() == std::io::ErrorKind::BrokenPipe
 }
 
 /// Keep freed tensor buffers in the heap instead of returning them to the kernel. candle

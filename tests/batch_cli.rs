@@ -534,3 +534,304 @@ fn keep_fields_that_clash_with_the_output_are_refused_and_resume_checks_them() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Runs `standpoint batch ARGS` and returns its exit code and its peak RSS in bytes, measured
+/// with `wait4` on that one child (`RUSAGE_CHILDREN` would mix in the other tests' children).
+// The child is reaped by wait4, which clippy does not see.
+#[allow(clippy::zombie_processes)]
+fn batch_peak_rss(args: &[&str]) -> (Option<i32>, u64) {
+    let child = bin()
+        .arg("batch")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("runs");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    // Linux reports ru_maxrss in KiB.
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+#[test]
+fn failed_lines_count_toward_the_chunk_so_memory_stays_bounded() {
+    let dir = tmp("failures-bounded");
+    let small = write_corpus(&dir, 1);
+    let (code, baseline) = batch_peak_rss(&[
+        small.to_str().unwrap(),
+        "-o",
+        dir.join("small.jsonl").to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, Some(0));
+    // A million lines without the text field: every one fails, none is a document.
+    const LINES: usize = 1_000_000;
+    let bad = dir.join("bad.jsonl");
+    let mut body = String::with_capacity(LINES * 28);
+    for i in 0..LINES {
+        body.push_str(&format!("{{\"id\":\"d{i}\",\"body\":\"x\"}}\n"));
+    }
+    std::fs::write(&bad, body).unwrap();
+    let out = dir.join("bad-out.jsonl");
+    let (code, peak) = batch_peak_rss(&[bad.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(code, Some(3), "some documents failed");
+    // Before the fix all the failures gathered in one chunk: 170 MB over the baseline here.
+    assert!(
+        peak < baseline + 40 * 1024 * 1024,
+        "peak RSS {} MB, baseline {} MB",
+        peak >> 20,
+        baseline >> 20
+    );
+    let errors = std::fs::read_to_string(corpus_errors(&out)).unwrap();
+    assert_eq!(errors.lines().count(), LINES);
+    assert!(std::fs::read_to_string(&out).unwrap().is_empty());
+}
+
+fn corpus_errors(out: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.errors.jsonl", out.display()))
+}
+
+#[test]
+fn a_fifo_in_an_input_folder_is_skipped_with_an_error_record() {
+    let dir = tmp("fifo");
+    let docs = dir.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(
+        docs.join("a.txt"),
+        "Germany praised France for the agreement.",
+    )
+    .unwrap();
+    let fifo = docs.join("pipe.txt");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let out = dir.join("out.jsonl");
+    let mut child = bin()
+        .args([
+            "batch",
+            docs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Opening the FIFO waited for a writer forever: give up after a minute.
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("batch hung on the FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(3));
+    assert_eq!(ids_of(&out), ["a.txt"]);
+    let errors: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(corpus_errors(&out)).unwrap().trim()).unwrap();
+    assert_eq!(
+        errors,
+        serde_json::json!({
+            "id": "pipe.txt",
+            "file": format!("{}/pipe.txt", docs.display()),
+            "line": null,
+            "reason": "not a regular file (fifo); skipped"
+        })
+    );
+}
+
+#[test]
+fn a_nul_character_in_jsonl_text_is_an_error_record() {
+    let dir = tmp("nul");
+    let corpus = dir.join("nul.jsonl");
+    std::fs::write(
+        &corpus,
+        "{\"id\": \"ok\", \"text\": \"Germany praised France.\"}\n\
+         {\"id\": \"nul\", \"text\": \"Japan\\u0000 criticized China.\"}\n",
+    )
+    .unwrap();
+    let out = dir.join("out.jsonl");
+    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(ids_of(&out), ["ok"]);
+    let errors: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(corpus_errors(&out)).unwrap().trim()).unwrap();
+    assert_eq!(errors["id"], "nul");
+    assert_eq!(
+        errors["reason"],
+        format!(
+            "{}:2 looks binary (a NUL character at byte offset 5 of its text); standpoint reads \
+             UTF-8 text or HTML",
+            corpus.display()
+        )
+    );
+}
+
+#[test]
+fn a_missing_input_or_output_folder_prints_its_os_error_once() {
+    let dir = tmp("missing");
+    let o = bin()
+        .args(["batch", "no-such-input.jsonl", "-o", "x.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: input no-such-input.jsonl does not exist\n"
+    );
+    let corpus = write_corpus(&dir, 1);
+    let out = dir.join("no-such-folder/out.jsonl");
+    let o = run(&[corpus.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: {}.progress: No such file or directory (os error 2)\n",
+            out.display()
+        )
+    );
+}
+
+#[test]
+fn a_refused_output_leaves_no_progress_file_behind() {
+    let dir = tmp("refused-output");
+    let corpus = write_corpus(&dir, 1);
+    let folder = dir.join("results");
+    std::fs::create_dir_all(&folder).unwrap();
+    let o = run(&[corpus.to_str().unwrap(), "-o", folder.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("is a folder"), "{e}");
+    assert!(!dir.join("results.progress").exists());
+    let unrelated = dir.join("notes.jsonl");
+    std::fs::write(&unrelated, "my own notes\n").unwrap();
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        "-o",
+        unrelated.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("no usable journal"), "{e}");
+    assert!(!dir.join("notes.jsonl.progress").exists());
+    assert_eq!(
+        std::fs::read_to_string(&unrelated).unwrap(),
+        "my own notes\n"
+    );
+}
+
+#[test]
+fn the_same_input_twice_is_refused_and_repeated_ids_are_reported() {
+    let dir = tmp("duplicates");
+    let corpus = write_corpus(&dir, 2);
+    let out = dir.join("out.jsonl");
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        corpus.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("are the same"), "{e}");
+    assert!(!out.exists());
+    let copy = dir.join("copy.jsonl");
+    std::fs::copy(&corpus, &copy).unwrap();
+    let o = run(&[
+        corpus.to_str().unwrap(),
+        copy.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains(
+            "warning: 2 documents had an id already seen in this run (first: 'doc-000', 'doc-001')"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_empty_folder_or_empty_stdin_warns_that_no_documents_were_found() {
+    let dir = tmp("empty");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = run(&[
+        empty.to_str().unwrap(),
+        "-o",
+        dir.join("out.jsonl").to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains(&format!(
+            "warning: no documents found in {}",
+            empty.display()
+        )),
+        "{e}"
+    );
+    let o = bin()
+        .args([
+            "batch",
+            "-",
+            "-o",
+            dir.join("out2.jsonl").to_str().unwrap(),
+            "-q",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("warning: no documents found in standard input"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_ends_the_run_quietly_but_a_closed_stdout_is_an_error() {
+    use std::os::unix::process::CommandExt;
+    let dir = tmp("closed-stdout");
+    let corpus = write_corpus(&dir, 3);
+    // `| head -c 0`: the reader is gone before the first result is written.
+    let mut child = bin()
+        .args(["batch", corpus.to_str().unwrap(), "-o", "-", "-q"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("error"));
+    // `>&-`: no reader at all; the results would vanish.
+    let mut cmd = bin();
+    cmd.args(["batch", corpus.to_str().unwrap(), "-o", "-", "-q"]);
+    // SAFETY: close(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(1);
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("standard output is closed"), "{e}");
+}

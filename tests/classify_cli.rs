@@ -300,7 +300,8 @@ fn classify_bytes(bytes: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    // classify stops reading at --max-bytes, so a longer input may meet a closed pipe.
+    let _ = child.stdin.take().unwrap().write_all(bytes);
     child.wait_with_output().unwrap()
 }
 
@@ -354,4 +355,177 @@ fn a_20_mb_single_line_document_is_refused_with_a_clear_message() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(e.contains("--max-bytes") && e.contains("<stdin>"), "{e}");
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = root().join("target/tmp/classify_cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Exit code and peak RSS in bytes of `child`, from `wait4` on that one process.
+fn wait_peak_rss(child: std::process::Child) -> (Option<i32>, u64) {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+#[test]
+fn a_missing_file_prints_its_os_error_once() {
+    let o = bin()
+        .current_dir(root())
+        .args(["classify", "no-such-file.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: no-such-file.txt: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn a_1_gb_file_over_max_bytes_is_refused_without_reading_it() {
+    let dir = tmp("huge");
+    let path = dir.join("huge.txt");
+    // Sparse: no disk used, but reading it all took 1.05 GB before the refusal.
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    let child = bin()
+        .arg("classify")
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (code, peak) = wait_peak_rss(child);
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(code, Some(1));
+    assert!(peak < 100 << 20, "peak RSS {} MB", peak >> 20);
+}
+
+#[test]
+fn an_endless_stdin_stops_at_max_bytes() {
+    let mut child = bin()
+        .args(["classify", "--max-bytes", "100000", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // `yes | standpoint classify -`: write until classify stops reading.
+    let writer = std::thread::spawn(move || {
+        let line = b"y\n".repeat(4096);
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(60) {
+            if stdin.write_all(&line).is_err() {
+                return true;
+            }
+        }
+        false
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let status = status.expect("classify read stdin without a bound");
+    assert_eq!(status.code(), Some(1));
+    assert!(writer.join().unwrap(), "the pipe was closed by classify");
+    let mut e = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut e).unwrap();
+    assert!(
+        e.contains("<stdin> is more than 100000 bytes, over --max-bytes 100000"),
+        "{e}"
+    );
+}
+
+#[test]
+fn offsets_index_the_file_bytes_when_it_starts_with_a_byte_order_mark() {
+    let dir = tmp("bom");
+    let path = dir.join("bom.txt");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(root().join("examples/defence-minister-pact.txt")).unwrap());
+    std::fs::write(&path, &bytes).unwrap();
+    let doc = classify_json(&path);
+    let sentences = doc["sentences"].as_array().unwrap();
+    assert!(!sentences.is_empty());
+    let at = |v: &serde_json::Value| {
+        let (a, b) = (v["start"].as_u64().unwrap(), v["end"].as_u64().unwrap());
+        &bytes[a as usize..b as usize]
+    };
+    for s in sentences {
+        assert_eq!(at(s), s["text"].as_str().unwrap().as_bytes());
+        for act in s["actors"].as_array().unwrap() {
+            assert_eq!(at(act), act["mention"].as_str().unwrap().as_bytes());
+        }
+    }
+}
+
+#[test]
+fn a_nul_byte_after_the_first_8_kib_is_refused_as_binary() {
+    let mut bytes = "The minister said the talks would go on. "
+        .repeat(300)
+        .into_bytes();
+    let offset = bytes.len();
+    bytes.extend(b"Then a \0 byte.");
+    let o = classify_bytes(&bytes);
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains(&format!(
+            "<stdin> looks binary (a NUL byte at byte offset {}",
+            offset + 7
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_an_error_not_a_silent_loss() {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = bin();
+    cmd.arg("classify")
+        .arg(root().join("examples/defence-minister-pact.txt"))
+        .stderr(Stdio::piped());
+    // SAFETY: close(2) is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::close(1);
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("standard output is closed"), "{e}");
+}
+
+#[test]
+fn log_lines_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
+    let o = bin()
+        .args(["-vv", "classify"])
+        .arg(root().join("examples/defence-minister-pact.txt"))
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("DEBUG"), "debug log lines expected: {e}");
+    assert!(!e.contains('\x1b'), "{e}");
 }

@@ -163,3 +163,32 @@ fn a_missing_data_file_and_an_unknown_mode_are_clear_errors() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("expected pairs, documents, ner"), "{e}");
 }
+
+#[test]
+fn a_report_destination_that_is_a_file_is_refused_before_scoring() {
+    let dir = tmp("report-is-a-file");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("report.txt");
+    std::fs::write(&file, "not a folder").unwrap();
+    // No models here: a refusal that names the models would mean scoring had begun.
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .current_dir(root())
+        .args([
+            "eval",
+            "--data",
+            "tests/fixtures/eval-small.jsonl",
+            "--report",
+        ])
+        .arg(&file)
+        .arg("--models-dir")
+        .arg(dir.join("no-models"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains(&format!("--report {} is a file", file.display())),
+        "{e}"
+    );
+    assert!(!e.contains("File exists"), "{e}");
+}

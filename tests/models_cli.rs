@@ -269,3 +269,39 @@ fn the_base_tokenizer_neither_pads_nor_truncates() {
         "600 words in windows of 126 pieces, nothing cut"
     );
 }
+
+#[test]
+fn a_missing_model_file_names_the_path_and_how_to_restore_it() {
+    let dir = copy_model("stance");
+    let w = dir.path().join("stance/model.safetensors");
+    std::fs::remove_file(&w).unwrap();
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(
+        &o,
+        &[
+            &format!("model weights {} are missing", w.display()),
+            "git checkout --",
+            "standpoint models fetch",
+        ],
+    );
+}
+
+#[test]
+fn a_manifest_max_length_over_the_base_position_embeddings_is_refused_at_load() {
+    let dir = copy_model("stance");
+    let m = dir.path().join("stance/manifest.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
+    v["max_length"] = serde_json::json!(1024);
+    std::fs::write(&m, v.to_string()).unwrap();
+    // A short sentence: before the check, loading succeeded and only a long input failed.
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(
+        &o,
+        &[
+            &m.display().to_string(),
+            "max_length 1024 is over 512",
+            "position embeddings",
+        ],
+    );
+}

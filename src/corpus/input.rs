@@ -87,6 +87,9 @@ pub struct DirFile {
     pub id: String,
     pub path: PathBuf,
     pub bytes: u64,
+    /// What the entry is when it is not a regular file ("fifo", "socket", ...): it is reported
+    /// as a failure instead of being opened, since opening a FIFO waits for a writer forever.
+    pub special: Option<&'static str>,
 }
 
 /// Where an item came from: a file (or `<stdin>`) and, for JSONL and CSV, the 1-based line.
@@ -170,7 +173,8 @@ impl Item {
 /// files are JSON lines; `.csv` files are CSV with a header row; any other file is one document
 /// whose id is its file name; `-` is JSON lines on standard input.
 ///
-/// Errors (nothing has been read or written yet): a path that does not exist, `-` given twice,
+/// Errors (nothing has been read or written yet): a path that does not exist, `-` or one path
+/// given twice,
 /// an unreadable directory, a CSV file without the id or text column (the message lists the
 /// columns it has), a `.json` file holding one JSON array instead of JSON lines.
 pub fn plan(inputs: &[String], opts: &InputOptions) -> Result<Vec<Source>> {
@@ -208,6 +212,13 @@ pub fn plan(inputs: &[String], opts: &InputOptions) -> Result<Vec<Source>> {
             })?
             .to_string_lossy()
             .into_owned();
+        if let Some(first) = sources.iter().find(|s: &&Source| s.canonical == canonical) {
+            return Err(CorpusError::SameInput {
+                first: first.input.clone(),
+                second: input.clone(),
+                canonical: canonical.into(),
+            });
+        }
         let (kind, bytes) = if meta.is_dir() {
             let files = walk(path)?;
             let bytes = files.iter().map(|f| f.bytes).sum();
@@ -293,12 +304,51 @@ fn walk(root: &Path) -> Result<Vec<DirFile>> {
                 );
                 continue;
             }
-            let bytes = meta.map(|m| m.len()).unwrap_or(0);
-            files.push(DirFile { id, path, bytes });
+            let special = if file_type.is_symlink() {
+                meta.as_ref()
+                    .ok()
+                    .and_then(|m| special_kind(&m.file_type()))
+            } else {
+                special_kind(&file_type)
+            };
+            let bytes = match special {
+                Some(_) => 0,
+                None => meta.map(|m| m.len()).unwrap_or(0),
+            };
+            files.push(DirFile {
+                id,
+                path,
+                bytes,
+                special,
+            });
         }
     }
     files.sort_by(|a, b| a.id.as_bytes().cmp(b.id.as_bytes()));
     Ok(files)
+}
+
+/// What a directory entry is when it is neither a regular file, a directory nor a link.
+fn special_kind(file_type: &std::fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() || file_type.is_dir() || file_type.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("fifo");
+        }
+        if file_type.is_socket() {
+            return Some("socket");
+        }
+        if file_type.is_block_device() {
+            return Some("block device");
+        }
+        if file_type.is_char_device() {
+            return Some("character device");
+        }
+    }
+    Some("special file")
 }
 
 /// A `.json` input must be JSON lines; a file that starts with `[` is one JSON array, which
@@ -330,10 +380,13 @@ struct CsvColumns {
 
 impl CsvColumns {
     fn resolve(path: &Path, opts: &InputOptions) -> Result<Self> {
+        let file = File::open(path).map_err(|source| CorpusError::Io {
+            path: path.into(),
+            source,
+        })?;
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
-            .from_path(path)
-            .map_err(|e| csv_io_error(path, e))?;
+            .from_reader(CsvSource::new(file, opts.max_bytes));
         let headers = reader
             .byte_headers()
             .map_err(|e| csv_io_error(path, e))?
@@ -413,8 +466,10 @@ fn csv_io_error(path: &Path, error: csv::Error) -> CorpusError {
 ///
 /// Only the current document is held in memory. A JSONL line longer than `max_bytes` is
 /// skipped through a bounded buffer and becomes a failure; a file bigger than `max_bytes` is
-/// judged by its metadata and not read. (A CSV record is parsed whole by the `csv` crate before
-/// its size can be checked.)
+/// judged by its metadata and not read. A CSV record is parsed whole by the `csv` crate, so
+/// reading stops once one spans more than `max_bytes` (plus the parser's 64 KiB read-ahead):
+/// that record becomes a failure and the rest of its file is not read, since a record cannot be
+/// skipped without parsing it.
 pub struct Reader {
     sources: std::vec::IntoIter<Source>,
     current: Option<Cursor>,
@@ -506,10 +561,13 @@ impl Reader {
                 });
             }
             SourceKind::File { id, html } => {
+                // A file named directly is read even when it is a FIFO (`<(zcat ...)`): the
+                // user chose it.
                 let file = DirFile {
                     id,
                     path: PathBuf::from(&source.input),
                     bytes: source.bytes.unwrap_or(0),
+                    special: None,
                 };
                 return Cursor::Files(Files {
                     files: vec![(file, display, html)].into_iter(),
@@ -642,7 +700,11 @@ impl Files {
             file: name,
             line: None,
         };
-        let item = match read_file(&file.path, max_bytes) {
+        let read = match file.special {
+            Some(kind) => Err(format!("not a regular file ({kind}); skipped")),
+            None => read_file(&file.path, max_bytes),
+        };
+        let item = match read {
             Ok(bytes) => Item::Doc(Doc {
                 seq,
                 id: file.id,
@@ -942,9 +1004,89 @@ fn read_bounded_line(
     }))
 }
 
+/// How far the `csv` parser reads ahead of the record it is parsing (its buffer).
+const CSV_READ_AHEAD: u64 = 64 * 1024;
+
+/// A CSV file on its way to the parser. The `csv` crate holds a whole record before it can be
+/// checked, so this stops the read once one record spans more than `--max-bytes` (an unclosed
+/// quote makes the rest of the file one record). It also notes where each `\r\n` ends: with
+/// CRLF line endings the parser stops a record at the `\r`, and counts the `\n` only while
+/// reading the next record, after it has given that record its (one too small) line number.
+struct CsvSource<R> {
+    inner: R,
+    /// Bytes handed to the parser.
+    read: u64,
+    /// Where the record being parsed starts.
+    record_start: u64,
+    /// The most one record may span: `--max-bytes` and the parser's read-ahead.
+    limit: u64,
+    /// Offsets of the `\n` of each `\r\n` at or after `record_start`.
+    crlf_ends: std::collections::VecDeque<u64>,
+    last_was_cr: bool,
+    /// Set when `limit` stopped the read.
+    over_limit: bool,
+}
+
+impl<R: Read> CsvSource<R> {
+    fn new(inner: R, max_bytes: u64) -> Self {
+        Self {
+            inner,
+            read: 0,
+            record_start: 0,
+            limit: max_bytes.saturating_add(CSV_READ_AHEAD),
+            crlf_ends: std::collections::VecDeque::new(),
+            last_was_cr: false,
+            over_limit: false,
+        }
+    }
+
+    /// The parser is about to read the record that starts at byte `at`.
+    fn start_record(&mut self, at: u64) {
+        self.record_start = at;
+        while self.crlf_ends.front().is_some_and(|&end| end < at) {
+            self.crlf_ends.pop_front();
+        }
+    }
+
+    /// Whether the record starting at `at` starts with the `\n` of a `\r\n` that the parser
+    /// has not counted yet.
+    fn starts_after_cr(&self, at: u64) -> bool {
+        self.crlf_ends.front() == Some(&at)
+    }
+}
+
+impl<R: Read> Read for CsvSource<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.read.saturating_sub(self.record_start) > self.limit {
+            self.over_limit = true;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a CSV record over --max-bytes",
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        let bytes = &buf[..n];
+        for i in memchr::memchr_iter(b'\n', bytes) {
+            let after_cr = if i == 0 {
+                self.last_was_cr
+            } else {
+                bytes[i - 1] == b'\r'
+            };
+            if after_cr {
+                self.crlf_ends.push_back(self.read + i as u64);
+            }
+        }
+        if let Some(&last) = bytes.last() {
+            self.last_was_cr = last == b'\r';
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// CSV records.
 struct Records {
-    reader: csv::Reader<File>,
+    reader: csv::Reader<CsvSource<File>>,
     file: String,
     columns: CsvColumns,
     record: csv::ByteRecord,
@@ -954,10 +1096,10 @@ struct Records {
 impl Records {
     fn open(input: &str, opts: &InputOptions) -> std::result::Result<Self, String> {
         let path = Path::new(input);
+        let file = File::open(path).map_err(|e| e.to_string())?;
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
-            .from_path(path)
-            .map_err(|e| e.to_string())?;
+            .from_reader(CsvSource::new(file, opts.max_bytes));
         let headers = reader.byte_headers().map_err(|e| e.to_string())?.clone();
         let columns = CsvColumns::from_headers(path, &headers, opts).map_err(|e| e.to_string())?;
         Ok(Self {
@@ -973,11 +1115,13 @@ impl Records {
         if self.done {
             return None;
         }
+        let start = self.reader.position().byte();
+        self.reader.get_mut().start_record(start);
         let read = self.reader.read_byte_record(&mut self.record);
-        let line = self
-            .record
-            .position()
-            .map_or_else(|| self.reader.position().line(), |p| p.line());
+        let line = match self.record.position() {
+            Some(p) => p.line() + u64::from(self.reader.get_ref().starts_after_cr(p.byte())),
+            None => self.reader.position().line(),
+        };
         let location = Location {
             file: self.file.clone(),
             line: Some(line),
@@ -987,6 +1131,18 @@ impl Records {
             Ok(false) => return None,
             Ok(true) if seq < filter.start => return Some(Pulled::Passed),
             Ok(true) => self.document(seq, &fallback, location.clone(), max_bytes),
+            Err(_) if self.reader.get_ref().over_limit => {
+                self.done = true;
+                Err((
+                    fallback.clone(),
+                    format!(
+                        "the CSV record starting here runs over --max-bytes {max_bytes} (an \
+                         unclosed quote makes the rest of the file one record); the rest of {} \
+                         is not read",
+                        self.file
+                    ),
+                ))
+            }
             Err(e) => {
                 // After an I/O error the position cannot be trusted: stop this file.
                 self.done = true;
@@ -1337,6 +1493,60 @@ mod tests {
         assert!(failure(&items[3]).reason.contains("not valid UTF-8"));
         assert_eq!(failure(&items[3]).location.line, Some(6));
         assert_eq!(doc(&items[4]).location.line, Some(7));
+    }
+
+    #[test]
+    fn csv_line_numbers_are_right_in_a_crlf_file_with_a_multi_line_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crlf.csv");
+        write(
+            &path,
+            "id,text\r\nr1,\"two\r\nlines\"\r\nr2,ok\r\nr3\r\nr4,fine\r\n",
+        );
+        let name = path_string(&path);
+        let items = read_all(std::slice::from_ref(&name), &InputOptions::default());
+        let lines: Vec<Option<u64>> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => d.location.line,
+                Item::Failed(f) => f.location.line,
+            })
+            .collect();
+        assert_eq!(lines, [Some(2), Some(4), Some(5), Some(6)]);
+        assert_eq!(failure(&items[2]).id, "r3");
+        assert_eq!(text(&items[0]), "two\r\nlines");
+    }
+
+    #[test]
+    fn a_csv_record_over_max_bytes_stops_the_file_without_holding_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unclosed.csv");
+        let mut body = b"id,text\nr1,Fine.\nr2,\"an unclosed quote ".to_vec();
+        body.extend(b"and more text,\n".repeat(300_000));
+        write(&path, &body);
+        let opts = InputOptions {
+            max_bytes: 1000,
+            ..InputOptions::default()
+        };
+        let name = path_string(&path);
+        let mut reader = Reader::new(plan(std::slice::from_ref(&name), &opts).unwrap(), &opts);
+        assert_eq!(text(&reader.next().unwrap()), "Fine.");
+        let second = reader.next().unwrap();
+        let f = failure(&second);
+        assert_eq!(f.location.line, Some(3));
+        assert!(
+            f.reason.contains("runs over --max-bytes 1000"),
+            "{}",
+            f.reason
+        );
+        match &reader.current {
+            Some(Cursor::Csv(records)) => {
+                assert!(records.reader.get_ref().read < 200_000);
+                assert!(records.record.as_slice().len() < 200_000);
+            }
+            _ => panic!("expected a CSV cursor"),
+        }
+        assert!(reader.next().is_none());
     }
 
     #[test]

@@ -344,6 +344,21 @@ impl Output {
     ) -> Result<(Output, u64)> {
         let err_path = errors_path(out);
         let journal_path = journal_path(out);
+        // Refusals that need no journal come before it is created, so a refused run leaves no
+        // empty `.progress` file behind.
+        if out.is_dir() {
+            return Err(CorpusError::OutputIsDirectory { path: out.into() });
+        }
+        if resume && size(&journal_path)? == 0 {
+            for path in [out, &err_path] {
+                if size(path)? > 0 {
+                    return Err(CorpusError::NoJournal {
+                        path: path.into(),
+                        journal: journal_path,
+                    });
+                }
+            }
+        }
         if !resume {
             for path in [out, &err_path, &journal_path] {
                 if size(path)? > 0 {

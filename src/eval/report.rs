@@ -871,6 +871,29 @@ pub fn to_json(report: &Report) -> Result<String> {
 }
 
 /// Write `report.json`, `predictions.jsonl`, `report.md` and `report.html` into `dir`, creating it.
+/// Makes sure the `--report` folder can be written, before the scoring that would otherwise
+/// be lost: it must be a folder (created here when missing) that accepts files.
+pub fn check_destination(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "--report {} is a file, but --report takes a folder (report.json, report.md, \
+             report.html and predictions.jsonl are written into it); give a folder name",
+            dir.display()
+        )));
+    }
+    fs::create_dir_all(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let probe = dir.join(".standpoint-write-check");
+    fs::write(&probe, b"").map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
 pub fn write(dir: &Path, report: &Report, records: &[PairRecord]) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::Io {
         path: dir.to_path_buf(),

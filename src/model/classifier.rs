@@ -54,9 +54,14 @@ pub fn read_checked_safetensors(
     expected: Option<&str>,
     device: &Device,
 ) -> Result<HashMap<String, Tensor>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::MissingWeights {
+            path: path.to_path_buf(),
+        },
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
     })?;
     if let Err(e) = safetensors::SafeTensors::deserialize(&bytes) {
         return Err(Error::CorruptWeights {
@@ -128,6 +133,22 @@ pub fn load_base_tensors(files: &ModelFiles, device: &Device) -> Result<HashMap<
     Ok(tensors)
 }
 
+/// A manifest's `max_length` must fit the base encoder's position embeddings: a longer input
+/// has no position to embed, and failed at the first long sentence instead of at load.
+fn check_max_length(manifest: &Path, max_length: usize, config: &Config) -> Result<()> {
+    let limit = config.max_position_embeddings;
+    if max_length > limit {
+        return Err(Error::Manifest {
+            path: manifest.to_path_buf(),
+            reason: format!(
+                "max_length {max_length} is over {limit}, the base encoder's position \
+                 embeddings; set max_length to at most {limit}"
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl Loaded {
     /// Load the model in `dir` for `task`; the base encoder is resolved from the manifest's pin,
     /// or taken from `base_dir` when given.
@@ -153,6 +174,7 @@ impl Loaded {
         let files = resolve::resolve(&manifest.base, base_dir)?;
         let device = Device::Cpu;
         let (config, tokenizer) = load_base_config(&files)?;
+        check_max_length(&manifest_path, manifest.max_length, &config)?;
         let mut tensors = load_base_tensors(&files, &device)?;
         let own = read_checked_safetensors(
             &dir.join(&manifest.weights),

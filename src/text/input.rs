@@ -36,23 +36,25 @@ pub enum TextError {
 /// Decodes input bytes as UTF-8 text.
 ///
 /// `name` names the input in errors (a path, `<stdin>`, `row 12 of news.csv`). A leading UTF-8
-/// byte-order mark is dropped, so offsets in later stages count from the first character after
-/// it. Input that looks binary (a NUL byte, a UTF-16 byte-order mark, or more than 10% control
-/// characters in the first 8 KiB) and input with no non-whitespace character are errors. Invalid
-/// UTF-8 is an error naming the offset of the first bad byte unless `lossy`, which replaces each
-/// invalid sequence with U+FFFD.
+/// byte-order mark becomes three spaces, so that byte offsets into the text (sentences, actors,
+/// quotes) are byte offsets into the input as given. Input that looks binary (a NUL byte
+/// anywhere, a UTF-16 byte-order mark, or more than 10% control characters in the first 8 KiB)
+/// and input with no non-whitespace character are errors. Invalid UTF-8 is an error naming the
+/// offset of the first bad byte unless `lossy`, which replaces each invalid sequence with U+FFFD
+/// (3 bytes, so offsets after one no longer match the input).
 pub fn decode(bytes: &[u8], name: &str, lossy: bool) -> Result<String, TextError> {
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     let body = &bytes[bom..];
-    if let Some(reason) = binary_reason(body) {
+    if let Some(reason) = binary_reason(body, bom) {
         return Err(TextError::Binary {
             name: name.to_string(),
             reason,
         });
     }
-    let text = match std::str::from_utf8(body) {
-        Ok(text) => text.to_string(),
-        Err(_) if lossy => String::from_utf8_lossy(body).into_owned(),
+    let mut text = " ".repeat(bom);
+    match std::str::from_utf8(body) {
+        Ok(body) => text.push_str(body),
+        Err(_) if lossy => text.push_str(&String::from_utf8_lossy(body)),
         Err(error) => {
             let offset = bom + error.valid_up_to();
             return Err(TextError::InvalidUtf8 {
@@ -61,7 +63,7 @@ pub fn decode(bytes: &[u8], name: &str, lossy: bool) -> Result<String, TextError
                 byte: bytes[offset],
             });
         }
-    };
+    }
     if text.trim().is_empty() {
         return Err(TextError::Empty {
             name: name.to_string(),
@@ -70,8 +72,22 @@ pub fn decode(bytes: &[u8], name: &str, lossy: bool) -> Result<String, TextError
     Ok(text)
 }
 
-/// Why the start of `bytes` looks binary, if it does.
-fn binary_reason(bytes: &[u8]) -> Option<String> {
+/// Checks text that arrived already decoded (a JSONL string, a CSV field) by the rule `decode`
+/// applies to bytes: a NUL character makes it binary, wherever it is.
+pub fn check_text(text: &str, name: &str) -> Result<(), TextError> {
+    match memchr::memchr(0, text.as_bytes()) {
+        Some(offset) => Err(TextError::Binary {
+            name: name.to_string(),
+            reason: format!("a NUL character at byte offset {offset} of its text"),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Why `bytes` (the input after a byte-order mark of `skipped` bytes) looks binary, if it does.
+/// A NUL byte anywhere counts, not only in the sniffed start: text never holds one, and one
+/// past the first 8 KiB used to end up inside a sentence.
+fn binary_reason(bytes: &[u8], skipped: usize) -> Option<String> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Some(
             "it starts with a UTF-16 byte-order mark; convert it to UTF-8, e.g. with \
@@ -79,10 +95,10 @@ fn binary_reason(bytes: &[u8]) -> Option<String> {
                 .to_string(),
         );
     }
-    let sniff = &bytes[..bytes.len().min(SNIFF_LEN)];
-    if let Some(offset) = sniff.iter().position(|&b| b == 0) {
-        return Some(format!("a NUL byte at offset {offset}"));
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        return Some(format!("a NUL byte at byte offset {}", skipped + offset));
     }
+    let sniff = &bytes[..bytes.len().min(SNIFF_LEN)];
     let control = sniff
         .iter()
         .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
@@ -106,11 +122,32 @@ mod tests {
     }
 
     #[test]
-    fn byte_order_mark_is_skipped() {
+    fn a_byte_order_mark_becomes_spaces_so_offsets_index_the_input() {
         let bytes = b"\xEF\xBB\xBFThe talks collapsed.";
+        let text = decode(bytes, "a.txt", false).unwrap();
+        assert_eq!(text, "   The talks collapsed.");
+        assert_eq!(text.len(), bytes.len());
+    }
+
+    #[test]
+    fn a_nul_byte_after_the_first_8_kib_is_binary_too() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend("The talks collapsed. ".repeat(1000).as_bytes());
+        let offset = bytes.len();
+        bytes.extend(b"\0 and went on.");
+        let error = decode(&bytes, "late-nul.txt", false).unwrap_err();
         assert_eq!(
-            decode(bytes, "a.txt", false).unwrap(),
-            "The talks collapsed."
+            error.to_string(),
+            format!(
+                "late-nul.txt looks binary (a NUL byte at byte offset {offset}); standpoint \
+                 reads UTF-8 text or HTML"
+            )
+        );
+        let error = check_text("ok\0", "feed.jsonl:3").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "feed.jsonl:3 looks binary (a NUL character at byte offset 2 of its text); \
+             standpoint reads UTF-8 text or HTML"
         );
     }
 
@@ -180,10 +217,10 @@ mod tests {
     }
 
     #[test]
-    fn binary_check_only_reads_the_first_8_kib() {
+    fn the_control_character_count_only_reads_the_first_8_kib() {
         let mut bytes = "The talks collapsed. ".repeat(500).into_bytes();
-        bytes.push(0);
-        assert!(decode(&bytes, "late-nul.txt", false).is_ok());
+        bytes.extend([0x01u8; 2000]);
+        assert!(decode(&bytes, "late-controls.txt", false).is_ok());
     }
 
     #[test]

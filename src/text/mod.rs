@@ -20,7 +20,7 @@ pub mod input;
 pub mod sentences;
 
 pub use clean::{clean, Cleaned, Dropped, Segment};
-pub use input::{decode, html_to_text, is_html, TextError};
+pub use input::{check_text, decode, html_to_text, is_html, TextError};
 pub use sentences::{split, split_all, Sentence};
 
 #[cfg(test)]
