@@ -825,6 +825,41 @@ mod tests {
     }
 
     #[test]
+    fn an_outlet_credited_in_a_dateline_is_not_an_actor_when_ner_finds_part_of_its_name() {
+        // NER found "Daily" or "Northline" alone inside the outlet's credit; the bundled corpus
+        // showed "Daily", "Wire" and "Ledger" as actors of the narrator.
+        let s = "NEW DELHI, Jan. 15 (Eastgate Daily) - The minister thanked Japan.";
+        let at = |w: &str| (s.find(w).unwrap(), s.find(w).unwrap() + w.len());
+        let (a, b) = at("Daily");
+        assert!(super::is_source_credit(s, a, b));
+        let (a, b) = at("Eastgate Daily");
+        assert!(super::is_source_credit(s, a, b));
+        let s = "GENEVA, March 3 (Northline News) \u{2014} x";
+        let (a, b) = (
+            s.find("Northline").unwrap(),
+            s.find("Northline").unwrap() + 9,
+        );
+        assert!(super::is_source_credit(s, a, b));
+        // Not a credit: lowercase words, no dash after the parenthesis, or a long aside.
+        for (s, w) in [
+            ("He said (in Eastgate Daily) - x", "Daily"),
+            ("BERLIN (Harbour Post) said Germany would x", "Post"),
+            (
+                "The pact (signed by Japan and Korea last year) - x",
+                "Japan",
+            ),
+        ] {
+            let a = s.find(w).unwrap();
+            assert!(!super::is_source_credit(s, a, a + w.len()), "{s}");
+        }
+        let pairs = pairs_with(
+            "NEW DELHI, Jan. 15 (Eastgate Daily) - Minister Vikram Sethuraman blamed Pakistan for the attack.",
+            &[("Daily", "ORG")],
+        );
+        assert!(!pairs.iter().any(|(_, a)| a == "Daily"), "{pairs:?}");
+    }
+
+    #[test]
     fn a_speakers_mentions_of_the_country_in_their_title_are_self_references() {
         let pairs = pairs_of(
             "Pakistan's Defense Minister Khawaja Muhammad Asif said the agreement between Islamabad and Riyadh is never against another country. \

@@ -328,10 +328,12 @@ fn followed_by_possessive(text: &str, end: usize) -> bool {
         .any(|p| rest.starts_with(p))
 }
 
-/// Whether a mention is the agency credited in a dateline, "ISLAMABAD, Sept. 21 (IRNA) -" or
-/// "Islamabad, IRNA --": in parentheses, or after a comma that follows only capitalised dateline
-/// words, near the start of the sentence, and followed by a dash or colon. Guidelines §3: an
-/// agency cited as the source is not an actor.
+/// Whether a mention is the agency or outlet credited in a dateline, "ISLAMABAD, Sept. 21
+/// (IRNA) -", "NEW DELHI, Jan. 15 (Eastgate Daily) -" or "Islamabad, IRNA --": in parentheses
+/// (alone, or among the capitalised words of the outlet's name, of which NER may have found only
+/// a part), or after a comma that follows only capitalised dateline words, near the start of the
+/// sentence, and followed by a dash or colon. Guidelines §3: an agency cited as the source is
+/// not an actor.
 pub fn is_source_credit(text: &str, start: usize, end: usize) -> bool {
     if start > 60 {
         return false;
@@ -342,8 +344,24 @@ pub fn is_source_credit(text: &str, start: usize, end: usize) -> bool {
         rest.trim_start()
             .starts_with(['-', '\u{2013}', '\u{2014}', ':'])
     };
-    if before.ends_with('(') {
-        return after.strip_prefix(')').is_some_and(dash_or_colon);
+    if let Some(open) = before.rfind('(') {
+        let close = after.find(')');
+        let inside_before = &before[open + 1..];
+        let inside_after = close.map_or("", |c| &after[..c]);
+        let words: Vec<&str> = inside_before
+            .split_whitespace()
+            .chain(inside_after.split_whitespace())
+            .collect();
+        let credit = words.len() <= 4
+            && words
+                .iter()
+                .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+            && !inside_before.contains(')');
+        if credit {
+            if let Some(c) = close {
+                return dash_or_colon(&after[c + 1..]);
+            }
+        }
     }
     match before.strip_suffix(',') {
         Some(place) => {
