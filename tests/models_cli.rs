@@ -305,3 +305,48 @@ fn a_manifest_max_length_over_the_base_position_embeddings_is_refused_at_load() 
         ],
     );
 }
+
+#[test]
+fn a_base_encoder_flipped_in_place_with_its_size_and_mtime_kept_is_refused() {
+    // Where `models fetch` installed the base: the first model `models list --json` reports.
+    let o = run(bin().args(["models", "list", "--json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let snapshot = PathBuf::from(
+        listed
+            .as_array()
+            .and_then(|a| a.first())
+            .and_then(|m| m["path"].as_str())
+            .expect("the base encoder is listed"),
+    );
+    let base = tempfile::tempdir().unwrap();
+    for f in ["config.json", "tokenizer.json", "model.safetensors"] {
+        std::fs::copy(snapshot.join(f), base.path().join(f)).unwrap();
+    }
+    let predict = || {
+        run(bin()
+            .args(["predict", "sentiment", "--base"])
+            .arg(base.path())
+            .arg("What a wonderful day."))
+    };
+    let o = predict();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // One bit of a weight, in the middle of the file; size and mtime as they were.
+    let w = base.path().join("model.safetensors");
+    let mtime = std::fs::metadata(&w).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(&w).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x04;
+    std::fs::write(&w, &bytes).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&w)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_clean_error(
+        &predict(),
+        &["model.safetensors", "sha256", "standpoint models fetch"],
+    );
+}
