@@ -225,8 +225,23 @@ impl Pipeline {
         let (mut entities, joint_read) = match &self.engine {
             Engine::Separate { ner, .. } => (ner.entities_many(&all_texts)?.into_iter(), None),
             Engine::Joint(j) => {
-                let (states, ents, sents) = j.read(&all_texts)?;
-                (ents.into_iter(), Some((states, sents)))
+                let windows = state_windows(&all_texts);
+                if windows.len() <= 1 {
+                    let (states, ents, sents) = j.read(&all_texts)?;
+                    (ents.into_iter(), Some((Some(states), sents)))
+                } else {
+                    // Too much text to keep every sentence's states until the stance pairs are
+                    // known: read window by window, keep the actors and sentiments, and read
+                    // the sentences with pairs again at the stance stage.
+                    let mut ents = Vec::with_capacity(all_texts.len());
+                    let mut sents = Vec::with_capacity(all_texts.len());
+                    for w in &windows {
+                        let (_, e, s) = j.read(&all_texts[w.clone()])?;
+                        ents.extend(e);
+                        sents.extend(s);
+                    }
+                    (ents.into_iter(), Some((None, sents)))
+                }
             }
         };
         let ner_s = started.elapsed().as_secs_f64();
@@ -273,7 +288,11 @@ impl Pipeline {
                     .zip(pair_sentence)
                     .map(|(input, sentence)| JointPair { sentence, input })
                     .collect();
-                (j.stance(&states, &questions)?, sents)
+                let stances = match states {
+                    Some(states) => j.stance(&states, &questions)?,
+                    None => stance_by_window(j, &all_texts, questions)?,
+                };
+                (stances, sents)
             }
             (
                 Engine::Separate {
@@ -358,6 +377,79 @@ impl Pipeline {
         }
         Ok(out)
     }
+}
+
+/// Sentence text (in bytes) whose encoder states the fast profile keeps at once: about 115,000
+/// tokens, 180 MB of states. A batch chunk of ordinary documents (at most 64) stays under it
+/// and is read once; a longer document, or a chunk of long ones, is read in windows of this
+/// size, so memory does not grow with the document (the price: a second read of the sentences
+/// that hold stance pairs).
+const STATE_WINDOW_BYTES: usize = 512 * 1024;
+
+/// Consecutive ranges of `texts`, each at most [`STATE_WINDOW_BYTES`] of text (or one sentence).
+fn state_windows(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut windows = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, t) in texts.iter().enumerate() {
+        if i > start && bytes + t.len() > STATE_WINDOW_BYTES {
+            windows.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += t.len();
+    }
+    if start < texts.len() {
+        windows.push(start..texts.len());
+    }
+    windows
+}
+
+/// The joint model's stance for `questions` when the states were not kept: each window's
+/// sentences that hold pairs are read again, their pairs answered, and the states dropped before
+/// the next window. Predictions come back in the order of `questions`.
+fn stance_by_window(
+    j: &JointModel,
+    texts: &[&str],
+    questions: Vec<JointPair>,
+) -> Result<Vec<crate::labels::Prediction<crate::labels::Stance>>> {
+    let n = questions.len();
+    let mut ordered: Vec<(usize, JointPair)> = questions.into_iter().enumerate().collect();
+    ordered.sort_by_key(|(_, q)| q.sentence);
+    let mut answers: Vec<Option<crate::labels::Prediction<crate::labels::Stance>>> =
+        (0..n).map(|_| None).collect();
+    let mut ordered = ordered.into_iter().peekable();
+    for w in state_windows(texts) {
+        let mut positions: Vec<usize> = Vec::new();
+        let mut local: Vec<JointPair> = Vec::new();
+        let mut sentences: Vec<usize> = Vec::new();
+        while let Some((at, q)) = ordered.next_if(|(_, q)| w.contains(&q.sentence)) {
+            if sentences.last() != Some(&q.sentence) {
+                sentences.push(q.sentence);
+            }
+            positions.push(at);
+            local.push(JointPair {
+                sentence: sentences.len() - 1,
+                input: q.input,
+            });
+        }
+        if local.is_empty() {
+            continue;
+        }
+        let wanted: Vec<&str> = sentences.iter().map(|&i| texts[i]).collect();
+        let (states, _, _) = j.read(&wanted)?;
+        for (at, p) in positions.into_iter().zip(j.stance(&states, &local)?) {
+            answers[at] = Some(p);
+        }
+    }
+    answers
+        .into_iter()
+        .map(|a| {
+            a.ok_or_else(|| {
+                crate::error::Error::Invalid(
+                    "a stance pair's sentence lies outside the document's windows".into(),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A document cleaned and split into sentences: the work before any model runs.

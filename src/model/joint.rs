@@ -941,6 +941,9 @@ pub type Read = (
     Vec<Prediction<Sentiment>>,
 );
 
+/// Stance pairs answered together by [`JointModel::stance`] (about 50 MB of features).
+const STANCE_BLOCK: usize = 4096;
+
 /// The joint model at inference.
 pub struct JointModel {
     pub loaded: Loaded,
@@ -1061,6 +1064,16 @@ impl JointModel {
     ) -> Result<Vec<Prediction<Stance>>> {
         if pairs.is_empty() {
             return Ok(Vec::new());
+        }
+        // About 12 KB of features per pair: a sentence of thousands of bytes with dozens of
+        // actors, or a huge chunk, asks tens of thousands of questions at once, so they are
+        // answered in blocks (each pair's numbers do not depend on the others in its block).
+        if pairs.len() > STANCE_BLOCK {
+            let mut out = Vec::with_capacity(pairs.len());
+            for block in pairs.chunks(STANCE_BLOCK) {
+                out.extend(self.stance(sentences, block)?);
+            }
+            return Ok(out);
         }
         let h = self.hidden;
         // Per pair: its window, the sentence mean, target mean, holder mean and holder kind.

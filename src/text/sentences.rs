@@ -57,12 +57,20 @@ pub struct Sentence {
     pub is_headline: bool,
 }
 
+/// The longest sentence kept whole, in bytes (about 450 words). News sentences stay far below it
+/// (the longest of PolNeAR dev's 3,319 is 504 bytes); text without punctuation would otherwise
+/// become one sentence of megabytes, whose rules and stance pairs grow with its square. A longer
+/// sentence is cut at the last whitespace before the limit (at the limit itself, on a character
+/// boundary, when it has none), and each piece is a sentence of its own.
+pub const MAX_SENTENCE_BYTES: usize = 2_000;
+
 /// Splits the given byte ranges of `text` into sentences.
 ///
 /// `ranges` are the kept parts of the text (see [`crate::text::clean::Cleaned::ranges`]),
 /// sorted and disjoint; no sentence crosses from one range into the next. Parts of a range
 /// outside the text are ignored and range ends inside a character are moved to the character
-/// boundary, so no input makes this panic. Offsets in the result index `text` itself.
+/// boundary, so no input makes this panic. Offsets in the result index `text` itself. No
+/// sentence is longer than [`MAX_SENTENCE_BYTES`].
 pub fn split(text: &str, ranges: &[(usize, usize)]) -> Vec<Sentence> {
     let mut splitter = Splitter {
         text,
@@ -82,7 +90,51 @@ pub fn split(text: &str, ranges: &[(usize, usize)]) -> Vec<Sentence> {
             splitter.range(start, end);
         }
     }
-    splitter.out
+    cap_length(text, splitter.out)
+}
+
+/// Cuts every sentence over [`MAX_SENTENCE_BYTES`] into pieces (see there) and renumbers.
+fn cap_length(text: &str, sentences: Vec<Sentence>) -> Vec<Sentence> {
+    if sentences
+        .iter()
+        .all(|s| s.end - s.start <= MAX_SENTENCE_BYTES)
+    {
+        return sentences;
+    }
+    let mut out = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        let mut start = s.start;
+        while start < s.end {
+            let mut end = s.end;
+            if end - start > MAX_SENTENCE_BYTES {
+                let mut limit = start + MAX_SENTENCE_BYTES;
+                while !text.is_char_boundary(limit) {
+                    limit -= 1;
+                }
+                end = match text[start..limit].rfind(char::is_whitespace) {
+                    Some(ws) if ws > 0 => start + ws,
+                    _ => limit,
+                };
+            }
+            let piece = &text[start..end];
+            let trimmed_start = start + (piece.len() - piece.trim_start().len());
+            let trimmed_end = start + piece.trim_end().len();
+            if trimmed_start < trimmed_end {
+                out.push(Sentence {
+                    index: out.len(),
+                    start: trimmed_start,
+                    end: trimmed_end,
+                    text: text[trimmed_start..trimmed_end].to_string(),
+                    is_headline: s.is_headline && end == s.end && start == s.start,
+                });
+            }
+            start = end;
+            while start < s.end && !text.is_char_boundary(start) {
+                start += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Splits the whole of `text` into sentences.

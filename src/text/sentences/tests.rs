@@ -196,18 +196,22 @@ fn twenty_megabyte_single_line_is_split_quickly() {
 }
 
 #[test]
-fn twenty_megabyte_line_without_spaces_is_one_sentence() {
+fn twenty_megabyte_line_without_spaces_is_split_quickly_into_bounded_pieces() {
     let mut text = "x.".repeat(10_000_000);
     text.push_str(" The end.");
     let started = Instant::now();
     let sentences = split_all(&text);
     assert!(started.elapsed() < QUICK, "took {:?}", started.elapsed());
-    assert_eq!(sentences.len(), 2);
-    assert_eq!(sentences[1].text, "The end.");
+    // One run of 20 MB without whitespace, cut at the length limit, then the last sentence.
+    assert_eq!(sentences.len(), 20_000_000 / MAX_SENTENCE_BYTES + 1);
+    assert!(sentences
+        .iter()
+        .all(|s| s.end - s.start <= MAX_SENTENCE_BYTES));
+    assert_eq!(sentences.last().unwrap().text, "The end.");
 }
 
 #[test]
-fn five_thousand_word_sentence_is_one_sentence() {
+fn a_five_thousand_word_sentence_is_cut_at_word_boundaries_under_the_limit() {
     let words: Vec<&str> = [
         "the", "minister", "said", "that", "Pakistan", "and", "the", "U.S.", "would",
     ]
@@ -220,7 +224,12 @@ fn five_thousand_word_sentence_is_one_sentence() {
     let started = Instant::now();
     let sentences = split_all(&text);
     assert!(started.elapsed() < QUICK, "took {:?}", started.elapsed());
-    assert_eq!(texts(&sentences), [text.as_str()]);
+    assert_offsets(&text, &sentences);
+    assert_eq!(
+        sentences.len(),
+        text.len().div_ceil(MAX_SENTENCE_BYTES - 10)
+    );
+    assert_eq!(texts(&sentences).join(" "), text);
 }
 
 #[test]
@@ -248,4 +257,45 @@ fn pathological_punctuation_does_not_panic() {
         let sentences = split_all(text);
         assert_offsets(text, &sentences);
     }
+}
+
+#[test]
+fn text_without_punctuation_is_cut_into_sentences_of_bounded_length() {
+    let words = [
+        "the", "minister", "said", "Germany", "talks", "would", "continue",
+    ];
+    let text: String = (0..60_000)
+        .map(|i| words[i % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let sentences = split_all(&text);
+    assert_offsets(&text, &sentences);
+    assert!(sentences.len() > text.len() / MAX_SENTENCE_BYTES);
+    for (i, s) in sentences.iter().enumerate() {
+        assert_eq!(s.index, i);
+        assert!(
+            s.end - s.start <= MAX_SENTENCE_BYTES,
+            "{} bytes",
+            s.end - s.start
+        );
+        // Cut at whitespace: no word is split.
+        assert!(!s.text.starts_with(' ') && !s.text.ends_with(' '));
+        assert!(
+            words.iter().any(|w| s.text.ends_with(w)),
+            "{}",
+            &s.text[s.text.len() - 20..]
+        );
+    }
+    // Every byte of text is in some piece, in order.
+    let joined: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(joined.join(" "), text);
+    // A run with no whitespace at all is cut on a character boundary.
+    let long_word = "é".repeat(3_000);
+    let pieces = split_all(&long_word);
+    assert_offsets(&long_word, &pieces);
+    assert!(pieces.iter().all(|s| s.end - s.start <= MAX_SENTENCE_BYTES));
+    assert_eq!(
+        pieces.iter().map(|s| s.text.len()).sum::<usize>(),
+        long_word.len()
+    );
 }
