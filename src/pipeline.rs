@@ -379,23 +379,31 @@ impl Pipeline {
     }
 }
 
-/// Sentence text (in bytes) whose encoder states the fast profile keeps at once: about 115,000
-/// tokens, 180 MB of states. A batch chunk of ordinary documents (at most 64) stays under it
+/// Tokens (estimated) whose encoder states the fast profile keeps at once: 1.5 KB each, about
+/// 100 MB. A batch chunk of ordinary documents (64 of them, some 30,000 tokens) stays under it
 /// and is read once; a longer document, or a chunk of long ones, is read in windows of this
-/// size, so memory does not grow with the document (the price: a second read of the sentences
-/// that hold stance pairs).
-const STATE_WINDOW_BYTES: usize = 512 * 1024;
+/// size, so the states do not grow with the document (the price: a second read of the
+/// sentences that hold stance pairs).
+const STATE_WINDOW_TOKENS: usize = 65_536;
 
-/// Consecutive ranges of `texts`, each at most [`STATE_WINDOW_BYTES`] of text (or one sentence).
+/// A cheap upper estimate of a sentence's tokens: WordPiece gives about one token per four bytes
+/// of English news, plus the two special tokens.
+fn estimated_tokens(text: &str) -> usize {
+    text.len() / 3 + 2
+}
+
+/// Consecutive ranges of `texts`, each at most [`STATE_WINDOW_TOKENS`] (estimated; or one
+/// sentence).
 fn state_windows(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
     let mut windows = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
+    let (mut start, mut tokens) = (0, 0);
     for (i, t) in texts.iter().enumerate() {
-        if i > start && bytes + t.len() > STATE_WINDOW_BYTES {
+        let n = estimated_tokens(t);
+        if i > start && tokens + n > STATE_WINDOW_TOKENS {
             windows.push(start..i);
-            (start, bytes) = (i, 0);
+            (start, tokens) = (i, 0);
         }
-        bytes += t.len();
+        tokens += n;
     }
     if start < texts.len() {
         windows.push(start..texts.len());
