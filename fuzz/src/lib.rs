@@ -17,8 +17,11 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+/// The check of one target: panics when an invariant fails.
+pub type Check = fn(&[u8]);
+
 /// The fuzz targets, by name, with their check.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Check); 7] = [
     ("decode_clean", decode_clean),
     ("split", split),
     ("jsonl_reader", jsonl_reader),
@@ -28,17 +31,17 @@ pub const TARGETS: [(&str, fn(&[u8])); 7] = [
     ("pipeline", pipeline),
 ];
 
-/// A scratch directory for the targets that need files, one per process, removed at exit by
-/// nobody (libFuzzer exits with `_exit`): it lives under the system temp dir.
+/// A scratch directory for the targets that need files, one per process. It is left behind (a
+/// static is never dropped, and libFuzzer ends with `_exit`); it is small: the tiny model and one
+/// input at a time.
 fn scratch() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::Builder::new()
+        tempfile::Builder::new()
             .prefix("standpoint-fuzz-")
             .tempdir()
             .expect("temp dir")
-            .keep();
-        dir
+            .keep()
     })
 }
 
