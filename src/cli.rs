@@ -236,7 +236,7 @@ pub struct BatchArgs {
     /// Documents read and classified together (one chunk; also the checkpoint interval).
     #[arg(long, default_value_t = 64)]
     pub chunk_docs: usize,
-    /// JSONL field holding the document id (missing: `<file>:<line>`).
+    /// JSONL field holding the document id (missing or empty: `<file>:<line>`).
     #[arg(long, default_value = "id")]
     pub id_field: String,
     /// JSONL field holding the text.

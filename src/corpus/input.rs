@@ -21,12 +21,13 @@ pub const STDIN_NAME: &str = "<stdin>";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputOptions {
     /// JSONL field holding the document id (a string, or an integer written in decimal). A line
-    /// without it (or with `null`) gets the id `<file>:<line>`, see [`Reader`].
+    /// without it (or with `null` or `""`) gets the id `<file>:<line>`, see [`Reader`].
     pub id_field: String,
     /// JSONL field holding the text.
     pub text_field: String,
     /// CSV column holding the id. `None` means `id` if the header has it; without it every row
-    /// gets the fallback id `<file>:<line>`. A named column must exist.
+    /// gets the fallback id `<file>:<line>`, as does a row whose id is empty. A named column
+    /// must exist.
     pub id_column: Option<String>,
     /// CSV column holding the text; it must exist.
     pub text_column: String,
@@ -458,9 +459,9 @@ fn csv_io_error(path: &Path, error: csv::Error) -> CorpusError {
 /// is *not* renumbered: it stays the item's position in the whole corpus, so the outputs of
 /// the N shards can be merged back into input order by `seq`, and a resumed run can skip by it.
 ///
-/// Ids missing from JSONL lines or CSV rows, and the ids of lines too broken to read one from,
-/// fall back to `<file>:<line>` (`<stdin>:<line>` for standard input, lines counted from 1,
-/// blank lines included): unique within a run and the same on every rerun, so sharding and
+/// Ids missing or empty in JSONL lines or CSV rows, and the ids of lines too broken to read one
+/// from, fall back to `<file>:<line>` (`<stdin>:<line>` for standard input, lines counted from
+/// 1, blank lines included): unique within a run and the same on every rerun, so sharding and
 /// resume work for id-less data too. Resuming a run over standard input assumes the same data
 /// is piped in again.
 ///
@@ -862,7 +863,7 @@ impl Lines {
         }
     }
 
-    /// One JSON object to a document. A missing or `null` id falls back to `<file>:<line>`
+    /// One JSON object to a document. A missing, `null` or empty id falls back to `<file>:<line>`
     /// (`<stdin>:<line>` for standard input), which is unique within the run and stable across
     /// reruns of the same input, so sharding and resume still work for id-less data.
     fn parse(&mut self, seq: u64) -> Item {
@@ -878,6 +879,8 @@ impl Lines {
         };
         let id = match object.remove(&self.id_field) {
             None | Some(Value::Null) => Ok(self.fallback_id()),
+            // An empty id would name no document in the outputs: treat it as missing.
+            Some(Value::String(id)) if id.is_empty() => Ok(self.fallback_id()),
             Some(Value::String(id)) => Ok(id),
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
             Some(other) => Err(format!(
@@ -1174,7 +1177,13 @@ impl Records {
         max_bytes: u64,
     ) -> std::result::Result<Doc, (String, String)> {
         let record = &self.record;
-        let id = match self.columns.id.and_then(|i| record.get(i)) {
+        // An empty cell is a missing id, as in JSONL.
+        let id = match self
+            .columns
+            .id
+            .and_then(|i| record.get(i))
+            .filter(|raw| !raw.is_empty())
+        {
             Some(raw) => match std::str::from_utf8(raw) {
                 Ok(id) => id.to_string(),
                 Err(_) => {
@@ -1558,6 +1567,24 @@ mod tests {
         let items = read_all(std::slice::from_ref(&name), &InputOptions::default());
         let ids: Vec<String> = items.iter().map(|i| i.id().to_string()).collect();
         assert_eq!(ids, [format!("{name}:2"), format!("{name}:3")]);
+    }
+
+    #[test]
+    fn an_empty_id_falls_back_to_file_and_line_like_a_missing_one() {
+        // Found by the jsonl_reader and csv_reader fuzz targets: an empty id was kept, so the
+        // document had no name in the outputs and all such documents shared it.
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = dir.path().join("feed.jsonl");
+        write(
+            &jsonl,
+            "{\"id\": \"\", \"text\": \"a\"}\n{\"id\": \"b\", \"text\": \"b\"}\n",
+        );
+        let csv = dir.path().join("news.csv");
+        write(&csv, "id,text\n,a\nb,b\n");
+        let (jsonl, csv) = (path_string(&jsonl), path_string(&csv));
+        let items = read_all(&[jsonl.clone(), csv.clone()], &InputOptions::default());
+        let ids: Vec<&str> = items.iter().map(Item::id).collect();
+        assert_eq!(ids, [&format!("{jsonl}:1"), "b", &format!("{csv}:2"), "b"]);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod joint;
 pub mod manifest;
 pub mod mix;
 pub mod resolve;
+#[doc(hidden)]
+pub mod tiny;
 pub mod train;
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Tests of the model code on tiny random-weight models (no base encoder needed).
 
 use crate::labels::{Stance, UNSPECIFIED};
-use crate::model::bert::{Batch, TrainBert};
+use crate::model::bert::Batch;
 use crate::model::classifier::StanceClassifier;
 use crate::model::encode::{self, StanceInput, Template};
 use crate::model::manifest::Task;
@@ -9,118 +9,16 @@ use crate::model::resolve::BaseSpec;
 use crate::model::train::{
     self, batch_loss, Recipe, RunOptions, Sample, Target, TrainModel, TrainSet,
 };
-use candle_core::{DType, Device, Tensor};
-use candle_nn::{VarBuilder, VarMap};
-use candle_transformers::models::bert::Config;
-use std::collections::HashMap;
+use candle_core::Device;
 use std::path::Path;
 
-pub(crate) fn tiny_config() -> Config {
-    serde_json::from_value(serde_json::json!({
-        "vocab_size": 40, "hidden_size": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
-        "intermediate_size": 32, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
-        "max_position_embeddings": 64, "type_vocab_size": 2, "initializer_range": 0.02,
-        "layer_norm_eps": 1e-12, "pad_token_id": 0, "model_type": "bert"
-    }))
-    .expect("valid config")
-}
-
-const WORDS: [&str; 30] = [
-    "[PAD]",
-    "[UNK]",
-    "[CLS]",
-    "[SEP]",
-    "[",
-    "]",
-    "{",
-    "}",
-    "author",
-    "unspecified",
-    "trump",
-    "china",
-    "blamed",
-    "praised",
-    "the",
-    "talks",
-    "said",
-    "good",
-    "bad",
-    "a",
-    "deal",
-    "war",
-    "peace",
-    "he",
-    "they",
-    "and",
-    ".",
-    ",",
-    "us",
-    "eu",
-];
-
-pub(crate) fn tiny_tokenizer_json() -> String {
-    let vocab: serde_json::Map<String, serde_json::Value> = WORDS
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.to_string(), serde_json::json!(i)))
-        .collect();
-    serde_json::json!({
-        "version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
-        "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "BertPreTokenizer"},
-        "post_processor": null, "decoder": null,
-        "model": {"type": "WordLevel", "vocab": vocab, "unk_token": "[UNK]"}
-    })
-    .to_string()
-}
-
-/// Random base weights for the tiny config, under Hugging Face names.
-pub(crate) fn tiny_base_tensors(seed: u64) -> HashMap<String, Tensor> {
-    let c = tiny_config();
-    let dev = Device::Cpu;
-    let vm = VarMap::new();
-    let vb = VarBuilder::from_varmap(&vm, DType::F32, &dev);
-    let empty = VarBuilder::from_tensors(HashMap::new(), DType::F32, &dev);
-    let _ = TrainBert::load(empty, vb, &c, 0).expect("tiny bert");
-    // VarMap init is random but unseeded; make it reproducible by overwriting from a seeded rng.
-    let data = vm.data().lock().expect("lock");
-    let mut names: Vec<&String> = data.keys().collect();
-    names.sort();
-    let mut out = HashMap::new();
-    use rand::{Rng, SeedableRng};
-    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    for n in names {
-        let t = data[n].as_tensor();
-        let v: Vec<f32> = if n.ends_with("LayerNorm.weight") {
-            vec![1.0; t.elem_count()]
-        } else if n.ends_with("bias") {
-            vec![0.0; t.elem_count()]
-        } else {
-            (0..t.elem_count())
-                .map(|_| rng.gen_range(-0.1f32..0.1))
-                .collect()
-        };
-        out.insert(
-            n.clone(),
-            Tensor::from_vec(v, t.shape(), &dev).expect("tensor"),
-        );
-    }
-    out
-}
+pub(crate) use crate::model::tiny::{
+    base_tensors as tiny_base_tensors, config as tiny_config, tokenizer_json as tiny_tokenizer_json,
+};
 
 /// Write a tiny base model directory (config, weights, tokenizer); returns its weights' sha256.
 pub(crate) fn write_tiny_base(dir: &Path) -> String {
-    std::fs::create_dir_all(dir).expect("dir");
-    let c = serde_json::json!({
-        "vocab_size": 40, "hidden_size": 16, "num_hidden_layers": 2, "num_attention_heads": 2,
-        "intermediate_size": 32, "hidden_act": "gelu", "hidden_dropout_prob": 0.1,
-        "max_position_embeddings": 64, "type_vocab_size": 2, "initializer_range": 0.02,
-        "layer_norm_eps": 1e-12, "pad_token_id": 0, "model_type": "bert"
-    });
-    std::fs::write(dir.join("config.json"), c.to_string()).expect("config");
-    std::fs::write(dir.join("tokenizer.json"), tiny_tokenizer_json()).expect("tokenizer");
-    candle_core::safetensors::save(&tiny_base_tensors(1), dir.join("model.safetensors"))
-        .expect("weights");
-    train::sha256_file(&dir.join("model.safetensors")).expect("sha")
+    crate::model::tiny::write_base(dir).expect("tiny base")
 }
 
 fn tiny_recipe(frozen: usize) -> Recipe {
