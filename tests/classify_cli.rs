@@ -1,6 +1,9 @@
 //! `standpoint classify` end to end: the example wire story through the real models, the JSON
 //! output validated against the published schema, and bad inputs giving clear errors.
 
+mod common;
+
+use common::wait_peak_rss;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -362,17 +365,6 @@ fn tmp(name: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// Exit code and peak RSS in bytes of `child`, from `wait4` on that one process.
-fn wait_peak_rss(child: std::process::Child) -> (Option<i32>, u64) {
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    (code, usage.ru_maxrss as u64 * 1024)
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! a fixed margin, where they took gigabytes before (4.0 GB for 50,000 short sentences).
 //! Peak RSS is read with `wait4` on the one child, so parallel tests do not mix in.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -62,18 +64,9 @@ fn classify_peak_rss(path: &Path) -> u64 {
         .stderr(Stdio::null())
         .spawn()
         .expect("runs");
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "classify failed on {}",
-        path.display()
-    );
-    // Linux reports ru_maxrss in KiB.
-    usage.ru_maxrss as u64 * 1024
+    let (code, rss) = common::wait_peak_rss(child);
+    assert_eq!(code, Some(0), "classify failed on {}", path.display());
+    rss
 }
 
 fn check(sizes: (usize, usize)) {

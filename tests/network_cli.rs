@@ -4,6 +4,10 @@
 //! HTML references nothing outside itself, escapes hostile text, and its table carries the
 //! numbers of network.json.
 
+mod browser;
+mod common;
+
+use browser::attr;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -267,7 +271,7 @@ fn one_hundred_thousand_documents_stay_under_300_mb_of_memory() {
     let out_dir = dir.join("out");
     let stderr_path = dir.join("stderr.txt");
     let started = std::time::Instant::now();
-    // Reaped by the wait4 below, which clippy cannot see.
+    // Reaped by wait4 in common::wait_peak_rss, which clippy cannot see.
     #[allow(clippy::zombie_processes)]
     let child = bin()
         .arg("network")
@@ -278,21 +282,11 @@ fn one_hundred_thousand_documents_stay_under_300_mb_of_memory() {
         .stderr(std::fs::File::create(&stderr_path).unwrap())
         .spawn()
         .expect("spawns");
-    // Reap this child alone with wait4, so its own peak RSS is read (RUSAGE_CHILDREN would mix
-    // in the children of tests running beside this one).
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: wait4 on our own child's pid with valid pointers to locals.
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let (code, peak) = common::wait_peak_rss(child);
     let elapsed = started.elapsed();
-    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
     let stderr = std::fs::read_to_string(&stderr_path).unwrap();
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "standpoint network failed: {stderr}"
-    );
-    // ru_maxrss is in KiB on Linux.
-    let peak_mb = usage.ru_maxrss as f64 / 1024.0;
+    assert_eq!(code, Some(0), "standpoint network failed: {stderr}");
+    let peak_mb = peak as f64 / (1 << 20) as f64;
     eprintln!(
         "network: 100000 documents ({:.0} MB of JSONL, generated in {:.1} s) in {:.1} s, \
          peak RSS {peak_mb:.1} MB; {}",
@@ -408,22 +402,6 @@ print("ok", g.number_of_nodes(), g.number_of_edges())
     );
 }
 
-/// Undo the five entities `html_escape` writes.
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// The value of `name="..."` in a tag's text.
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let len = tag[start..].find('"')?;
-    Some(unescape(&tag[start..start + len]))
-}
-
 #[test]
 fn the_html_is_self_contained_escapes_hostile_text_and_carries_the_json_numbers() {
     let dir = tmp("html");
@@ -489,11 +467,7 @@ fn the_html_is_self_contained_escapes_hostile_text_and_carries_the_json_numbers(
         );
         let mut cells: BTreeMap<String, String> = BTreeMap::new();
         for td in row.split("<td").skip(1) {
-            let tag = &td[..td.find('>').unwrap()];
-            cells.insert(
-                attr(tag, "class").unwrap(),
-                attr(tag, "data-value").unwrap(),
-            );
+            cells.insert(attr(td, "class").unwrap(), attr(td, "data-value").unwrap());
         }
         assert_eq!(cells.len(), 14);
         for (column, value) in &cells {

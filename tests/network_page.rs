@@ -5,8 +5,9 @@
 
 mod browser;
 
+use browser::{attr, kept_dir, unescape};
+
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn bin() -> Command {
@@ -15,35 +16,10 @@ fn bin() -> Command {
     c
 }
 
-fn kept_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("network_page")
-        .join(name);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
-
 fn run(c: &mut Command) -> String {
     let o = c.output().expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// The value of attribute `name` in the tag that starts `tag`.
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let head = &tag[..tag.find('>')?];
-    let key = format!(" {name}=\"");
-    let at = head.find(&key)? + key.len();
-    Some(&head[at..at + head[at..].find('"')?])
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// The text inside the element whose start tag holds `id="<id>"`.
@@ -56,7 +32,7 @@ fn inner<'a>(html: &'a str, id: &str) -> &'a str {
 
 #[test]
 fn the_bundled_corpus_becomes_a_network_page_that_draws_and_carries_the_json_numbers() {
-    let dir = kept_dir("corpus");
+    let dir = kept_dir("network_page", "corpus");
     let scored = dir.join("scored.jsonl");
     run(bin()
         .args(["batch", "examples/corpus/news.jsonl", "-q", "--keep-fields"])
@@ -135,7 +111,7 @@ fn the_bundled_corpus_becomes_a_network_page_that_draws_and_carries_the_json_num
             let at = row
                 .find(&format!("<td class=\"{col}\""))
                 .unwrap_or_else(|| panic!("{col}"));
-            let value = unescape(attr(&row[at..], "data-value").unwrap());
+            let value = attr(&row[at..], "data-value").unwrap();
             let expected = match &e[col] {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),

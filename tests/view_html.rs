@@ -5,9 +5,11 @@
 
 mod browser;
 
+use browser::{attr, kept_dir};
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn bin() -> Command {
@@ -18,16 +20,6 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A folder under Cargo's per-target scratch space, kept after the run to look at.
-fn kept_dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("view_html")
-        .join(name);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
-
 fn classify(path: &Path, format: &str, profile: &str) -> Vec<u8> {
     let o = bin()
         .args(["classify", "--format", format, "--profile", profile])
@@ -36,25 +28,6 @@ fn classify(path: &Path, format: &str, profile: &str) -> Vec<u8> {
         .expect("runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o.stdout
-}
-
-/// The value of attribute `name` in the tag that starts `tag` (a slice starting at `<`).
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let end = tag.find('>')?;
-    let head = &tag[..end];
-    let key = format!(" {name}=\"");
-    let at = head.find(&key)? + key.len();
-    let len = head[at..].find('"')?;
-    Some(&head[at..at + len])
-}
-
-/// `&amp;` and friends back to text, for comparing attribute values with JSON strings.
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Every chip of the page as (sentence, actor, holder, stance, p_favor, p_against, p_neutral).
@@ -71,11 +44,11 @@ fn chips(html: &str) -> Vec<Chip> {
         let body = &tag[..body_end];
         for (m, _) in body.match_indices("<span class=\"m\"") {
             let mention = &body[m..];
-            let actor = unescape(attr(mention, "data-actor").unwrap());
+            let actor = attr(mention, "data-actor").unwrap();
             let group = &mention[..mention.find("<span class=\"probs\"").unwrap()];
             for (c, _) in group.match_indices("<span class=\"chip ") {
                 let chip = &group[c..];
-                let a = |n: &str| unescape(attr(chip, n).unwrap());
+                let a = |n: &str| attr(chip, n).unwrap();
                 out.push((
                     sentence,
                     actor.clone(),
@@ -122,7 +95,7 @@ fn cells(html: &str) -> Cells {
     grid.match_indices("<td class=\"cell ")
         .map(|(i, _)| {
             let t = &grid[i..];
-            let a = |n: &str| unescape(attr(t, n).unwrap());
+            let a = |n: &str| attr(t, n).unwrap();
             (
                 (a("data-holder"), a("data-actor")),
                 (
@@ -191,7 +164,7 @@ fn the_page_matches_the_json_and_renders(profile: &str) {
     let Some(chromium) = browser::chromium_or_skip("the document page render check") else {
         return;
     };
-    let dir = kept_dir(profile);
+    let dir = kept_dir("view_html", profile);
     let page = dir.join("document.html");
     fs::write(&page, &html).unwrap();
     // The DOM after the page's script ran still holds every chip and cell.
@@ -246,7 +219,7 @@ fn the_document_page_of_the_fast_profile_carries_its_numbers_and_renders() {
 
 #[test]
 fn text_that_looks_like_markup_is_shown_as_text() {
-    let dir = kept_dir("markup");
+    let dir = kept_dir("view_html", "markup");
     let path = dir.join("markup.txt");
     fs::write(
         &path,

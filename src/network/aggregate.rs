@@ -269,6 +269,23 @@ pub struct Totals {
     pub nodes: u64,
 }
 
+impl Totals {
+    /// The run in one sentence, for the summary line and the page's header.
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} documents ({} without a date), {} rows ({} by the author left out), {} of {} \
+             pairs kept, {} nodes",
+            self.documents,
+            self.documents_without_date,
+            self.rows,
+            self.rows_excluded,
+            self.pairs_kept,
+            self.pairs,
+            self.nodes
+        )
+    }
+}
+
 /// One kept (holder, actor) pair.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Edge {

@@ -97,17 +97,10 @@ fn summary(page: &mut String, json: &JsonOut<'_>) {
     let o = json.options;
     let _ = write!(
         page,
-        "<header>\n<h1>Stance network</h1>\n<p class=\"totals\">{} documents ({} without a \
-         date), {} rows ({} by the author left out), {} of {} pairs kept, {} nodes.</p>\n\
+        "<header>\n<h1>Stance network</h1>\n<p class=\"totals\">{}.</p>\n\
          <p class=\"options\">Bucket: {}; minimum rows per pair: {}; holders: {}; actors: {}; \
          date field: <code>{}</code>; author rows {}.</p>\n</header>\n",
-        t.documents,
-        t.documents_without_date,
-        t.rows,
-        t.rows_excluded,
-        t.pairs_kept,
-        t.pairs,
-        t.nodes,
+        escape(&t.sentence()),
         o.bucket.name(),
         o.min_count,
         list_or_all(&o.holders),

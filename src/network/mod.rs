@@ -110,17 +110,9 @@ pub struct Summary {
 impl Summary {
     /// One line for stderr.
     pub fn line(&self) -> String {
-        let t = &self.totals;
         format!(
-            "network: {} documents ({} without a date), {} rows ({} by the author left out), \
-             {} of {} pairs kept, {} nodes -> {}",
-            t.documents,
-            t.documents_without_date,
-            t.rows,
-            t.rows_excluded,
-            t.pairs_kept,
-            t.pairs,
-            t.nodes,
+            "network: {} -> {}",
+            self.totals.sentence(),
             self.output.display()
         )
     }

@@ -210,3 +210,28 @@ pub fn assert_self_contained(html: &str) {
         }
     }
 }
+
+/// `&amp;` and the other entities `standpoint::markup::escape` writes, back to text.
+pub fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name`, unescaped, in the start tag that `tag` begins with.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let head = &tag[..tag.find('>')?];
+    let key = format!(" {name}=\"");
+    let at = head.find(&key)? + key.len();
+    Some(unescape(&head[at..at + head[at..].find('"')?]))
+}
+
+/// A folder under Cargo's per-target scratch space, emptied, kept after the run to look at.
+pub fn kept_dir(test: &str, name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(test).join(name);
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}

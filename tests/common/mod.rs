@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 /// Labels and structure equal; probabilities within 1e-4.
+#[allow(dead_code)] // not every test crate compares documents
 pub fn assert_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
     use serde_json::Value::*;
     match (a, b) {
@@ -22,4 +23,18 @@ pub fn assert_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
         }
         _ => assert_eq!(a, b, "{path}"),
     }
+}
+
+/// Exit code and peak RSS in bytes of `child`, from `wait4` on that one process
+/// (`RUSAGE_CHILDREN` would mix in the other tests' children).
+#[allow(dead_code)] // not every test crate measures memory
+pub fn wait_peak_rss(child: std::process::Child) -> (Option<i32>, u64) {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    // Linux reports ru_maxrss in KiB.
+    (code, usage.ru_maxrss as u64 * 1024)
 }
