@@ -70,6 +70,27 @@ fn wait(mut child: std::process::Child, log: &Path) -> std::process::ExitStatus 
     }
 }
 
+/// Run Chromium on `html` with `args`, which make it write `out`; panics with its log when it
+/// fails or writes nothing.
+fn render_to(chromium: &Path, html: &Path, args: &[String], out: &Path, scratch: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let log_path = scratch.join("chromium.log");
+    let log = fs::File::create(&log_path).unwrap();
+    let child = command(chromium, profile.path())
+        .args(args)
+        .arg(format!("file://{}", html.display()))
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .expect("chromium starts");
+    let status = wait(child, &log_path);
+    assert!(
+        status.success() && out.exists(),
+        "chromium {args:?} failed ({status}); log:\n{}",
+        fs::read_to_string(&log_path).unwrap_or_default()
+    );
+}
+
 /// Screenshot `html` into `png` at `width` x `height`.
 pub fn screenshot_sized(
     chromium: &Path,
@@ -78,23 +99,11 @@ pub fn screenshot_sized(
     scratch: &Path,
     (width, height): (u32, u32),
 ) {
-    let profile = tempfile::tempdir().unwrap();
-    let log_path = scratch.join("chromium.log");
-    let log = fs::File::create(&log_path).unwrap();
-    let child = command(chromium, profile.path())
-        .arg(format!("--window-size={width},{height}"))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg(format!("file://{}", html.display()))
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .expect("chromium starts");
-    let status = wait(child, &log_path);
-    assert!(
-        status.success() && png.exists(),
-        "chromium failed ({status}); log:\n{}",
-        fs::read_to_string(&log_path).unwrap_or_default()
-    );
+    let args = [
+        format!("--window-size={width},{height}"),
+        format!("--screenshot={}", png.display()),
+    ];
+    render_to(chromium, html, &args, png, scratch);
 }
 
 /// Screenshot `html` into `png` at 1200 x 1600.
@@ -105,23 +114,11 @@ pub fn screenshot(chromium: &Path, html: &Path, png: &Path, scratch: &Path) {
 /// Print `html` to `pdf` as a browser's print dialog would (the page's print styles apply);
 /// returns the PDF's bytes.
 pub fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, scratch: &Path) -> Vec<u8> {
-    let profile = tempfile::tempdir().unwrap();
-    let log_path = scratch.join("chromium-pdf.log");
-    let log = fs::File::create(&log_path).unwrap();
-    let child = command(chromium, profile.path())
-        .arg("--no-pdf-header-footer")
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .expect("chromium starts");
-    let status = wait(child, &log_path);
-    assert!(
-        status.success() && pdf.exists(),
-        "chromium --print-to-pdf failed ({status}); log:\n{}",
-        fs::read_to_string(&log_path).unwrap_or_default()
-    );
+    let args = [
+        "--no-pdf-header-footer".to_string(),
+        format!("--print-to-pdf={}", pdf.display()),
+    ];
+    render_to(chromium, html, &args, pdf, scratch);
     fs::read(pdf).unwrap()
 }
 
