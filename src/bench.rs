@@ -213,7 +213,7 @@ fn pytorch(
     let python = match &s.python {
         Some(p) => p.clone(),
         None => {
-            eprintln!("preparing the PyTorch virtualenv (benches/setup-pytorch-venv.sh) ...");
+            note!("preparing the PyTorch virtualenv (benches/setup-pytorch-venv.sh) ...");
             let o = on_all_cores("bash")
                 .arg(root.join("benches/setup-pytorch-venv.sh"))
                 .output()
@@ -398,7 +398,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         lines.push('\n');
     }
     std::fs::write(&batches_file, lines).map_err(io(&batches_file))?;
-    eprintln!(
+    note!(
         "{} sentences ({} tokens, {:.1}% padding) in {} batches of {}, {} threads",
         sents.len(),
         tokens,
@@ -414,7 +414,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     // the first run's figure is its own and the second's is the larger of the two.
     let mut runs = Vec::new();
     for &profile in &s.profiles {
-        eprintln!(
+        note!(
             "batch --profile {}: {} PerSenT random_test documents ...",
             profile.name(),
             docs.len()
@@ -450,7 +450,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     let peak = nominal_peak(s.threads).unwrap_or(gemm);
     let encoder = n / fast_s;
     let candle_rate = n / candle_s;
-    eprintln!(
+    note!(
         "encoder: standpoint {encoder:.1} sentences/s ({gflops:.0} GFLOP/s, {:.0}% of the nominal {peak:.0} GFLOP/s peak; a large gemm reaches {gemm:.0}); candle-transformers BERT {candle_rate:.1} sentences/s ({:.2}x)",
         100.0 * gflops / peak,
         encoder / candle_rate
@@ -460,7 +460,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         match pytorch(s, &files.dir, &batches_file) {
             Ok(v) => {
                 let rate = v["sents_per_s"].as_f64();
-                eprintln!(
+                note!(
                     "encoder: PyTorch {} {:.1} sentences/s on the same batches",
                     v["torch"].as_str().unwrap_or("?"),
                     rate.unwrap_or(f64::NAN)
@@ -468,7 +468,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
                 (rate, v)
             }
             Err(reason) => {
-                eprintln!("PyTorch comparison skipped: {reason}");
+                note!("PyTorch comparison skipped: {reason}");
                 (None, serde_json::json!({"skipped": reason}))
             }
         }
@@ -478,7 +478,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
 
     for b in std::iter::once(&batch).chain(other.as_ref()) {
         let sents = b["sents_per_s"].as_f64().unwrap_or(0.0);
-        eprintln!(
+        note!(
             "batch --profile {}: {:.2} documents/s, {:.1} sentences/s, {:.1} pairs/s, peak RSS {:.0} MB; {:.0}% of the encoder-only sentences/s",
             b["profile"].as_str().unwrap_or("?"),
             b["docs_per_s"].as_f64().unwrap_or(0.0),

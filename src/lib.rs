@@ -3,6 +3,16 @@
 //! The crate is a pipeline of stages (see `../shared/STYLE.md`): dataset adapters (`data`),
 //! model resolution, encoder and heads (`model`), label mapping (`labels`) and metrics (`eval`).
 
+/// `eprintln!` that never panics. Progress lines, notes and warnings go to stderr, and a stderr
+/// that is a pipe nobody reads any more (`standpoint batch ... 2>&1 >/dev/null | head -c 0`)
+/// must not turn a finished run into a panic (exit 101); the results went to stdout or a file.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod actors;
 pub mod app;
 pub mod batch;

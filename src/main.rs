@@ -1,7 +1,7 @@
 //! The `standpoint` binary: parse arguments, run, print the error chain, exit.
 
 use clap::Parser;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -31,7 +31,8 @@ fn main() -> ExitCode {
             if let standpoint::Error::SomeFailed(_) = e {
                 return ExitCode::from(3);
             }
-            eprintln!("error: {:#}", anyhow::Error::new(e));
+            // Like every note on stderr: a stderr nobody reads must not become a panic.
+            let _ = writeln!(std::io::stderr(), "error: {:#}", anyhow::Error::new(e));
             ExitCode::FAILURE
         }
     }

@@ -350,3 +350,26 @@ fn a_base_encoder_flipped_in_place_with_its_size_and_mtime_kept_is_refused() {
         &["model.safetensors", "sha256", "standpoint models fetch"],
     );
 }
+
+#[test]
+fn a_stderr_nobody_reads_does_not_turn_a_finished_command_into_a_panic() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // `standpoint models fetch 2>&1 >/dev/null | head -c 0`: stderr is a pipe whose reader is
+    // gone, so writing the closing note fails with EPIPE.
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills two fresh descriptors, each owned and closed exactly once below.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read);
+    let o = bin()
+        .args(["models", "fetch"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::from(write))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the base is installed; the note is lost, not fatal"
+    );
+}

@@ -203,7 +203,7 @@ impl Progress {
             ProgressMode::Log => {
                 if self.last_log.elapsed() >= LOG_INTERVAL {
                     self.last_log = Instant::now();
-                    eprintln!("{}", self.log_line());
+                    note!("{}", self.log_line());
                 }
             }
             ProgressMode::Hidden => {}

@@ -739,7 +739,7 @@ pub fn train_joint(
     let files = train::RunFiles::new(&opts.work_dir)?;
     let (mut state, mut log) = files.start(&mut model.varmap, opts.resume)?;
     if state.step > 0 {
-        eprintln!("resuming at step {} (epoch {})", state.step, state.epoch);
+        note!("resuming at step {} (epoch {})", state.step, state.epoch);
     }
     let weights = task_weights(&set.train);
     let vars = model.vars();
@@ -802,7 +802,7 @@ pub fn train_joint(
             let mut entry = serde_json::json!({"step": state.step, "epoch": epoch, "task": TASK_NAMES[task], "loss": loss_v, "lr": lr, "grad_norm": norm, "examples_per_s": eps, "seconds": state.seconds});
             let at_end = state.step >= total || bi + 1 == plan.len();
             if opts.progress && state.step.is_multiple_of(20) {
-                eprintln!(
+                note!(
                     "step {}/{total} loss ner {:.3} sentiment {:.3} stance {:.3}, {eps:.1} ex/s",
                     state.step,
                     ema[0].unwrap_or(0.0),
@@ -828,7 +828,7 @@ pub fn train_joint(
                     }
                 }
                 if opts.progress {
-                    eprintln!(
+                    note!(
                         "step {} dev ner {:.4} sentiment {:.4} stance {:.4} score {:.4} (best {:.4} at {})",
                         state.step, s[0], s[1], s[2], s[3], state.best_score, state.best_step
                     );
