@@ -4,25 +4,23 @@
 
 /// Escape text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // What a browser shows for NUL anyway; written out, it would make the file binary.
-            '\0' => out.push('\u{FFFD}'),
-            _ => out.push(c),
-        }
-    }
-    out
+    escape_with(s, "&#39;", |c| c == '\0')
 }
 
 /// Escape text for XML content and attribute values. Characters XML 1.0 forbids (most C0
 /// controls) become U+FFFD, since a news sentence can carry them and one would void the file.
 pub fn xml_escape(s: &str) -> String {
+    escape_with(s, "&apos;", |c| {
+        ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || c == '\u{FFFE}'
+            || c == '\u{FFFF}'
+    })
+}
+
+/// The five markup characters as entities (`apostrophe` for `'`), and `forbidden` characters
+/// as U+FFFD (NUL in HTML: what a browser shows anyway; written out, it would make the file
+/// binary).
+fn escape_with(s: &str, apostrophe: &str, forbidden: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -30,9 +28,8 @@ pub fn xml_escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            '\'' => out.push_str(apostrophe),
+            c if forbidden(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -616,18 +616,8 @@ fn a_fifo_in_an_input_folder_is_skipped_with_an_error_record() {
         .spawn()
         .unwrap();
     // Opening the FIFO waited for a writer forever: give up after a minute.
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("batch hung on the FIFO");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status =
+        common::wait_or_kill(&mut child, Duration::from_secs(60)).expect("batch hung on the FIFO");
     assert_eq!(status.code(), Some(3));
     assert_eq!(ids_of(&out), ["a.txt"]);
     let errors: serde_json::Value =

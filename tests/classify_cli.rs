@@ -424,19 +424,8 @@ fn an_endless_stdin_stops_at_max_bytes() {
         }
         false
     });
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if start.elapsed() > std::time::Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    let status = status.expect("classify read stdin without a bound");
+    let status = common::wait_or_kill(&mut child, std::time::Duration::from_secs(30))
+        .expect("classify read stdin without a bound");
     assert_eq!(status.code(), Some(1));
     assert!(writer.join().unwrap(), "the pipe was closed by classify");
     let mut e = String::new();

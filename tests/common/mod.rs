@@ -38,3 +38,23 @@ pub fn wait_peak_rss(child: std::process::Child) -> (Option<i32>, u64) {
     // Linux reports ru_maxrss in KiB.
     (code, usage.ru_maxrss as u64 * 1024)
 }
+
+/// Waits for `child` at most `limit`; past it, kills and reaps it and gives `None`.
+#[allow(dead_code)] // not every test crate waits on a child
+pub fn wait_or_kill(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
