@@ -731,6 +731,57 @@ fn matmul(
     });
 }
 
+/// `x W^T + b` of a candle `Linear` at inference, each row computed by the same kernel in the
+/// same order whatever the number of rows or threads (batch invariance: a document's numbers do
+/// not depend on the documents it is batched with). candle's own matmul picks its kernel by the
+/// row count (a matrix-vector product for one row, dot-product kernels for a few rows against a
+/// narrow output), which moves the last bits of a result; this goes through the same `gemm` call
+/// as the encoder's dense layers, whose results do not depend on the row count (tested), with the
+/// one-row case padded to two. Any leading dimensions of `x` are kept.
+pub fn linear_rows(lin: &candle_nn::Linear, x: &Tensor) -> candle_core::Result<Tensor> {
+    let (n, k) = lin.weight().dims2()?;
+    let dims = x.dims().to_vec();
+    let Some((&inp, lead)) = dims.split_last() else {
+        bail!("linear: a scalar input");
+    };
+    if inp != k {
+        bail!("linear: input width {inp}, the layer takes {k}");
+    }
+    let m: usize = lead.iter().product();
+    let mut host: Vec<f32> = x.flatten_all()?.to_dtype(DType::F32)?.to_vec1()?;
+    // Stored `[out, in]`; the kernel wants `[in, out]`.
+    let w: Vec<f32> = lin.weight().t()?.contiguous()?.flatten_all()?.to_vec1()?;
+    let b = match lin.bias() {
+        Some(b) => b.to_vec1()?,
+        None => vec![0f32; n],
+    };
+    let dense = Dense {
+        w: w.into(),
+        packed: None,
+        b,
+        inp: k,
+        out: n,
+    };
+    // One row would take gemm's matrix-vector path (another summation order): pad to two.
+    let rows = m.max(2);
+    host.resize(rows * k, 0.0);
+    let mut y = vec![0f32; rows * n];
+    let parts = candle_core::utils::get_num_threads().max(1);
+    matmul(
+        &host,
+        &dense,
+        &mut y,
+        rows,
+        parts,
+        &mut Vec::new(),
+        Some(None),
+    );
+    y.truncate(m * n);
+    let mut shape = lead.to_vec();
+    shape.push(n);
+    Tensor::from_vec(y, shape, x.device())
+}
+
 /// The bf16 matmul: AVX512-BF16 `vdpbf16ps` on weights packed once into panels, 8 x 48 blocks
 /// of f32 accumulators, products summed in the same order whatever the rows or threads.
 #[cfg(target_arch = "x86_64")]
@@ -1556,5 +1607,87 @@ mod tests {
             worst = worst.max(d);
         }
         assert!(worst < 1e-3, "max abs diff {worst}");
+    }
+
+    /// Batch invariance: each row's states are the same bits alone or in any batch, on any
+    /// number of threads and either split (real sizes of the base encoder, two layers).
+    #[test]
+    fn fast_bert_rows_do_not_depend_on_their_batch_or_threads() {
+        let c = config(384, 12, 1536, "gelu");
+        let vb = VarBuilder::from_tensors(random_tensors(&c, 21), DType::F32, &Device::Cpu);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let lens: Vec<usize> = (0..40).map(|_| rng.gen_range(1..60)).collect();
+        let batch = random_batch(&lens, c.vocab_size as u32, 7);
+        let ids: Vec<Vec<u32>> = batch.input_ids.to_vec2().unwrap();
+        let types: Vec<Vec<u32>> = batch.type_ids.to_vec2().unwrap();
+        let mask: Vec<Vec<f32>> = batch.mask.to_vec2().unwrap();
+        let (seq, h) = (ids[0].len(), c.hidden_size);
+        let alone = FastBert::load(vb.clone(), &c).unwrap().with_threads(1);
+        let singles: Vec<Vec<f32>> = (0..lens.len())
+            .map(|r| {
+                alone
+                    .forward_host(&ids[r], &types[r], &mask[r], 1, seq)
+                    .unwrap()
+            })
+            .collect();
+        for split in [Split::Rows, Split::Matmul, Split::Auto] {
+            for threads in [1, 2, 3] {
+                let fast = FastBert::load(vb.clone(), &c)
+                    .unwrap()
+                    .with_split(split)
+                    .with_threads(threads);
+                let got = fast
+                    .forward_host(
+                        &ids.concat(),
+                        &types.concat(),
+                        &mask.concat(),
+                        lens.len(),
+                        seq,
+                    )
+                    .unwrap();
+                for (r, &n) in lens.iter().enumerate() {
+                    assert!(
+                        got[r * seq * h..][..n * h] == singles[r][..n * h],
+                        "{split:?}, {threads} threads: row {r} differs from the row alone"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The heads' linear layers at inference: each row the same bits whatever the row count
+    /// (one row included) and threads, and the same numbers as candle's up to float noise.
+    #[test]
+    fn linear_rows_do_not_depend_on_the_row_count() {
+        use candle_core::Module;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        // The joint heads' shapes: tags, stance and sentiment outputs, dense layers.
+        for (k, n) in [(384, 9), (384, 3), (768, 384), (1536, 384), (20, 5)] {
+            let w: Vec<f32> = (0..k * n).map(|_| rng.gen_range(-0.5f32..0.5)).collect();
+            let b: Vec<f32> = (0..n).map(|_| rng.gen_range(-0.5f32..0.5)).collect();
+            let lin = candle_nn::Linear::new(
+                Tensor::from_vec(w, (n, k), &Device::Cpu).unwrap(),
+                Some(Tensor::from_vec(b, n, &Device::Cpu).unwrap()),
+            );
+            let big = 300;
+            let x: Vec<f32> = (0..big * k).map(|_| rng.gen_range(-1f32..1.0)).collect();
+            let x = Tensor::from_vec(x, (big, k), &Device::Cpu).unwrap();
+            let full: Vec<Vec<f32>> = linear_rows(&lin, &x).unwrap().to_vec2().unwrap();
+            let candle: Vec<Vec<f32>> = lin.forward(&x).unwrap().to_vec2().unwrap();
+            for (a, b) in full.iter().flatten().zip(candle.iter().flatten()) {
+                assert!((a - b).abs() < 1e-4, "{k}x{n}: {a} vs candle {b}");
+            }
+            for m in [1usize, 2, 3, 7, 17, 33, 65, 100] {
+                let part = x.narrow(0, 300 - m, m).unwrap();
+                let got: Vec<Vec<f32>> = linear_rows(&lin, &part).unwrap().to_vec2().unwrap();
+                assert!(got[..] == full[300 - m..], "{k}x{n}, {m} rows");
+            }
+            // Leading dimensions are kept: [2, 150, k] -> [2, 150, n], rows unchanged.
+            let x3 = x.reshape((2, 150, k)).unwrap();
+            let got = linear_rows(&lin, &x3).unwrap();
+            assert_eq!(got.dims(), &[2, 150, n]);
+            let got: Vec<f32> = got.flatten_all().unwrap().to_vec1().unwrap();
+            assert!(got == full.concat(), "{k}x{n}: 3-d input");
+        }
     }
 }

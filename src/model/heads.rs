@@ -87,9 +87,9 @@ impl SequenceClassificationHead {
             }
         };
         let x = drop(&x, self.dropout, train)?;
-        let x = self.dense.forward(&x)?.tanh()?;
+        let x = dense(&self.dense, &x, train)?.tanh()?;
         let x = drop(&x, self.dropout, train)?;
-        self.out_proj.forward(&x)
+        dense(&self.out_proj, &x, train)
     }
 }
 
@@ -115,6 +115,17 @@ impl TokenClassificationHead {
 
     /// `[batch, seq, hidden]` -> `[batch, seq, labels]` logits.
     pub fn forward(&self, states: &Tensor, train: bool) -> candle_core::Result<Tensor> {
-        self.classifier.forward(&drop(states, self.dropout, train)?)
+        dense(&self.classifier, &drop(states, self.dropout, train)?, train)
+    }
+}
+
+/// A linear layer: candle's (with gradients) in training, the batch-invariant kernel
+/// ([`crate::model::fast::linear_rows`]) at inference, so that a row's logits do not depend on
+/// the rows beside it.
+pub fn dense(lin: &Linear, x: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+    if train {
+        lin.forward(x)
+    } else {
+        crate::model::fast::linear_rows(lin, x)
     }
 }

@@ -28,6 +28,7 @@ use crate::model::classifier::{
     Entity, Loaded,
 };
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
+use crate::model::heads::dense;
 use crate::model::manifest::{Manifest, Task};
 use crate::model::mix::{self, DataRoots, NER_LABELS};
 use crate::model::resolve::{BaseSpec, ModelFiles};
@@ -170,14 +171,14 @@ impl JointHeads {
 
     /// `[batch, seq, hidden]` -> `[batch, seq, tags]`.
     pub fn ner_logits(&self, states: &Tensor, train: bool) -> candle_core::Result<Tensor> {
-        self.ner.forward(&drop(states, self.dropout, train)?)
+        dense(&self.ner, &drop(states, self.dropout, train)?, train)
     }
 
     /// `[n, hidden]` token means -> `[n, 3]` sentiment logits.
     pub fn sentiment_logits(&self, mean: &Tensor, train: bool) -> candle_core::Result<Tensor> {
         let x = drop(mean, self.dropout, train)?;
-        let x = self.sentiment_dense.forward(&x)?.tanh()?;
-        self.sentiment_out.forward(&drop(&x, self.dropout, train)?)
+        let x = dense(&self.sentiment_dense, &x, train)?.tanh()?;
+        dense(&self.sentiment_out, &drop(&x, self.dropout, train)?, train)
     }
 
     /// The sentence as the target sees it: attention from the target mention's mean (through
@@ -218,8 +219,8 @@ impl JointHeads {
         let after = Tensor::zeros((n, hidden), features.dtype(), features.device())?;
         let x = (features + Tensor::cat(&[&zeros, &kind_vec, &after], 1)?)?;
         let x = drop(&x, self.dropout, train)?;
-        let x = self.stance_dense.forward(&x)?.tanh()?;
-        self.stance_out.forward(&drop(&x, self.dropout, train)?)
+        let x = dense(&self.stance_dense, &x, train)?.tanh()?;
+        dense(&self.stance_out, &drop(&x, self.dropout, train)?, train)
     }
 }
 
@@ -1129,7 +1130,7 @@ impl JointModel {
         // dozen tokens; padding them into one tensor would cost more than it saves).
         let targets: Vec<f32> = parts.iter().flat_map(|p| p[1].iter().copied()).collect();
         let targets = Tensor::from_vec(targets, (pairs.len(), h), &self.loaded.device)?;
-        let queries: Vec<Vec<f32>> = self.heads.stance_query.forward(&targets)?.to_vec2()?;
+        let queries: Vec<Vec<f32>> = dense(&self.heads.stance_query, &targets, false)?.to_vec2()?;
         let scale = 1.0 / (h as f32).sqrt();
         let mut features = Vec::with_capacity(pairs.len() * 4 * h);
         for ((w, part), q) in windows.iter().zip(&parts).zip(&queries) {
