@@ -5,7 +5,7 @@
 #
 #   scripts/behaviour-hashes.sh [BINARY] > hashes.txt
 #
-# Covered: `classify --format json` on the example and on every document of our test split (the
+# Covered: every command's `--help`; `classify --format json` on the example and on every document of our test split (the
 # rows of each doc, unique sentences in order, joined by a space), both profiles; `batch` on a
 # fixture corpus (the test split's documents plus the bundled corpus) in JSONL and CSV, both
 # profiles; `eval` report.json (without its throughput block and timing note) in pairs,
@@ -37,6 +37,11 @@ with open(f"{work}/corpus.jsonl", "w", encoding="utf-8") as corpus:
 EOF
 
 hash() { sha256sum | cut -d' ' -f1; }
+# The command line: every command's help, the binary's own name masked.
+for cmd in "" classify batch eval train models "models fetch" network bench; do
+    # shellcheck disable=SC2086 # the command's words are separate arguments
+    echo "$("$BIN" $cmd --help | sed -E 's/^Usage: [^ ]+/Usage: standpoint/' | hash)  help ${cmd:-standpoint}"
+done
 for profile in accurate fast; do
     echo "$("$BIN" classify --profile "$profile" --format json examples/defence-minister-pact.txt | hash)  classify $profile example"
     for f in "$WORK"/docs/*.txt; do

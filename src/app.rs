@@ -13,6 +13,7 @@ use crate::eval::run::{score_ner, score_sentiment, score_stance};
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode::{StanceInput, Template};
+use crate::model::engine::{Backend, Settings, DEFAULT_BATCH_TOKENS};
 use crate::model::joint::{self, JointModel, JointTrainModel};
 use crate::model::manifest::{Manifest, Task};
 use crate::model::mix::{self, DataRoots};
@@ -309,7 +310,7 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         models_dir: models_dir(args.model.models_dir.as_deref()),
         base: args.model.base.clone(),
         summary: args.summary.clone(),
-        profile: args.profile,
+        models: model_settings(args.profile, DEFAULT_BATCH_TOKENS, None)?,
     };
     if let Some(dir) = &args.report {
         report::check_destination(dir)?;
@@ -363,7 +364,6 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
             args.batch_tokens
         )));
     }
-    crate::model::classifier::set_batch_tokens(args.batch_tokens);
     let opts = InputOptions {
         id_field: args.id_field.clone(),
         text_field: args.text_field.clone(),
@@ -414,10 +414,10 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         corpus::total_bytes(&sources),
         ProgressMode::detect(args.quiet),
     );
-    let pipeline = crate::pipeline::Pipeline::load_profile(
+    let pipeline = crate::pipeline::Pipeline::load_with(
+        &model_settings(args.profile, args.batch_tokens, args.threads)?,
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
-        args.profile,
     )?;
     let run = BatchRun {
         chunking: Chunking {
@@ -478,7 +478,7 @@ fn network_cmd(args: NetworkArgs) -> Result<()> {
         holders: args.holders,
         actors: args.actors,
         date_field: args.date_field,
-        bucket: args.bucket,
+        bucket: args.bucket.into(),
         exclude_author: args.exclude_author,
     };
     let summary = crate::network::run(&opts)?;
@@ -520,6 +520,25 @@ fn bench_cmd(args: BenchArgs) -> Result<()> {
     let v = crate::bench::run(&settings)?;
     println!("{}", serde_json::to_string(&v).unwrap_or_default());
     Ok(())
+}
+
+/// How the models run, from the command line's options and the environment
+/// (`STANDPOINT_BACKEND`: fast, fast-bf16 or candle), the one place either is read.
+fn model_settings(
+    profile: crate::cli::ProfileArg,
+    batch_tokens: usize,
+    threads: Option<usize>,
+) -> Result<Settings> {
+    let backend = match std::env::var("STANDPOINT_BACKEND") {
+        Ok(v) => v.parse().map_err(Error::Invalid)?,
+        Err(_) => Backend::default(),
+    };
+    Ok(Settings {
+        profile: profile.into(),
+        backend,
+        batch_tokens,
+        threads,
+    })
 }
 
 /// Threads for candle's kernels and our own: rayon's global pool, set before any model runs.
@@ -606,7 +625,7 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         Task::Joint => unreachable!("handled by train_joint_cmd"),
     };
     if let Some(p) = args.pooling {
-        recipe.pooling = p;
+        recipe.pooling = p.into();
     }
     let (model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
     if let Some(init) = &args.init {
@@ -925,10 +944,10 @@ fn classify(args: ClassifyArgs) -> Result<()> {
         None => crate::output::Format::Json,
     };
     let colour = stdout_tty && std::env::var_os("NO_COLOR").is_none();
-    let pipeline = crate::pipeline::Pipeline::load_profile(
+    let pipeline = crate::pipeline::Pipeline::load_with(
+        &model_settings(args.profile, DEFAULT_BATCH_TOKENS, None)?,
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
-        args.profile,
     )?;
     let doc = pipeline.classify(&text)?;
     let doc_id = args

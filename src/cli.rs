@@ -140,7 +140,7 @@ pub struct TrainArgs {
     /// tokens and, beside them, the marked target mention). With --init from a mean-pooled
     /// model, the head's new input half starts at zero, so training starts from its predictions.
     #[arg(long, value_enum)]
-    pub pooling: Option<crate::model::manifest::Pooling>,
+    pub pooling: Option<PoolingArg>,
     /// Skip scoring the test sets after training.
     #[arg(long)]
     pub no_test: bool,
@@ -190,7 +190,7 @@ pub struct EvalArgs {
     /// joint model, one encoder pass per sentence for all three tasks; see the README for what
     /// it costs in accuracy).
     #[arg(long, value_enum, default_value = "accurate")]
-    pub profile: crate::pipeline::Profile,
+    pub profile: ProfileArg,
     #[command(flatten)]
     pub model: ModelArgs,
     /// The public datasets folder (without --data).
@@ -266,7 +266,7 @@ pub struct BatchArgs {
     /// three tasks, about 5x the throughput) or accurate (the three single-task models that
     /// `classify` uses by default; a stance pass per pair). The README gives the accuracy of each.
     #[arg(long, value_enum, default_value = "fast")]
-    pub profile: crate::pipeline::Profile,
+    pub profile: ProfileArg,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -299,8 +299,8 @@ pub struct NetworkArgs {
     #[arg(long, default_value = "date", value_name = "NAME")]
     pub date_field: String,
     /// Time bucket of each pair's series: week (ISO, 2026-W05), month (2026-03) or year (2026).
-    #[arg(long, value_enum, default_value_t = crate::network::Bucket::Month)]
-    pub bucket: crate::network::Bucket,
+    #[arg(long, value_enum, default_value_t = BucketArg::Month)]
+    pub bucket: BucketArg,
     /// Leave out rows whose holder is `author` (the narrator); `--exclude-author=false` keeps
     /// them as a node named author.
     #[arg(
@@ -400,7 +400,76 @@ pub struct ClassifyArgs {
     /// joint model, one encoder pass per sentence for all three tasks; see the README for what
     /// it costs in accuracy).
     #[arg(long, value_enum, default_value = "accurate")]
-    pub profile: crate::pipeline::Profile,
+    pub profile: ProfileArg,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+/// `--profile`: which engine runs (`model::engine::Profile`, without the command line's
+/// derive in the library).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// The three single-task models: the tagger and the sentiment model read each sentence, the
+    /// stance model reads each (holder, actor) pair with its own input and the sentence before.
+    Accurate,
+    /// The joint model (`models/joint`): one encoder pass per sentence for all three tasks,
+    /// stance from the states of that pass. About 4x the throughput; the accuracy it costs is in
+    /// the README.
+    Fast,
+}
+
+impl From<ProfileArg> for crate::model::engine::Profile {
+    fn from(p: ProfileArg) -> Self {
+        match p {
+            ProfileArg::Accurate => Self::Accurate,
+            ProfileArg::Fast => Self::Fast,
+        }
+    }
+}
+
+impl ProfileArg {
+    pub fn name(self) -> &'static str {
+        crate::model::engine::Profile::from(self).name()
+    }
+}
+
+/// `--pooling` (`model::manifest::Pooling`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoolingArg {
+    /// The mean of all tokens.
+    Mean,
+    /// The mean of all tokens next to the mean of the marked target mention's tokens (stance):
+    /// each actor of a sentence gets its own view of the sentence, so a victim and the party
+    /// blamed for its suffering need not share a label.
+    MeanAndTarget,
+}
+
+impl From<PoolingArg> for crate::model::manifest::Pooling {
+    fn from(p: PoolingArg) -> Self {
+        match p {
+            PoolingArg::Mean => Self::Mean,
+            PoolingArg::MeanAndTarget => Self::MeanAndTarget,
+        }
+    }
+}
+
+/// `--bucket` (`network::Bucket`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BucketArg {
+    /// ISO 8601 weeks (`2026-W05`; the ISO year, so 2027-01-01 falls in `2026-W53`).
+    Week,
+    /// Calendar months (`2026-03`).
+    Month,
+    /// Calendar years (`2026`).
+    Year,
+}
+
+impl From<BucketArg> for crate::network::Bucket {
+    fn from(b: BucketArg) -> Self {
+        match b {
+            BucketArg::Week => Self::Week,
+            BucketArg::Month => Self::Month,
+            BucketArg::Year => Self::Year,
+        }
+    }
 }

@@ -25,6 +25,7 @@ pub mod error;
 pub mod eval;
 pub mod labels;
 pub mod markup;
+pub mod metrics;
 pub mod model;
 pub mod network;
 pub mod output;

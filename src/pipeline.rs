@@ -2,68 +2,27 @@
 //! each sentence to a speaker, then classify the stance of every (holder, actor) pair and the
 //! sentiment of every sentence, and summarise per (holder, actor).
 
-use crate::actors::{self, is_source_credit, ActorKind, AliasMatch, AliasTable};
+use crate::actors::{
+    self, overlaps, ActorKind, AliasTable, DocumentActors, Found, PersonCluster, TaggedSpan,
+};
 use crate::document::{
     summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult, Span,
 };
 use crate::error::Result;
 use crate::labels::AUTHOR;
-use crate::model::classifier::{Entity, NerTagger, SentimentClassifier, StanceClassifier};
+use crate::model::classifier::Entity;
 use crate::model::encode::StanceInput;
-use crate::model::joint::{JointModel, JointPair};
-use crate::speakers::{self, MentionKind, NamedMention, SentenceIn};
+use crate::model::engine::{self, estimated_tokens, Engine, Need, Question, STATE_WINDOW_TOKENS};
+use crate::speakers::{self, Attribution, MentionKind, NamedMention, SentenceIn};
 use crate::text;
 use std::collections::HashMap;
 use std::path::Path;
 
-/// Which models a pipeline runs (`--profile`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// The three single-task models: the tagger and the sentiment model read each sentence, the
-    /// stance model reads each (holder, actor) pair with its own input and the sentence before.
-    #[default]
-    Accurate,
-    /// The joint model (`models/joint`): one encoder pass per sentence for all three tasks,
-    /// stance from the states of that pass. About 4x the throughput; the accuracy it costs is in
-    /// the README.
-    Fast,
-}
-
-impl Profile {
-    pub fn name(self) -> &'static str {
-        match self {
-            Profile::Accurate => "accurate",
-            Profile::Fast => "fast",
-        }
-    }
-}
-
-/// The models of a pipeline.
-// One engine per process: the size of its variants does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum Engine {
-    Separate {
-        ner: NerTagger,
-        stance: StanceClassifier,
-        sentiment: SentimentClassifier,
-    },
-    Joint(JointModel),
-}
+pub use crate::model::engine::{Profile, Settings};
 
 /// The models, loaded once and used for many documents.
 pub struct Pipeline {
-    pub engine: Engine,
-}
-
-/// An actor mention found in one sentence (offsets within the sentence).
-#[derive(Debug, Clone)]
-struct Found {
-    start: usize,
-    end: usize,
-    canonical: String,
-    id: String,
-    kind: ActorKind,
+    pub engine: Box<dyn Engine>,
 }
 
 /// One stance question: holder toward the actor of `found` in sentence `sentence`.
@@ -72,37 +31,6 @@ struct Pair {
     found: usize,
     holder: String,
     holder_span: Option<(usize, usize)>,
-}
-
-/// The end of a person's name that starts before `end`: at most two more capitalised words
-/// (letters, hyphens, apostrophes) directly after it, when they are not a day, a month or a
-/// name the alias table knows ("Avner" + " Shaked"; not "Asif Sunday", not "Putin Russia").
-fn name_continues(text: &str, mut end: usize, table: &AliasTable) -> usize {
-    for _ in 0..2 {
-        let rest = &text[end..];
-        let Some(word_start) = rest.strip_prefix(' ') else {
-            break;
-        };
-        let len = word_start
-            .find(|c: char| !(c.is_alphabetic() || c == '-' || c == '\''))
-            .unwrap_or(word_start.len());
-        let word = &word_start[..len];
-        let word = word
-            .strip_suffix("'s")
-            .unwrap_or(word)
-            .trim_end_matches(['\'', '-']);
-        let capitalised = word.chars().next().is_some_and(char::is_uppercase)
-            && word.chars().skip(1).any(char::is_lowercase);
-        if word.len() < 2
-            || !capitalised
-            || speakers::is_day_or_month(&word.to_lowercase())
-            || table.lookup(word).is_some()
-        {
-            break;
-        }
-        end += 1 + word.len();
-    }
-    end
 }
 
 /// Whether `mention` is the nationality or country inside the title in front of the speaker's
@@ -128,10 +56,6 @@ fn in_attribution_title(text: &str, mention: (usize, usize), speaker: (usize, us
             w.starts_with(|c: char| c.is_uppercase())
                 && w.chars().all(|c| c.is_alphabetic() || c == '-')
         })
-}
-
-fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
-    a.0 < b.1 && b.0 < a.1
 }
 
 /// The first state or organisation named in a phrase ("Pakistan's foreign ministry" ->
@@ -173,28 +97,29 @@ impl Pipeline {
         Self::load_profile(models_dir, base, Profile::Accurate)
     }
 
-    /// Load the models of `profile`: `models_dir/{ner,stance,sentiment}`, or `models_dir/joint`.
+    /// Load the models of `profile` with default settings.
     pub fn load_profile(
         models_dir: &Path,
         base: Option<&Path>,
         profile: Profile,
     ) -> Result<Pipeline> {
-        let engine = match profile {
-            Profile::Accurate => Engine::Separate {
-                ner: NerTagger::load(&models_dir.join("ner"), base)?,
-                stance: StanceClassifier::load(&models_dir.join("stance"), base)?,
-                sentiment: SentimentClassifier::load(&models_dir.join("sentiment"), base)?,
-            },
-            Profile::Fast => Engine::Joint(JointModel::load(&models_dir.join("joint"), base)?),
-        };
-        Ok(Pipeline { engine })
+        Self::load_with(&Settings::default().with_profile(profile), models_dir, base)
+    }
+
+    /// Load the engine of `settings.profile` (`models_dir/{ner,stance,sentiment}`, or
+    /// `models_dir/joint`).
+    pub fn load_with(
+        settings: &Settings,
+        models_dir: &Path,
+        base: Option<&Path>,
+    ) -> Result<Pipeline> {
+        Ok(Pipeline {
+            engine: engine::load(settings, models_dir, base, Need::Documents)?,
+        })
     }
 
     pub fn profile(&self) -> Profile {
-        match self.engine {
-            Engine::Separate { .. } => Profile::Accurate,
-            Engine::Joint(_) => Profile::Fast,
-        }
+        self.engine.profile()
     }
 
     /// Classify one document (already decoded text). Offsets in the result index `original`.
@@ -214,9 +139,9 @@ impl Pipeline {
     /// The model stages over documents already cleaned and split (see [`Prepared::new`], which a
     /// batch run calls on another thread while the models work).
     ///
-    /// With the fast profile a long document (over [`STATE_WINDOW_TOKENS`]) is classified on its
-    /// own, window by window, so its memory does not grow with its length; the other documents
-    /// go through the models together as before.
+    /// A long document (over [`STATE_WINDOW_TOKENS`]) is classified on its own, and an engine
+    /// that keeps encoder states reads it window by window, so its memory does not grow with its
+    /// length; the other documents go through the models together as before.
     pub fn classify_prepared(&self, prepared: Vec<Prepared>) -> Result<Vec<Document>> {
         let long = |p: &Prepared| {
             p.sents
@@ -225,7 +150,7 @@ impl Pipeline {
                 .sum::<usize>()
                 > STATE_WINDOW_TOKENS
         };
-        if !matches!(self.engine, Engine::Joint(_)) || !prepared.iter().any(long) {
+        if !prepared.iter().any(long) {
             return self.classify_together(prepared, false);
         }
         let n = prepared.len();
@@ -259,30 +184,10 @@ impl Pipeline {
             .iter()
             .flat_map(|p| p.sents.iter().map(|s| s.text.as_str()))
             .collect();
-        // The joint model reads each sentence once here: actors and sentiment come out at once,
-        // the states stay for the stance pairs the rules ask about.
-        let (mut entities, joint_read) = match &self.engine {
-            Engine::Separate { ner, .. } => (ner.entities_many(&all_texts)?.into_iter(), None),
-            Engine::Joint(j) => {
-                let windows = state_windows(&all_texts);
-                if !windowed || windows.len() <= 1 {
-                    let (states, ents, sents) = j.read(&all_texts)?;
-                    (ents.into_iter(), Some((Some(states), sents)))
-                } else {
-                    // Too much text to keep every sentence's states until the stance pairs are
-                    // known: read window by window, keep the actors and sentiments, and read
-                    // the sentences with pairs again at the stance stage.
-                    let mut ents = Vec::with_capacity(all_texts.len());
-                    let mut sents = Vec::with_capacity(all_texts.len());
-                    for w in &windows {
-                        let (_, e, s) = j.read(&all_texts[w.clone()])?;
-                        ents.extend(e);
-                        sents.extend(s);
-                    }
-                    (ents.into_iter(), Some((None, sents)))
-                }
-            }
-        };
+        // Each sentence is read once here: actors and sentiment come out at once, and an engine
+        // that answers stance from encoder states keeps them for the pairs the rules ask about.
+        let reading = self.engine.read(&all_texts, !windowed)?;
+        let mut entities = reading.entities.into_iter();
         let ner_s = started.elapsed().as_secs_f64();
         let mut plans: Vec<Plan> = Vec::with_capacity(prepared.len());
         for p in &prepared {
@@ -320,31 +225,15 @@ impl Pipeline {
         }
         let before_stance = started.elapsed().as_secs_f64();
         let pairs = stance_inputs.len();
-        let (stances, sentiments) = match (&self.engine, joint_read) {
-            (Engine::Joint(j), Some((states, sents))) => {
-                let questions: Vec<JointPair> = stance_inputs
-                    .into_iter()
-                    .zip(pair_sentence)
-                    .map(|(input, sentence)| JointPair { sentence, input })
-                    .collect();
-                let stances = match states {
-                    Some(states) => j.stance(&states, &questions)?,
-                    None => stance_by_window(j, &all_texts, questions)?,
-                };
-                (stances, sents)
-            }
-            (
-                Engine::Separate {
-                    stance, sentiment, ..
-                },
-                _,
-            ) => {
-                let st = stance.predict(&stance_inputs)?;
-                drop(stance_inputs);
-                (st, sentiment.predict(&all_texts)?)
-            }
-            (Engine::Joint(_), None) => unreachable!("the joint model read the sentences above"),
-        };
+        let questions: Vec<Question> = stance_inputs
+            .into_iter()
+            .zip(pair_sentence)
+            .map(|(input, sentence)| Question { sentence, input })
+            .collect();
+        let stances = self
+            .engine
+            .stance(&all_texts, reading.states.as_deref(), questions)?;
+        let sentiments = reading.sentiments;
         let mut stances = stances.into_iter();
         let mut sentiments = sentiments.into_iter();
         let stance_s = started.elapsed().as_secs_f64() - before_stance;
@@ -418,86 +307,6 @@ impl Pipeline {
     }
 }
 
-/// Tokens (estimated) of one document whose encoder states the fast profile keeps at once:
-/// 1.5 KB each, about 100 MB; some 250 KB of text, where news articles are a few KB. A longer
-/// document is read in windows of this size, so the states do not grow with it (the price: a
-/// second read of its sentences that hold stance pairs, about 1.9x the time of one read).
-const STATE_WINDOW_TOKENS: usize = 65_536;
-
-/// A cheap estimate of a sentence's tokens: WordPiece gives about one token per four bytes of
-/// English news, plus the two special tokens.
-fn estimated_tokens(text: &str) -> usize {
-    text.len() / 4 + 2
-}
-
-/// Consecutive ranges of `texts`, each at most [`STATE_WINDOW_TOKENS`] (estimated; or one
-/// sentence).
-fn state_windows(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
-    let mut windows = Vec::new();
-    let (mut start, mut tokens) = (0, 0);
-    for (i, t) in texts.iter().enumerate() {
-        let n = estimated_tokens(t);
-        if i > start && tokens + n > STATE_WINDOW_TOKENS {
-            windows.push(start..i);
-            (start, tokens) = (i, 0);
-        }
-        tokens += n;
-    }
-    if start < texts.len() {
-        windows.push(start..texts.len());
-    }
-    windows
-}
-
-/// The joint model's stance for `questions` when the states were not kept: each window's
-/// sentences that hold pairs are read again, their pairs answered, and the states dropped before
-/// the next window. Predictions come back in the order of `questions`.
-fn stance_by_window(
-    j: &JointModel,
-    texts: &[&str],
-    questions: Vec<JointPair>,
-) -> Result<Vec<crate::labels::Prediction<crate::labels::Stance>>> {
-    let n = questions.len();
-    let mut ordered: Vec<(usize, JointPair)> = questions.into_iter().enumerate().collect();
-    ordered.sort_by_key(|(_, q)| q.sentence);
-    let mut answers: Vec<Option<crate::labels::Prediction<crate::labels::Stance>>> =
-        (0..n).map(|_| None).collect();
-    let mut ordered = ordered.into_iter().peekable();
-    for w in state_windows(texts) {
-        let mut positions: Vec<usize> = Vec::new();
-        let mut local: Vec<JointPair> = Vec::new();
-        let mut sentences: Vec<usize> = Vec::new();
-        while let Some((at, q)) = ordered.next_if(|(_, q)| w.contains(&q.sentence)) {
-            if sentences.last() != Some(&q.sentence) {
-                sentences.push(q.sentence);
-            }
-            positions.push(at);
-            local.push(JointPair {
-                sentence: sentences.len() - 1,
-                input: q.input,
-            });
-        }
-        if local.is_empty() {
-            continue;
-        }
-        let wanted: Vec<&str> = sentences.iter().map(|&i| texts[i]).collect();
-        let (states, _, _) = j.read(&wanted)?;
-        for (at, p) in positions.into_iter().zip(j.stance(&states, &local)?) {
-            answers[at] = Some(p);
-        }
-    }
-    answers
-        .into_iter()
-        .map(|a| {
-            a.ok_or_else(|| {
-                crate::error::Error::Invalid(
-                    "a stance pair's sentence lies outside the document's windows".into(),
-                )
-            })
-        })
-        .collect()
-}
-
 /// A document cleaned and split into sentences: the work before any model runs.
 pub struct Prepared {
     sents: Vec<text::Sentence>,
@@ -554,148 +363,41 @@ struct Plan {
 
 fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
     let texts: Vec<&str> = p.sents.iter().map(|s| s.text.as_str()).collect();
-    // Actors: alias table first (canonical ids), then NER mentions it does not cover.
-    let mut found: Vec<Vec<Found>> = Vec::with_capacity(texts.len());
-    let mut people: Vec<(usize, usize)> = Vec::new(); // (sentence, index in found)
-    let mut orgs: HashMap<String, String> = HashMap::new(); // lowercase -> longest surface
-    for (i, sentence) in texts.iter().enumerate() {
-        let matches = table.find_all(sentence);
-        let mut here: Vec<Found> = Vec::new();
-        for m in &matches {
-            if actors::is_location_only(sentence, m)
-                || actors::in_first_person_possessive(sentence, m.start, m.end)
-                || is_source_credit(sentence, m.start, m.end)
-            {
-                continue;
-            }
-            here.push(Found {
-                start: m.start,
-                end: m.end,
-                canonical: m.canonical.to_string(),
-                id: m.actor_id.to_string(),
-                kind: m.kind,
-            });
-        }
-        for e in &entities[i] {
-            if matches
-                .iter()
-                .any(|m| overlaps((m.start, m.end), (e.start, e.end)))
-            {
-                continue;
-            }
-            if let Some(actor) = table.lookup(&e.text) {
-                let m = AliasMatch {
+    let tagged: Vec<Vec<TaggedSpan>> = entities
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|e| TaggedSpan {
                     start: e.start,
                     end: e.end,
-                    actor_id: &actor.id,
-                    canonical: &actor.canonical,
-                    kind: actor.kind,
-                    via: actors::AliasKind::Name,
-                };
-                if !actors::is_location_only(sentence, &m) {
-                    here.push(Found {
-                        start: e.start,
-                        end: e.end,
-                        canonical: actor.canonical.clone(),
-                        id: actor.id.clone(),
-                        kind: actor.kind,
-                    });
-                }
-                continue;
-            }
-            if actors::in_first_person_possessive(sentence, e.start, e.end)
-                || is_source_credit(sentence, e.start, e.end)
-            {
-                continue;
-            }
-            // Names are capitalised in English news; an all-lowercase span the tagger calls an
-            // entity ("the defence accord") is a slip, not an actor the alias table missed.
-            if !e.text.chars().any(char::is_uppercase) {
-                continue;
-            }
-            // A person's name the tagger cut short ("Avner" of "Avner Shaked") runs on over
-            // the capitalised words right after it.
-            let end = if e.label == "PER" {
-                name_continues(sentence, e.end, table)
-            } else {
-                e.end
-            };
-            let surface = sentence[e.start..end]
-                .trim_end_matches("'s")
-                .trim_end_matches("’s")
-                .to_string();
-            match e.label.as_str() {
-                "PER" => {
-                    here.push(Found {
-                        start: e.start,
-                        end: e.start + surface.len(),
-                        canonical: surface,
-                        id: String::new(),
-                        kind: ActorKind::Person,
-                    });
-                }
-                "ORG" => {
-                    let key = surface.to_lowercase();
-                    let longest = orgs.entry(key).or_insert_with(|| surface.clone());
-                    if surface.len() > longest.len() {
-                        *longest = surface.clone();
-                    }
-                    here.push(Found {
-                        start: e.start,
-                        end: e.start + surface.len(),
-                        canonical: surface,
-                        id: String::new(),
-                        kind: ActorKind::Organisation,
-                    });
-                }
-                // Places and groups the alias table does not know are not actors.
-                _ => {}
-            }
-        }
-        here.sort_by_key(|f| f.start);
-        // The tagger's people (no alias-table id), indexed after sorting.
-        people.extend(
-            here.iter()
-                .enumerate()
-                .filter(|(_, f)| f.kind == ActorKind::Person && f.id.is_empty())
-                .map(|(k, _)| (i, k)),
-        );
-        found.push(here);
-    }
-    // People: one actor per person in the document, under the fullest name.
-    let names: Vec<(usize, &str)> = people
-        .iter()
-        .enumerate()
-        .map(|(k, (s, f))| (k, found[*s][*f].canonical.as_str()))
+                    text: &e.text,
+                    label: &e.label,
+                })
+                .collect()
+        })
         .collect();
-    let clusters = actors::cluster_people(&names);
-    let mut person_name: HashMap<usize, String> = HashMap::new();
-    for c in &clusters {
-        for &k in &c.mentions {
-            person_name.insert(k, c.canonical.clone());
-        }
-    }
-    for (k, (s, f)) in people.iter().enumerate() {
-        let name = person_name
-            .get(&k)
-            .cloned()
-            .unwrap_or_else(|| found[*s][*f].canonical.clone());
-        found[*s][*f].id = format!("doc:{name}");
-        found[*s][*f].canonical = name;
-    }
-    for row in found.iter_mut() {
-        for f in row
-            .iter_mut()
-            .filter(|f| f.kind == ActorKind::Organisation && f.id.is_empty())
-        {
-            if let Some(longest) = orgs.get(&f.canonical.to_lowercase()) {
-                f.canonical = longest.clone();
-            }
-            f.id = format!("doc:{}", f.canonical);
-        }
-    }
+    let DocumentActors {
+        found,
+        people: clusters,
+    } = actors::find_in_document(table, &texts, &tagged);
 
-    // Speakers.
+    let attributions = attribute(table, p, &found, &clusters);
+    let pairs = stance_pairs(table, &texts, &found, &attributions, &clusters);
+    Plan {
+        found,
+        attributions,
+        pairs,
+    }
+}
+
+/// Who speaks each sentence of `p`, with the speakers' names resolved to the fullest name the
+/// document gives them.
+fn attribute(
+    table: &AliasTable,
+    p: &Prepared,
+    found: &[Vec<Found>],
+    clusters: &[PersonCluster],
+) -> Vec<Attribution> {
     let inputs: Vec<SentenceIn> = p
         .sents
         .iter()
@@ -741,8 +443,19 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
         }
     }
 
-    // Stance questions: the speaker toward every actor it mentions (not itself), and the
-    // holder of each stance reported inside the sentence toward the actors in its object.
+    attributions
+}
+
+/// The stance questions of a document: each sentence's speaker toward every actor it mentions
+/// (not itself, not its own side), the narrator too where the speech is indirect, and the holder
+/// of each stance reported inside the sentence toward the actors in its object.
+fn stance_pairs(
+    table: &AliasTable,
+    texts: &[&str],
+    found: &[Vec<Found>],
+    attributions: &[Attribution],
+    clusters: &[PersonCluster],
+) -> Vec<Pair> {
     let person_names: Vec<&str> = clusters.iter().map(|c| c.canonical.as_str()).collect();
     let mut pairs: Vec<Pair> = Vec::new();
     let holder_of = |r: &speakers::Reported| {
@@ -757,7 +470,7 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
     // Islamabad and Riyadh") are self-references, not actors (guidelines §3).
     let in_title: Vec<Vec<bool>> = attributions
         .iter()
-        .zip(&found)
+        .zip(found)
         .enumerate()
         .map(|(i, (a, row))| {
             row.iter()
@@ -845,11 +558,7 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
             }
         }
     }
-    Plan {
-        found,
-        attributions,
-        pairs,
-    }
+    pairs
 }
 
 #[cfg(test)]
@@ -938,24 +647,32 @@ mod tests {
             &[("IRNA", "ORG")],
         );
         assert!(!pairs.iter().any(|(_, a)| a == "IRNA"), "{pairs:?}");
-        assert!(super::is_source_credit("TEHRAN (IRNA) \u{2013} x", 8, 12));
-        assert!(!super::is_source_credit("He said (IRNA) was wrong.", 9, 13));
-        assert!(super::is_source_credit(
+        assert!(crate::actors::is_source_credit(
+            "TEHRAN (IRNA) \u{2013} x",
+            8,
+            12
+        ));
+        assert!(!crate::actors::is_source_credit(
+            "He said (IRNA) was wrong.",
+            9,
+            13
+        ));
+        assert!(crate::actors::is_source_credit(
             "Islamabad, IRNA -- Asif said",
             11,
             15
         ));
-        assert!(super::is_source_credit(
+        assert!(crate::actors::is_source_credit(
             "NEW DELHI, Sept. 3, PTI: x",
             20,
             23
         ));
-        assert!(!super::is_source_credit(
+        assert!(!crate::actors::is_source_credit(
             "He thanked Oman, IRNA -- x",
             17,
             21
         ));
-        assert!(!super::is_source_credit(
+        assert!(!crate::actors::is_source_credit(
             "Islamabad, IRNA said, -- x",
             11,
             15
@@ -969,15 +686,15 @@ mod tests {
         let s = "NEW DELHI, Jan. 15 (Eastgate Daily) - The minister thanked Japan.";
         let at = |w: &str| (s.find(w).unwrap(), s.find(w).unwrap() + w.len());
         let (a, b) = at("Daily");
-        assert!(super::is_source_credit(s, a, b));
+        assert!(crate::actors::is_source_credit(s, a, b));
         let (a, b) = at("Eastgate Daily");
-        assert!(super::is_source_credit(s, a, b));
+        assert!(crate::actors::is_source_credit(s, a, b));
         let s = "GENEVA, March 3 (Northline News) \u{2014} x";
         let (a, b) = (
             s.find("Northline").unwrap(),
             s.find("Northline").unwrap() + 9,
         );
-        assert!(super::is_source_credit(s, a, b));
+        assert!(crate::actors::is_source_credit(s, a, b));
         // Not a credit: lowercase words, no dash after the parenthesis, or a long aside.
         for (s, w) in [
             ("He said (in Eastgate Daily) - x", "Daily"),
@@ -988,7 +705,7 @@ mod tests {
             ),
         ] {
             let a = s.find(w).unwrap();
-            assert!(!super::is_source_credit(s, a, a + w.len()), "{s}");
+            assert!(!crate::actors::is_source_credit(s, a, a + w.len()), "{s}");
         }
         let pairs = pairs_with(
             "NEW DELHI, Jan. 15 (Eastgate Daily) - Minister Vikram Sethuraman blamed Pakistan for the attack.",
@@ -1071,32 +788,6 @@ mod tests {
             "{actors:?}"
         );
         assert_eq!(plan.attributions[1].speaker, "Mariama Ndiaye");
-    }
-
-    #[test]
-    fn a_name_the_tagger_cut_short_runs_on_over_capitalised_words() {
-        let t = AliasTable::builtin();
-        let cases = [
-            (
-                "Minister Avner Shaked on Wednesday said",
-                "Avner",
-                "Avner Shaked",
-            ),
-            ("Khawaja Asif Sunday said", "Khawaja Asif", "Khawaja Asif"),
-            ("talks with Putin Russia said", "Putin", "Putin"),
-            (
-                "Avner Shaked-Levi, the minister",
-                "Avner",
-                "Avner Shaked-Levi",
-            ),
-            ("Avner Shaked's plan", "Avner", "Avner Shaked"),
-            ("said Avner. The talks", "Avner", "Avner"),
-        ];
-        for (text, cut, want) in cases {
-            let s = text.find(cut).unwrap();
-            let end = super::name_continues(text, s + cut.len(), t);
-            assert_eq!(&text[s..end], want, "{text}");
-        }
     }
 
     #[test]

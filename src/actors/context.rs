@@ -188,33 +188,6 @@ const PLACE_NOUNS: &[&str] = &[
     "border",
 ];
 
-const MONTHS: &[&str] = &[
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-];
-
 /// Nouns that, after "our"/"my", name the speaker's own side: "our country", "my government".
 const SELF_NOUNS: &[&str] = &[
     "country",
@@ -429,7 +402,7 @@ fn is_dateline(text: &str, m: &AliasMatch) -> bool {
         ',' => {
             shouted
                 || first_word.starts_with(|c: char| c.is_ascii_digit())
-                || is_one_of(first_word, MONTHS)
+                || crate::text::words::is_month(&first_word.to_ascii_lowercase())
         }
         _ => false,
     }

@@ -16,12 +16,11 @@ use crate::eval::metrics::ner_scores;
 use crate::eval::report::{Accuracy, Judged, PairRecord, Prf, ReportInput};
 use crate::eval::run::round4;
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR};
-use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode;
-use crate::model::joint::JointModel;
+use crate::model::engine::{self, Engine, Need, Settings};
 use crate::model::manifest::Manifest;
 use crate::model::mix::stance_input;
-use crate::pipeline::{Pipeline, Prepared, Profile};
+use crate::pipeline::{Pipeline, Prepared};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -73,8 +72,8 @@ pub struct EvalSettings {
     pub base: Option<PathBuf>,
     /// Gold document summaries (`{"doc","summary":[{"speaker","actor","stance"}]}` rows).
     pub summary: Option<PathBuf>,
-    /// Which models score pairs and documents: the three single-task ones, or the joint one.
-    pub profile: Profile,
+    /// Which engine scores (the profile) and how the models run.
+    pub models: Settings,
 }
 
 /// Rows read from every input, with their skipped rows, and the format of each input.
@@ -293,45 +292,27 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
                 )));
             }
             let t = Instant::now();
-            let pred = match s.profile {
-                Profile::Accurate => {
-                    input.model = model_info(&s.models_dir, &["ner"]);
-                    let tagger = NerTagger::load(&s.models_dir.join("ner"), s.base.as_deref())?;
-                    crate::eval::run::ner_predictions(&tagger, &read.ner_rows)?
-                }
-                Profile::Fast => {
-                    input.model = model_info(&s.models_dir, &["joint"]);
-                    let j = JointModel::load(&s.models_dir.join("joint"), s.base.as_deref())?;
-                    crate::eval::run::ner_predictions_with(
-                        &j.loaded,
-                        j.ner_labels(),
-                        &|w| j.window_probs(w),
-                        &read.ner_rows,
-                    )?
-                }
-            };
+            let engine = engine::load(&s.models, &s.models_dir, s.base.as_deref(), Need::Tags)?;
+            input.model = model_info(&s.models_dir, &engine.folders());
+            let words: Vec<&[String]> = read.ner_rows.iter().map(|r| r.words.as_slice()).collect();
+            let pred = engine.tag_words(&words)?;
             input.ner = Some(score_ner(pred, &read.ner_rows));
             input.seconds = t.elapsed().as_secs_f64();
             input.n = read.ner_rows.len();
         }
         Mode::Pairs => {
             need_rows(&read, &input)?;
-            input.model = match s.profile {
-                Profile::Accurate => model_info(&s.models_dir, &["stance", "sentiment"]),
-                Profile::Fast => model_info(&s.models_dir, &["joint"]),
-            };
-            let (records, secs) = pairs(s, &read.stance_rows)?;
+            let engine = engine::load(&s.models, &s.models_dir, s.base.as_deref(), Need::Pairs)?;
+            input.model = model_info(&s.models_dir, &engine.folders());
+            let (records, secs) = pairs(engine.as_ref(), &read.stance_rows)?;
             input.n = records.len();
             input.records = records;
             input.seconds = secs;
         }
         Mode::Documents => {
             need_rows(&read, &input)?;
-            input.model = match s.profile {
-                Profile::Accurate => model_info(&s.models_dir, &["ner", "stance", "sentiment"]),
-                Profile::Fast => model_info(&s.models_dir, &["joint"]),
-            };
-            let pipeline = Pipeline::load_profile(&s.models_dir, s.base.as_deref(), s.profile)?;
+            let pipeline = Pipeline::load_with(&s.models, &s.models_dir, s.base.as_deref())?;
+            input.model = model_info(&s.models_dir, &pipeline.engine.folders());
             let gold_summaries = match &s.summary {
                 Some(p) => Some(read_summaries(p)?),
                 None => None,
@@ -403,7 +384,7 @@ fn record(
     }
 }
 
-fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f64)> {
+fn pairs(engine: &dyn Engine, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f64)> {
     let table = AliasTable::builtin();
     let with_stance: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].stance.is_some())
@@ -413,24 +394,13 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
         .collect();
     let mut secs = 0.0;
     let mut stance_of: HashMap<usize, Prediction<Stance>> = HashMap::new();
-    let joint = match s.profile {
-        Profile::Fast => Some(JointModel::load(
-            &s.models_dir.join("joint"),
-            s.base.as_deref(),
-        )?),
-        Profile::Accurate => None,
-    };
     if !with_stance.is_empty() {
         let inputs: Vec<encode::StanceInput> = with_stance
             .iter()
             .map(|&i| stance_input(&rows[i]))
             .collect();
         let t = Instant::now();
-        let preds = match &joint {
-            Some(j) => j.predict_stance(&inputs)?,
-            None => StanceClassifier::load(&s.models_dir.join("stance"), s.base.as_deref())?
-                .predict(&inputs)?,
-        };
+        let preds = engine.predict_stance(&inputs)?;
         secs += t.elapsed().as_secs_f64();
         stance_of.extend(with_stance.iter().copied().zip(preds));
     }
@@ -444,11 +414,7 @@ fn pairs(s: &EvalSettings, rows: &[StanceExample]) -> Result<(Vec<PairRecord>, f
         texts.sort_unstable();
         texts.dedup();
         let t = Instant::now();
-        let preds = match &joint {
-            Some(j) => j.predict_sentiment(&texts)?,
-            None => SentimentClassifier::load(&s.models_dir.join("sentiment"), s.base.as_deref())?
-                .predict(&texts)?,
-        };
+        let preds = engine.predict_sentiment(&texts)?;
         secs += t.elapsed().as_secs_f64();
         sentiment_of.extend(texts.into_iter().zip(preds));
     }

@@ -1,9 +1,11 @@
-//! Evaluation: metrics over plain label sequences (pure functions, unit-tested without a model)
-//! and scoring of loaded models on evaluation sets.
+//! Evaluation: scoring of loaded models on evaluation sets, and reports (the metrics themselves
+//! are `crate::metrics`, below `model`).
 
 pub mod harness;
 pub mod html;
-pub mod metrics;
 pub mod report;
 pub mod run;
 pub mod stats;
+
+/// The scores live below `model` (training reads them too); evaluation uses them from here.
+pub use crate::metrics;

@@ -5,9 +5,7 @@ use crate::error::Result;
 use crate::eval::metrics::{ner_scores, score, Scores};
 use crate::labels::Prediction;
 use crate::labels::{LabelSet, Sentiment, Stance};
-use crate::model::classifier::{
-    word_tags, Loaded, NerTagger, SentimentClassifier, StanceClassifier,
-};
+use crate::model::classifier::{Loaded, NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode::{self, TokenWindow};
 use crate::model::mix::stance_input;
 use std::collections::HashMap;
@@ -157,25 +155,8 @@ pub fn ner_predictions_with(
     probs: &WindowProbsFn,
     rows: &[NerSentence],
 ) -> Result<Vec<Vec<String>>> {
-    let l = loaded;
-    let windows = rows
-        .iter()
-        .map(|s| encode::encode_words(&l.tokenizer, &l.template, &s.words))
-        .collect::<Result<Vec<_>, _>>()?;
-    let tags = word_tags(&windows, probs(&windows)?);
-    Ok(rows
-        .iter()
-        .zip(&tags)
-        .map(|(s, tg)| {
-            let mut p = vec!["O".to_string(); s.words.len()];
-            for (w, idx, _) in tg {
-                if let Some(slot) = p.get_mut(*w as usize) {
-                    *slot = labels[*idx].clone();
-                }
-            }
-            p
-        })
-        .collect())
+    let words: Vec<&[String]> = rows.iter().map(|r| r.words.as_slice()).collect();
+    crate::model::engine::tag_words_with(loaded, labels, probs, &words)
 }
 
 /// Entity-level scores on pre-split sentences (each word tagged by its first piece).

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance};
 use crate::model::bert::{Backbone, Batch, BertBackbone};
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
+use crate::model::engine::{Backend, Settings};
 use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
 use crate::model::manifest::{Manifest, Pooling, Task};
 use crate::model::resolve::{self, ModelFiles};
@@ -23,19 +24,6 @@ use tokenizers::Tokenizer;
 /// Inputs per forward pass at inference, at most (see `batch_tokens`).
 pub const INFER_BATCH_MAX: usize = 128;
 
-/// Token budget of one inference batch (rows x padded length), set by `batch --batch-tokens`.
-static BATCH_TOKENS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2048);
-
-/// Set the token budget of inference batches (the process-wide default is 2048).
-pub fn set_batch_tokens(n: usize) {
-    BATCH_TOKENS.store(n.max(1), std::sync::atomic::Ordering::Relaxed);
-}
-
-/// The token budget of inference batches.
-pub fn batch_tokens() -> usize {
-    BATCH_TOKENS.load(std::sync::atomic::Ordering::Relaxed)
-}
-
 /// What every task model shares: manifest, tokenizer, template and backbone.
 pub struct Loaded {
     pub manifest: Manifest,
@@ -45,6 +33,8 @@ pub struct Loaded {
     pub backbone: Box<dyn Backbone>,
     pub device: Device,
     pub(crate) vb: VarBuilder<'static>,
+    /// Token budget of one inference batch (rows x padded length), from [`Settings`].
+    batch_tokens: usize,
 }
 
 /// Read and check a safetensors file: unreadable, truncated or corrupted files are errors that
@@ -153,6 +143,16 @@ impl Loaded {
     /// Load the model in `dir` for `task`; the base encoder is resolved from the manifest's pin,
     /// or taken from `base_dir` when given.
     pub fn load(dir: &Path, task: Task, base_dir: Option<&Path>) -> Result<Loaded> {
+        Self::load_with(dir, task, base_dir, &Settings::default())
+    }
+
+    /// [`Loaded::load`] with the backend, batch budget and threads of `settings`.
+    pub fn load_with(
+        dir: &Path,
+        task: Task,
+        base_dir: Option<&Path>,
+        settings: &Settings,
+    ) -> Result<Loaded> {
         let manifest_path = dir.join("manifest.json");
         if !manifest_path.exists() {
             return Err(Error::Manifest {
@@ -187,21 +187,22 @@ impl Loaded {
             // FastBert computes what candle's BertModel computes, faster on CPU; candle's stays
             // selectable for comparison, and FastBert's bf16 matmuls (about 1.8x faster, hidden
             // states off by ~1e-2) can be chosen where AVX512-BF16 exists.
-            "bert" => match std::env::var("STANDPOINT_BACKEND").as_deref() {
-                Ok("candle") => Box::new(BertBackbone::load(vb.clone(), &config)?),
-                Ok("fast" | "") | Err(_) => {
-                    Box::new(crate::model::fast::FastBert::load(vb.clone(), &config)?)
+            "bert" => {
+                let fast = || -> candle_core::Result<crate::model::fast::FastBert> {
+                    let f = crate::model::fast::FastBert::load(vb.clone(), &config)?;
+                    Ok(match settings.threads {
+                        Some(n) => f.with_threads(n),
+                        None => f,
+                    })
+                };
+                match settings.backend {
+                    Backend::Candle => Box::new(BertBackbone::load(vb.clone(), &config)?),
+                    Backend::Fast => Box::new(fast()?),
+                    Backend::FastBf16 => {
+                        Box::new(fast()?.with_precision(crate::model::fast::Precision::Bf16)?)
+                    }
                 }
-                Ok("fast-bf16") => Box::new(
-                    crate::model::fast::FastBert::load(vb.clone(), &config)?
-                        .with_precision(crate::model::fast::Precision::Bf16)?,
-                ),
-                Ok(other) => {
-                    return Err(Error::Invalid(format!(
-                        "unknown STANDPOINT_BACKEND '{other}'; expected fast, fast-bf16 or candle"
-                    )))
-                }
-            },
+            }
             other => {
                 return Err(Error::Invalid(format!(
                     "{}: unknown architecture '{other}'; expected bert",
@@ -218,6 +219,7 @@ impl Loaded {
             backbone,
             device,
             vb,
+            batch_tokens: settings.batch_tokens.max(1),
         })
     }
 
@@ -270,10 +272,10 @@ impl Loaded {
     {
         let mut order: Vec<usize> = (0..encoded.len()).collect();
         order.sort_by_key(|&i| (encoded[i].ids.len(), i));
-        // Batches sorted by length hold at most `batch_tokens()` padded tokens (and at least
+        // Batches sorted by length hold at most `batch_tokens` padded tokens (and at least
         // one row, at most INFER_BATCH_MAX rows), so short sentences go many to a batch and
         // long ones few.
-        let budget = batch_tokens();
+        let budget = self.batch_tokens;
         let mut chunks: Vec<&[usize]> = Vec::new();
         let mut start = 0;
         while start < order.len() {
@@ -371,7 +373,11 @@ pub type SentimentClassifier = SequenceClassifier<Sentiment>;
 
 impl SequenceClassifier<Stance> {
     pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
-        Self::build(Loaded::load(dir, Task::Stance, base_dir)?)
+        Self::load_with(dir, base_dir, &Settings::default())
+    }
+
+    pub fn load_with(dir: &Path, base_dir: Option<&Path>, settings: &Settings) -> Result<Self> {
+        Self::build(Loaded::load_with(dir, Task::Stance, base_dir, settings)?)
     }
 
     pub fn predict(&self, inputs: &[StanceInput]) -> Result<Vec<Prediction<Stance>>> {
@@ -386,7 +392,11 @@ impl SequenceClassifier<Stance> {
 
 impl SequenceClassifier<Sentiment> {
     pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
-        Self::build(Loaded::load(dir, Task::Sentiment, base_dir)?)
+        Self::load_with(dir, base_dir, &Settings::default())
+    }
+
+    pub fn load_with(dir: &Path, base_dir: Option<&Path>, settings: &Settings) -> Result<Self> {
+        Self::build(Loaded::load_with(dir, Task::Sentiment, base_dir, settings)?)
     }
 
     /// Sentiment of each sentence. A sentence longer than the model's window is read in
@@ -454,7 +464,11 @@ pub struct NerTagger {
 
 impl NerTagger {
     pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
-        let loaded = Loaded::load(dir, Task::Ner, base_dir)?;
+        Self::load_with(dir, base_dir, &Settings::default())
+    }
+
+    pub fn load_with(dir: &Path, base_dir: Option<&Path>, settings: &Settings) -> Result<Self> {
+        let loaded = Loaded::load_with(dir, Task::Ner, base_dir, settings)?;
         let labels = loaded.manifest.labels().map_err(|reason| Error::Manifest {
             path: dir.join("manifest.json"),
             reason,
@@ -693,7 +707,7 @@ fn argmax(p: &[f32]) -> (usize, f32) {
 pub fn decode_bio(words: &[(usize, usize, &str, f32)]) -> Vec<(usize, usize, String, f32)> {
     // The span rules are the evaluation's (`bio_spans`), so what we score is what we decode.
     let tags: Vec<&str> = words.iter().map(|w| w.2).collect();
-    crate::eval::metrics::bio_spans(&tags)
+    crate::metrics::bio_spans(&tags)
         .into_iter()
         .map(|(first, last, ty)| {
             let mean = words[first..last].iter().map(|w| w.3).sum::<f32>() / (last - first) as f32;

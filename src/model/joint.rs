@@ -961,7 +961,15 @@ pub struct JointPair<'a> {
 
 impl JointModel {
     pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<JointModel> {
-        let loaded = Loaded::load(dir, Task::Joint, base_dir)?;
+        Self::load_with(dir, base_dir, &crate::model::engine::Settings::default())
+    }
+
+    pub fn load_with(
+        dir: &Path,
+        base_dir: Option<&Path>,
+        settings: &crate::model::engine::Settings,
+    ) -> Result<JointModel> {
+        let loaded = Loaded::load_with(dir, Task::Joint, base_dir, settings)?;
         let hidden = loaded.backbone.hidden_size();
         let manifest_err = |reason: String| Error::Manifest {
             path: dir.join("manifest.json"),

@@ -100,7 +100,7 @@ impl Manifest {
 }
 
 /// How a sequence classifier pools the encoder's last layer before its head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Pooling {
     /// The mean of all tokens.

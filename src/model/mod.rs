@@ -4,6 +4,7 @@
 pub mod bert;
 pub mod classifier;
 pub mod encode;
+pub mod engine;
 pub mod fast;
 pub mod heads;
 pub mod joint;

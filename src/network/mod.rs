@@ -39,7 +39,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The width of a time bucket in each pair's series (`--bucket`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bucket {
     /// ISO 8601 weeks (`2026-W05`; the ISO year, so 2027-01-01 falls in `2026-W53`).

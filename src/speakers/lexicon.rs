@@ -203,30 +203,7 @@ pub(crate) fn is_time_lead(lower: &str) -> bool {
     matches!(lower, "on" | "last" | "this" | "next" | "late" | "early")
 }
 
-pub(crate) fn is_day_or_month(lower: &str) -> bool {
-    matches!(
-        lower,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-    )
-}
+pub(crate) use crate::text::words::is_day_or_month;
 
 pub(crate) fn is_pronoun(lower: &str) -> bool {
     matches!(

@@ -61,7 +61,6 @@
 
 mod clauses;
 mod lexicon;
-pub(crate) use lexicon::is_day_or_month;
 mod names;
 mod resolve;
 mod tokens;

@@ -18,6 +18,7 @@
 pub mod clean;
 pub mod input;
 pub mod sentences;
+pub mod words;
 
 pub use clean::{clean, Cleaned, Dropped, Segment};
 pub use input::{check_text, decode, html_to_text, is_html, TextError};

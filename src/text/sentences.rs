@@ -646,21 +646,7 @@ fn takes_number(word: &str) -> bool {
 }
 
 fn is_month(word: &str) -> bool {
-    matches!(
-        word,
-        "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-    )
+    super::words::is_month_abbreviation(word)
 }
 
 /// Abbreviations that often end a sentence too: they end one only before a sentence opener.

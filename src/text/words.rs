@@ -1,0 +1,49 @@
+//! Word lists that more than one stage reads (the sentence splitter, the actor rules, the
+//! speaker rules): one list per kind, here at the bottom. Words are compared lower-cased.
+
+/// The days of the week.
+pub const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// The months, written out.
+pub const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The months' abbreviations (a full stop after them need not end a sentence: "Jan. 5").
+pub const MONTH_ABBREVIATIONS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
+/// A day or a month, written out (`lower` is lower-cased).
+pub fn is_day_or_month(lower: &str) -> bool {
+    DAYS.contains(&lower) || MONTHS.contains(&lower)
+}
+
+/// A month, written out or abbreviated (`lower` is lower-cased).
+pub fn is_month(lower: &str) -> bool {
+    MONTHS.contains(&lower) || MONTH_ABBREVIATIONS.contains(&lower)
+}
+
+/// A month's abbreviation (`lower` is lower-cased).
+pub fn is_month_abbreviation(lower: &str) -> bool {
+    MONTH_ABBREVIATIONS.contains(&lower)
+}
