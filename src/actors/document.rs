@@ -71,7 +71,7 @@ pub fn find_in_document(
             {
                 continue;
             }
-            if let Some(actor) = table.lookup(&e.text) {
+            if let Some(actor) = table.lookup(e.text) {
                 let m = AliasMatch {
                     start: e.start,
                     end: e.end,

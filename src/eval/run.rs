@@ -145,8 +145,7 @@ pub fn ner_predictions(model: &NerTagger, rows: &[NerSentence]) -> Result<Vec<Ve
     )
 }
 
-/// Tag probabilities per position of each window: the NER model's, or the joint model's.
-pub type WindowProbsFn<'a> = dyn Fn(&[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> + 'a;
+pub use crate::model::engine::WindowProbsFn;
 
 /// [`ner_predictions`] with any tagger over the tokenizer and template of `loaded`.
 pub fn ner_predictions_with(

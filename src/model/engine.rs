@@ -355,12 +355,15 @@ impl Engine for JointModel {
     }
 }
 
+/// Tag probabilities per position of each window: the NER model's, or the joint model's.
+pub type WindowProbsFn<'a> = dyn Fn(&[encode::TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> + 'a;
+
 /// The BIO tag of every word of `sentences`, from a tagger's per-position probabilities over the
 /// tokenizer and template of `loaded`.
 pub fn tag_words_with(
     loaded: &Loaded,
     labels: &[String],
-    probs: &dyn Fn(&[encode::TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>>,
+    probs: &WindowProbsFn,
     sentences: &[&[String]],
 ) -> Result<Vec<Vec<String>>> {
     let l = loaded;
