@@ -6,7 +6,7 @@ use crate::eval::metrics::{ner_scores, score, Scores};
 use crate::labels::Prediction;
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{Loaded, NerTagger, SentimentClassifier, StanceClassifier};
-use crate::model::encode::{self, TokenWindow};
+use crate::model::encode;
 use crate::model::mix::stance_input;
 use std::collections::HashMap;
 use std::time::Instant;
