@@ -1,16 +1,13 @@
-//! `standpoint batch`: a corpus through the pipeline. The corpus layer (`crate::corpus`) reads,
-//! shards, journals and resumes; this module runs a reader thread that decodes, cleans and splits
-//! the next chunk of documents while the models work on the current one, and writes one result
-//! per document in input order.
+//! `standpoint batch`: a corpus through the pipeline. The corpus layer's loop
+//! ([`crate::corpus::run`]) reads, shards, journals and resumes; this module is its worker:
+//! decoding, cleaning and splitting each document on the reader thread, the models over each
+//! chunk, and each document's output lines (JSONL or CSV, with the kept fields).
 
-use crate::corpus::{
-    Chunking, Content, Doc, Duplicates, Failure, Item, Output, Processed, Progress, Reader, Totals,
-};
+use crate::corpus::{self, Chunking, Content, Doc, Output, Processed, Progress, Reader, Totals};
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::output::{pair_rows, PairRow};
 use crate::pipeline::{Pipeline, Prepared};
-use std::sync::mpsc;
 
 /// Output of a batch run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +42,6 @@ impl std::str::FromStr for BatchFormat {
 
 /// One document ready for the models, or the reason it cannot be processed.
 type Ready = std::result::Result<Prepared, String>;
-
-/// A chunk handed from the reader thread to the model thread.
-struct Chunk {
-    items: Vec<Item>,
-    ready: Vec<Ready>,
-    bytes_read: u64,
-}
 
 /// Decode, reduce HTML to text, reject empty documents, clean and split.
 fn prepare(doc: &Doc, lossy: bool) -> Ready {
@@ -235,7 +225,7 @@ fn processed(
 /// (which should not happen) is retried document by document, so one bad document fails alone.
 fn classify_chunk(
     pipeline: &Pipeline,
-    docs: &[&Doc],
+    docs: &[Doc],
     ready: Vec<Ready>,
     format: BatchFormat,
 ) -> Vec<std::result::Result<Processed, String>> {
@@ -254,18 +244,18 @@ fn classify_chunk(
     match pipeline.classify_prepared(ok_prep) {
         Ok(results) => {
             for (&i, doc) in ok_idx.iter().zip(&results) {
-                out[i] = Some(processed(docs[i], doc, format));
+                out[i] = Some(processed(&docs[i], doc, format));
             }
         }
         Err(_) => {
             for &i in &ok_idx {
-                let r = prepare(docs[i], true)
+                let r = prepare(&docs[i], true)
                     .and_then(|p| {
                         pipeline
                             .classify_prepared(vec![p])
                             .map_err(|e| crate::error::chain(&e))
                     })
-                    .and_then(|mut d| processed(docs[i], &d.remove(0), format));
+                    .and_then(|mut d| processed(&docs[i], &d.remove(0), format));
                 out[i] = Some(r);
             }
         }
@@ -282,110 +272,49 @@ pub struct BatchRun {
     pub lossy: bool,
 }
 
-/// Process the corpus of `reader` into `output`: a reader thread prepares chunk N+1 while the
-/// models run on chunk N; results are written in input order and checkpointed per chunk.
+/// The batch worker: documents prepared on the reader thread, then classified a chunk at a time.
+struct Classify<'a> {
+    pipeline: &'a Pipeline,
+    format: BatchFormat,
+    lossy: bool,
+}
+
+impl corpus::Worker for Classify<'_> {
+    type Ready = Ready;
+
+    fn preparer(&self) -> impl Fn(&Doc) -> Ready + Send + 'static {
+        let lossy = self.lossy;
+        move |doc: &Doc| prepare(doc, lossy)
+    }
+
+    fn process(
+        &mut self,
+        docs: &[Doc],
+        ready: Vec<Ready>,
+    ) -> Vec<std::result::Result<Processed, String>> {
+        classify_chunk(self.pipeline, docs, ready, self.format)
+    }
+}
+
+/// Process the corpus of `reader` into `output` with the models of `pipeline`: the corpus loop
+/// ([`corpus::run`]) with the batch worker.
 pub fn run(
     pipeline: &Pipeline,
-    mut reader: Reader,
-    mut output: Output,
-    mut progress: Progress,
+    reader: Reader,
+    output: Output,
+    progress: Progress,
     settings: &BatchRun,
 ) -> Result<Totals> {
-    if output.is_complete() {
-        note!("output already complete; nothing to do");
-        return Ok(progress.finish());
-    }
-    reader.skip_to(output.next_seq());
-    let start_bytes = reader.bytes_read();
-    progress.resume_at(start_bytes);
-    let chunking = settings.chunking;
-    let lossy = settings.lossy;
-    // Two chunks in flight at most: memory stays bounded by the chunk size, whatever the corpus.
-    let (tx, rx) = mpsc::sync_channel::<Chunk>(1);
-    let producer = std::thread::spawn(move || loop {
-        let items = chunking.next_chunk(&mut reader);
-        if items.is_empty() {
-            break;
-        }
-        let ready = items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Doc(d) => Some(prepare(d, lossy)),
-                Item::Failed(_) => None,
-            })
-            .collect();
-        let chunk = Chunk {
-            items,
-            ready,
-            bytes_read: reader.bytes_read(),
-        };
-        if tx.send(chunk).is_err() {
-            break;
-        }
-    });
-    let mut bytes_seen = start_bytes;
-    let mut duplicates = Duplicates::default();
-    for chunk in rx {
-        for item in &chunk.items {
-            duplicates.see(item.id());
-        }
-        let docs: Vec<&Doc> = chunk
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Doc(d) => Some(d),
-                Item::Failed(_) => None,
-            })
-            .collect();
-        let results = classify_chunk(pipeline, &docs, chunk.ready, settings.format);
-        let mut results = results.into_iter();
-        let (mut ok, mut sentences, mut pairs, mut failed) = (0u64, 0u64, 0u64, 0u64);
-        for item in &chunk.items {
-            match item {
-                Item::Failed(f) => {
-                    failed += 1;
-                    output.write(f.seq, &[], Some(f))?;
-                }
-                Item::Doc(d) => match results
-                    .next()
-                    .unwrap_or_else(|| Err("not processed".into()))
-                {
-                    Ok(p) => {
-                        ok += 1;
-                        sentences += p.sentences;
-                        pairs += p.pairs;
-                        output.write(d.seq, &p.bytes, None)?;
-                    }
-                    Err(reason) => {
-                        failed += 1;
-                        let f = Failure {
-                            seq: d.seq,
-                            id: d.id.clone(),
-                            location: d.location.clone(),
-                            reason,
-                        };
-                        output.write(f.seq, &[], Some(&f))?;
-                    }
-                },
-            }
-        }
-        output.checkpoint()?;
-        progress.add(
-            ok,
-            sentences,
-            pairs,
-            chunk.bytes_read.saturating_sub(bytes_seen),
-        );
-        progress.fail(failed);
-        bytes_seen = chunk.bytes_read;
-    }
-    producer
-        .join()
-        .map_err(|_| Error::Invalid("the batch reader thread panicked".into()))?;
-    output.finish()?;
-    let totals = progress.finish();
-    if let Some(warning) = duplicates.warning() {
-        note!("warning: {warning}");
-    }
-    Ok(totals)
+    let worker = Classify {
+        pipeline,
+        format: settings.format,
+        lossy: settings.lossy,
+    };
+    Ok(corpus::run(
+        reader,
+        output,
+        progress,
+        settings.chunking,
+        worker,
+    )?)
 }

@@ -1,9 +1,11 @@
 //! The corpus layer of `standpoint batch`: streaming readers over directories, JSONL, CSV and
 //! stdin (`input`), sharding by id (`shard`), crash-safe resumable output (`output`), progress
-//! on stderr (`progress`), and [`run`], the loop that ties them to a document processor.
+//! on stderr (`progress`), and [`run`], the chunk loop that ties them to a [`Worker`]: the one
+//! loop of `standpoint batch`, whose worker runs the models (`crate::batch`). Here the worker is
+//! a closure that writes each id:
 //!
 //! ```no_run
-//! use standpoint::corpus::{self, Chunking, Fingerprint, InputOptions, Output, Processed,
+//! use standpoint::corpus::{self, Chunking, Doc, Fingerprint, InputOptions, Output, Processed,
 //!                          Progress, ProgressMode, Reader};
 //!
 //! let inputs = vec!["news/".to_string()];
@@ -13,7 +15,7 @@
 //! let (output, _) = Output::open("out.jsonl".as_ref(), true, None, &fingerprint)?;
 //! let progress = Progress::new(corpus::total_bytes(&sources), ProgressMode::detect(false));
 //! let reader = Reader::new(sources, &opts);
-//! let totals = corpus::run(reader, output, progress, Chunking::default(), |docs| {
+//! let totals = corpus::run(reader, output, progress, Chunking::default(), |docs: &[Doc]| {
 //!     docs.iter()
 //!         .map(|doc| Ok(Processed { bytes: format!("{}\n", doc.id).into_bytes(), sentences: 0, pairs: 0 }))
 //!         .collect()
@@ -101,6 +103,8 @@ pub enum CorpusError {
     Journal { path: PathBuf, reason: String },
     #[error("another standpoint batch is writing {path}")]
     Busy { path: PathBuf },
+    #[error("the batch reader thread panicked")]
+    ReaderPanicked,
     #[error("{0}")]
     Driver(String),
 }
@@ -198,40 +202,114 @@ impl Duplicates {
     }
 }
 
-/// Where an item of a chunk goes: the processor's next result, or a reader failure.
+/// What a batch run does with each chunk of documents, in two halves so that reading overlaps
+/// the work: the half from [`Worker::preparer`] runs on the reader thread (decoding, cleaning,
+/// splitting: chunk N+1 while [`Worker::process`] works on chunk N), and `process` runs on the
+/// thread that called [`run`].
+///
+/// A closure over a chunk, `FnMut(&[Doc]) -> Vec<Result<Processed, String>>`, is a worker with
+/// nothing to prepare ahead; its argument needs the type written out (`|docs: &[Doc]|`), or
+/// Rust infers a closure for one lifetime only.
+pub trait Worker {
+    /// What the reader thread makes of one document for `process`.
+    type Ready: Send + 'static;
+
+    /// The reader thread's half. It is moved onto that thread, so it owns what it needs.
+    fn preparer(&self) -> impl Fn(&Doc) -> Self::Ready + Send + 'static;
+
+    /// One result per document of the chunk, in order: its output lines, or why it failed
+    /// (which goes to the errors file). `ready` holds the preparer's result for each document.
+    /// A chunk of nothing but reader failures comes with no documents.
+    fn process(
+        &mut self,
+        docs: &[Doc],
+        ready: Vec<Self::Ready>,
+    ) -> Vec<std::result::Result<Processed, String>>;
+}
+
+impl<F> Worker for F
+where
+    F: FnMut(&[Doc]) -> Vec<std::result::Result<Processed, String>>,
+{
+    type Ready = ();
+
+    fn preparer(&self) -> impl Fn(&Doc) + Send + 'static {
+        |_: &Doc| ()
+    }
+
+    fn process(&mut self, docs: &[Doc], _: Vec<()>) -> Vec<std::result::Result<Processed, String>> {
+        self(docs)
+    }
+}
+
+/// A chunk handed from the reader thread to [`run`]: its items, the preparer's result for each
+/// document among them, and the reader's byte count after it.
+struct Chunk<R> {
+    items: Vec<Item>,
+    ready: Vec<R>,
+    bytes_read: u64,
+}
+
+/// Where an item of a chunk goes: the worker's next result, or a reader failure.
 enum Slot {
     Doc,
     Failed(Failure),
 }
 
-/// Runs a batch: reads chunks of documents, has `process` analyse each chunk, and writes every
-/// item's result or failure in `seq` order, checkpointing the output after each chunk.
+/// Runs a batch: a reader thread reads the next chunk of documents and prepares it while
+/// `worker` processes the current one; every item's result or failure is written in `seq`
+/// order, and the output checkpointed after each chunk.
 ///
-/// `process` returns one entry per document, in order: the output lines, or why the document
-/// failed (which goes to the errors file). Reader failures go to the errors file in their place.
-/// A resumed output starts the reader at its first unwritten item; an output that is already
-/// complete returns at once with empty totals.
-pub fn run<F>(
+/// Reader failures and documents the worker fails go to the errors file in their place. A
+/// resumed output starts the reader at its first unwritten item; an output that is already
+/// complete returns at once with nothing counted. Ids seen more than once are reported on
+/// stderr at the end.
+pub fn run<W: Worker>(
     mut reader: Reader,
     mut output: Output,
     mut progress: Progress,
     chunking: Chunking,
-    mut process: F,
-) -> Result<Totals>
-where
-    F: FnMut(&[Doc]) -> Vec<std::result::Result<Processed, String>>,
-{
+    mut worker: W,
+) -> Result<Totals> {
     if output.is_complete() {
-        progress.finish();
-        return Ok(Totals::default());
+        note!("output already complete; nothing to do");
+        return Ok(progress.finish());
     }
     reader.skip_to(output.next_seq());
     let mut bytes_seen = reader.bytes_read();
     progress.resume_at(bytes_seen);
-    loop {
+    let prepare = worker.preparer();
+    // Two chunks in flight at most: memory stays bounded by the chunk size, whatever the corpus.
+    // Not a scoped thread: a run that stops on an error must not wait for a reader blocked on
+    // a pipe.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk<W::Ready>>(1);
+    let producer = std::thread::spawn(move || loop {
+        let items = chunking.next_chunk(&mut reader);
+        if items.is_empty() {
+            break;
+        }
+        let ready = items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Doc(doc) => Some(prepare(doc)),
+                Item::Failed(_) => None,
+            })
+            .collect();
+        let chunk = Chunk {
+            items,
+            ready,
+            bytes_read: reader.bytes_read(),
+        };
+        if tx.send(chunk).is_err() {
+            break;
+        }
+    });
+    let mut duplicates = Duplicates::default();
+    for chunk in rx {
         let mut docs: Vec<Doc> = Vec::new();
         let mut slots: Vec<Slot> = Vec::new();
-        for item in chunking.next_chunk(&mut reader) {
+        for item in chunk.items {
+            duplicates.see(item.id());
             match item {
                 Item::Doc(doc) => {
                     docs.push(doc);
@@ -240,14 +318,7 @@ where
                 Item::Failed(failure) => slots.push(Slot::Failed(failure)),
             }
         }
-        if slots.is_empty() {
-            break;
-        }
-        let results = if docs.is_empty() {
-            Vec::new()
-        } else {
-            process(&docs)
-        };
+        let results = worker.process(&docs, chunk.ready);
         if results.len() != docs.len() {
             return Err(CorpusError::Driver(format!(
                 "the processor returned {} results for {} documents",
@@ -289,13 +360,22 @@ where
             }
         }
         output.checkpoint()?;
-        let read = reader.bytes_read();
-        progress.add(ok, sentences, pairs, read.saturating_sub(bytes_seen));
+        progress.add(
+            ok,
+            sentences,
+            pairs,
+            chunk.bytes_read.saturating_sub(bytes_seen),
+        );
         progress.fail(failed);
-        bytes_seen = read;
+        bytes_seen = chunk.bytes_read;
     }
+    producer.join().map_err(|_| CorpusError::ReaderPanicked)?;
     output.finish()?;
-    Ok(progress.finish())
+    let totals = progress.finish();
+    if let Some(warning) = duplicates.warning() {
+        note!("warning: {warning}");
+    }
+    Ok(totals)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! End-to-end tests of the corpus layer through [`run`] with a fake processor: every input
-//! accounted for once, crash and resume byte-identical, shards disjoint and complete.
+//! End-to-end tests of the corpus layer through [`run`], the loop `standpoint batch` runs, with a
+//! cheap worker in place of the models: every input accounted for once, crash and resume
+//! byte-identical, shards disjoint and complete.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -7,26 +8,51 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
-/// The fake model: decode file bytes like the real pipeline, then upper-case the text.
-fn upper(docs: &[Doc]) -> Vec<std::result::Result<Processed, String>> {
-    docs.iter()
-        .map(|doc| {
-            let text = match &doc.content {
-                Content::Bytes(bytes) => crate::text::decode(bytes, &doc.location.file, false)
-                    .map_err(|e| e.to_string())?,
-                Content::Text(text) if text.trim().is_empty() => {
-                    return Err(format!("{} is empty", doc.id))
-                }
-                Content::Text(text) => text.clone(),
-            };
-            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            Ok(Processed {
-                bytes: format!("{}\t{}\t{}\n", doc.seq, doc.id, flat.to_uppercase()).into_bytes(),
-                sentences: 1,
-                pairs: u64::from(doc.html),
+/// The reader thread's half of the fake model: decode file bytes like the batch worker does.
+fn decode(doc: &Doc) -> std::result::Result<String, String> {
+    match &doc.content {
+        Content::Bytes(bytes) => {
+            crate::text::decode(bytes, &doc.location.file, false).map_err(|e| e.to_string())
+        }
+        Content::Text(text) if text.trim().is_empty() => Err(format!("{} is empty", doc.id)),
+        Content::Text(text) => Ok(text.clone()),
+    }
+}
+
+/// The fake model, a cheap worker with both halves of the real one: the reader thread decodes,
+/// `process` upper-cases the text.
+struct Upper;
+
+impl Worker for Upper {
+    type Ready = std::result::Result<String, String>;
+
+    fn preparer(&self) -> impl Fn(&Doc) -> Self::Ready + Send + 'static {
+        decode
+    }
+
+    fn process(
+        &mut self,
+        docs: &[Doc],
+        ready: Vec<Self::Ready>,
+    ) -> Vec<std::result::Result<Processed, String>> {
+        docs.iter()
+            .zip(ready)
+            .map(|(doc, text)| {
+                let flat = text?.split_whitespace().collect::<Vec<_>>().join(" ");
+                Ok(Processed {
+                    bytes: format!("{}\t{}\t{}\n", doc.seq, doc.id, flat.to_uppercase())
+                        .into_bytes(),
+                    sentences: 1,
+                    pairs: u64::from(doc.html),
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
+}
+
+/// [`Upper`] in one call on one thread, for the workers that wrap it.
+fn upper(docs: &[Doc]) -> Vec<std::result::Result<Processed, String>> {
+    Upper.process(docs, docs.iter().map(decode).collect())
 }
 
 struct Batch {
@@ -54,21 +80,18 @@ impl Batch {
         Fingerprint::new(&sources, &self.opts, "tsv")
     }
 
-    fn run_with<F>(&self, out: &Path, resume: bool, process: F) -> Result<Totals>
-    where
-        F: FnMut(&[Doc]) -> Vec<std::result::Result<Processed, String>>,
-    {
+    fn run_with<W: Worker>(&self, out: &Path, resume: bool, worker: W) -> Result<Totals> {
         let sources = plan(&self.inputs, &self.opts)?;
         let fingerprint = Fingerprint::new(&sources, &self.opts, "tsv");
         let (mut output, _) = Output::open(out, resume, Some("seq\tid\ttext"), &fingerprint)?;
         output.set_group(self.group);
         let progress = Progress::new(total_bytes(&sources), ProgressMode::Hidden);
         let reader = Reader::new(sources, &self.opts);
-        run(reader, output, progress, self.chunking, process)
+        run(reader, output, progress, self.chunking, worker)
     }
 
     fn run(&self, out: &Path, resume: bool) -> Result<Totals> {
-        self.run_with(out, resume, upper)
+        self.run_with(out, resume, Upper)
     }
 }
 
@@ -349,7 +372,7 @@ fn resume_after_the_processor_dies_mid_run_is_byte_identical() {
         let out = dir.path().join(format!("out{die_at}.tsv"));
         let mut calls = 0;
         let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            batch.run_with(&out, false, |docs| {
+            batch.run_with(&out, false, |docs: &[Doc]| {
                 calls += 1;
                 assert!(calls < die_at, "simulated crash");
                 upper(docs)
@@ -374,9 +397,17 @@ fn resuming_a_complete_output_is_a_no_op() {
     assert!(next > 0);
     drop(output);
     let totals = batch
-        .run_with(&out, true, |_| panic!("nothing should be processed"))
+        .run_with(&out, true, |_: &[Doc]| {
+            panic!("nothing should be processed")
+        })
         .unwrap();
-    assert_eq!(totals, Totals::default());
+    assert_eq!(
+        Totals {
+            seconds: 0.0,
+            ..totals
+        },
+        Totals::default()
+    );
     assert!((files(&out), fs::read(journal_path(&out)).unwrap()) == before);
 }
 
@@ -428,7 +459,7 @@ fn resume_with_different_settings_is_refused() {
     let mut batch = Batch::new(small_corpus(dir.path()));
     let out = dir.path().join("out.tsv");
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        batch.run_with(&out, false, |_| panic!("crash"))
+        batch.run_with(&out, false, |_: &[Doc]| panic!("crash"))
     }));
     let before = files(&out);
     batch.opts.shard = Some(Shard::new(1, 2).unwrap());
@@ -525,7 +556,7 @@ fn a_processor_returning_the_wrong_number_of_results_is_an_error() {
     let batch = Batch::new(small_corpus(dir.path()));
     let out = dir.path().join("out.tsv");
     let message = batch
-        .run_with(&out, false, |_| Vec::new())
+        .run_with(&out, false, |_: &[Doc]| Vec::new())
         .unwrap_err()
         .to_string();
     assert!(
@@ -564,11 +595,66 @@ fn streams_output_writes_results_and_errors_in_order() {
         output,
         progress,
         batch.chunking,
-        upper,
+        Upper,
     )
     .unwrap();
     assert!(*stdout.0.lock().unwrap() == results);
     assert!(*stderr.0.lock().unwrap() == errors);
+}
+
+#[test]
+fn the_preparer_runs_on_the_reader_thread_ahead_of_process() {
+    struct Where;
+    impl Worker for Where {
+        type Ready = std::thread::ThreadId;
+        fn preparer(&self) -> impl Fn(&Doc) -> Self::Ready + Send + 'static {
+            |_: &Doc| std::thread::current().id()
+        }
+        fn process(
+            &mut self,
+            docs: &[Doc],
+            ready: Vec<Self::Ready>,
+        ) -> Vec<std::result::Result<Processed, String>> {
+            assert_eq!(ready.len(), docs.len());
+            assert!(ready.iter().all(|&t| t != std::thread::current().id()));
+            upper(docs)
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let batch = Batch::new(small_corpus(dir.path()));
+    let (results, errors, _) = reference(&batch, dir.path());
+    let out = dir.path().join("out.tsv");
+    batch.run_with(&out, false, Where).unwrap();
+    assert!(files(&out) == (results, errors));
+}
+
+#[test]
+fn a_reader_thread_that_panics_stops_the_run_unfinished() {
+    struct Panics;
+    impl Worker for Panics {
+        type Ready = ();
+        fn preparer(&self) -> impl Fn(&Doc) + Send + 'static {
+            |doc: &Doc| assert!(doc.id != "c1", "simulated reader crash")
+        }
+        fn process(
+            &mut self,
+            docs: &[Doc],
+            _: Vec<()>,
+        ) -> Vec<std::result::Result<Processed, String>> {
+            upper(docs)
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let batch = Batch::new(small_corpus(dir.path()));
+    let (results, errors, _) = reference(&batch, dir.path());
+    let out = dir.path().join("out.tsv");
+    let error = batch.run_with(&out, false, Panics).unwrap_err();
+    assert!(matches!(error, CorpusError::ReaderPanicked), "{error}");
+    let (output, _) = Output::open(&out, true, None, &batch.fingerprint()).unwrap();
+    assert!(!output.is_complete());
+    drop(output);
+    batch.run(&out, true).unwrap();
+    assert!(files(&out) == (results, errors));
 }
 
 /// Not a timed assertion: prints what journaling costs per item and per group.
