@@ -3,8 +3,9 @@
 //! headless-Chromium screenshot proving the HTML and its SVG charts actually render.
 
 use standpoint::eval::metrics::ner_scores;
+use standpoint::eval::render::write;
 use standpoint::eval::report::{
-    build, compare, predictions, write, Accuracy, Judged, PairRecord, Prf, Report, ReportInput,
+    build, compare, predictions, Accuracy, Judged, PairRecord, Prf, Report, ReportInput,
 };
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,8 +2,8 @@
 //! and scoring of loaded models on evaluation sets.
 
 pub mod harness;
-pub mod html;
 pub mod metrics;
+pub mod render;
 pub mod report;
 pub mod run;
 pub mod stats;
