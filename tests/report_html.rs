@@ -11,6 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod browser;
+mod common;
 
 const SCRIPT_SENTENCE: &str =
     "Officials said <script>alert(\"x\")</script> Freedonia & its allies \"will pay\".";
