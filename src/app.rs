@@ -8,8 +8,8 @@ use crate::cli::{
 use crate::data::DataFormat;
 use crate::error::{Error, Result};
 use crate::eval::harness::{self, EvalSettings};
-use crate::eval::report;
 use crate::eval::run::{score_ner, score_sentiment, score_stance};
+use crate::eval::{render, report};
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode::{StanceInput, Template};
@@ -332,7 +332,7 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
                 r.mention.clear();
             }
         }
-        report::write(dir, &report, &records)?;
+        render::write(dir, &report, &records)?;
         note!("report written to {}", dir.display());
     }
     print_json(&report::headline(&report))

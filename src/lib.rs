@@ -33,4 +33,7 @@ pub mod pipeline;
 pub mod speakers;
 pub mod text;
 
+#[cfg(test)]
+mod testing;
+
 pub use error::{Error, Result};

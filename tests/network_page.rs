@@ -4,6 +4,7 @@
 //! time series and evidence.
 
 mod browser;
+mod common;
 
 use browser::{attr, kept_dir, unescape};
 

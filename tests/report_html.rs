@@ -3,13 +3,15 @@
 //! headless-Chromium screenshot proving the HTML and its SVG charts actually render.
 
 use standpoint::eval::metrics::ner_scores;
+use standpoint::eval::render::write;
 use standpoint::eval::report::{
-    build, compare, predictions, write, Accuracy, Judged, PairRecord, Prf, Report, ReportInput,
+    build, compare, predictions, Accuracy, Judged, PairRecord, Prf, Report, ReportInput,
 };
 use std::fs;
 use std::path::{Path, PathBuf};
 
 mod browser;
+mod common;
 
 const SCRIPT_SENTENCE: &str =
     "Officials said <script>alert(\"x\")</script> Freedonia & its allies \"will pay\".";

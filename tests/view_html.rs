@@ -4,6 +4,7 @@
 //! Chromium at desktop and phone widths with its chips, grid and colours.
 
 mod browser;
+mod common;
 
 use browser::{attr, kept_dir};
 

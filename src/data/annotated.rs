@@ -2,7 +2,8 @@
 //! mentions, and the speaker's stance toward that actor.
 //!
 //! `{"id", "doc", "text", "context", "speaker", "actor", "mention", "stance", "sentiment"}`;
-//! `context` and `sentiment` may be absent or null, and unknown keys are ignored.
+//! `context` and `sentiment` may be absent or null, and unknown keys are ignored. Our own files
+//! in `evaluation/samples/` hold every key ([`KEYS`]); `tests/samples.rs` checks their contract.
 
 use super::input::{self, skip};
 use super::spans::find;
@@ -11,6 +12,19 @@ use crate::labels::{LabelSet, Sentiment, Stance, AUTHOR, UNSPECIFIED};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 use std::path::Path;
+
+/// The keys of a row, in the order [`AnnotatedRow`] writes them and our sample files hold them.
+pub const KEYS: [&str; 9] = [
+    "id",
+    "doc",
+    "text",
+    "context",
+    "speaker",
+    "actor",
+    "mention",
+    "stance",
+    "sentiment",
+];
 
 /// One annotated sample as written to and read from the JSON Lines file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,6 +192,22 @@ mod tests {
             (row.context.as_str(), row.source.as_str()),
             ("", "annotated")
         );
+    }
+
+    #[test]
+    fn a_full_row_is_written_with_the_keys_in_order() {
+        let row = AnnotatedRow {
+            context: Some("Before.".to_owned()),
+            ..sample()
+        };
+        let mut bytes = Vec::new();
+        write_row(&mut bytes, &row).unwrap();
+        let line = String::from_utf8(bytes).unwrap();
+        let at: Vec<usize> = KEYS
+            .iter()
+            .map(|k| line.find(&format!("\"{k}\":")).expect(k))
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{line}");
     }
 
     #[test]

@@ -342,11 +342,11 @@ mod tests {
             ("train.txt", 13144, 34 + 159, [1337, 2560, 265, 383]),
             ("valid.txt", 1461, 4 + 13, [149, 285, 29, 43]),
         ];
+        let Some(dir) = shared_data("directed_sentiment") else {
+            return;
+        };
         for (rel, lines, skips, labels) in files {
-            let Some(path) = shared_data(&format!("directed_sentiment/dataset/{rel}")) else {
-                return;
-            };
-            let got = read(&path, true).unwrap();
+            let got = read(&dir.join("dataset").join(rel), true).unwrap();
             eprintln!(
                 "{rel}: {} rows, {} skipped {:?}",
                 got.rows.len(),

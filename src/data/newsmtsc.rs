@@ -217,11 +217,11 @@ mod tests {
                 [295, 319, 189],
             ),
         ];
+        let Some(dir) = shared_data("newsmtsc") else {
+            return;
+        };
         for (rel, targets, [neg, neu, pos]) in files {
-            let Some(path) = shared_data(&format!("newsmtsc/{rel}")) else {
-                return;
-            };
-            let got = read(&path).unwrap();
+            let got = read(&dir.join(rel)).unwrap();
             let count = |s| got.rows.iter().filter(|r| r.stance == Some(s)).count();
             eprintln!(
                 "{rel}: {} rows, {} skipped {:?}",

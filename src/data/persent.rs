@@ -137,16 +137,16 @@ mod tests {
 
     #[test]
     fn real_persent_files_have_the_documented_counts() {
+        let Some(dir) = shared_data("persent") else {
+            return;
+        };
         // documents, Negative/Neutral/Positive
         for (rel, n, counts) in [
             ("dev.csv", 578, [58, 216, 304]),
             ("random_test.csv", 579, [73, 213, 293]),
             ("fixed_test.csv", 827, [139, 320, 368]),
         ] {
-            let Some(path) = shared_data(&format!("persent/{rel}")) else {
-                return;
-            };
-            let got = read(&path).unwrap();
+            let got = read(&dir.join(rel)).unwrap();
             let spans = got.rows.iter().filter(|r| r.target_span.is_some()).count();
             eprintln!(
                 "{rel}: {} rows ({spans} with a target span), {} skipped {:?}",

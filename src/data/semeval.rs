@@ -244,10 +244,11 @@ mod tests {
                 [481, 193, 33],
             ),
         ];
+        let Some(dir) = shared_data("semeval2016_task6") else {
+            return;
+        };
         for (rel, n, stances, sentiments) in files {
-            let Some(path) = shared_data(&format!("semeval2016_task6/{rel}")) else {
-                return;
-            };
+            let path = dir.join(rel);
             let got = read(&path).unwrap();
             let spans = got.rows.iter().filter(|r| r.target_span.is_some()).count();
             eprintln!(

@@ -2,7 +2,7 @@
 //! are `crate::metrics`, below `model`).
 
 pub mod harness;
-pub mod html;
+pub mod render;
 pub mod report;
 pub mod run;
 pub mod stats;

@@ -1,6 +1,6 @@
 //! The `standpoint eval` report: the data model built from scored pairs, comparison with an
-//! earlier run, and the writers of `report.json`, `predictions.jsonl`, `report.md` and
-//! `report.html` (the HTML and its SVG charts live in [`crate::eval::html`]).
+//! earlier run, and the writers of `report.json` and `predictions.jsonl`. `report.md` and
+//! `report.html` are drawn from the [`Report`] by [`crate::eval::render`].
 //!
 //! # `report.json`
 //!
@@ -570,7 +570,8 @@ pub fn build(input: &ReportInput) -> Report {
     }
 }
 
-fn label_name(labels: &[String], i: usize) -> String {
+/// The name of label `i`, or the index itself when it is out of range.
+pub(crate) fn label_name(labels: &[String], i: usize) -> String {
     labels.get(i).cloned().unwrap_or_else(|| i.to_string())
 }
 
@@ -856,7 +857,7 @@ pub fn compare(
 // ---------------------------------------------------------------------------------------------
 // Writers
 
-fn write_file(path: &Path, contents: &str) -> Result<()> {
+pub(crate) fn write_file(path: &Path, contents: &str) -> Result<()> {
     fs::write(path, contents).map_err(|e| Error::Io {
         path: path.to_path_buf(),
         source: e,
@@ -870,7 +871,6 @@ pub fn to_json(report: &Report) -> Result<String> {
         .map_err(|e| Error::Invalid(format!("cannot serialize the report: {e}")))
 }
 
-/// Write `report.json`, `predictions.jsonl`, `report.md` and `report.html` into `dir`, creating it.
 /// Makes sure the `--report` folder can be written, before the scoring that would otherwise
 /// be lost: it must be a folder (created here when missing) that accepts files.
 pub fn check_destination(dir: &Path) -> Result<()> {
@@ -894,7 +894,9 @@ pub fn check_destination(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn write(dir: &Path, report: &Report, records: &[PairRecord]) -> Result<()> {
+/// Write `report.json` and `predictions.jsonl` into `dir`, creating it. `report.md` and
+/// `report.html` are [`crate::eval::render`]'s.
+pub fn write_json(dir: &Path, report: &Report, records: &[PairRecord]) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::Io {
         path: dir.to_path_buf(),
         source: e,
@@ -908,298 +910,7 @@ pub fn write(dir: &Path, report: &Report, records: &[PairRecord]) -> Result<()> 
         jsonl.push_str(&line);
         jsonl.push('\n');
     }
-    write_file(&dir.join("predictions.jsonl"), &jsonl)?;
-    write_file(&dir.join("report.md"), &markdown(report))?;
-    write_file(
-        &dir.join("report.html"),
-        &crate::eval::html::render(report, records),
-    )?;
-    Ok(())
-}
-
-/// A Markdown table cell: pipes escaped, newlines flattened.
-fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-fn f4(x: f64) -> String {
-    format!("{x:.4}")
-}
-
-fn signed(x: f64) -> String {
-    format!("{x:+.4}")
-}
-
-/// A p-value for display: four decimals, or `< 0.0001` when it rounds to zero.
-pub fn p_text(p: f64) -> String {
-    if p < 0.000_05 {
-        "< 0.0001".to_string()
-    } else {
-        f4(p)
-    }
-}
-
-fn ci_text(ci: [f64; 2]) -> String {
-    format!("[{}, {}]", f4(ci[0]), f4(ci[1]))
-}
-
-/// Render `report.md`.
-pub fn markdown(r: &Report) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::new();
-    // Writing to a String cannot fail; the results are ignored on purpose.
-    let _ = writeln!(s, "# standpoint eval: {} mode\n", md(&r.mode));
-    let data: Vec<String> = r.data.iter().map(|d| format!("`{}`", md(d))).collect();
-    let _ = writeln!(
-        s,
-        "Data: {} ({}). Rows scored: {}; skipped: {}.\n",
-        data.join(", "),
-        md(&r.data_format),
-        r.n,
-        r.skipped
-    );
-    let tasks: Vec<(Task, &TaskReport)> = Task::ALL
-        .iter()
-        .filter_map(|&t| r.task(t).map(|tr| (t, tr)))
-        .collect();
-    if !tasks.is_empty() {
-        s.push_str("## Headline\n\n");
-        s.push_str("| task | n | accuracy | macro-F1 | F_avg | ECE | Brier | accuracy 95% CI | macro-F1 95% CI |\n");
-        s.push_str("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
-        for (t, tr) in &tasks {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                t.name(),
-                tr.n,
-                f4(tr.accuracy),
-                f4(tr.macro_f1),
-                f4(tr.f_avg),
-                f4(tr.ece),
-                f4(tr.brier),
-                ci_text(tr.ci95.accuracy),
-                ci_text(tr.ci95.macro_f1)
-            );
-        }
-        s.push('\n');
-        let _ = writeln!(
-            s,
-            "F_avg is the mean F1 of favor and against (stance) or of positive and negative \
-             (sentiment). Intervals: percentile bootstrap, {RESAMPLES} resamples, fixed seed.\n"
-        );
-    }
-    for (t, tr) in &tasks {
-        markdown_task(&mut s, *t, tr);
-    }
-    if r.actors.is_some() || r.speakers.is_some() || r.summary.is_some() {
-        s.push_str("## Documents\n\n| measure | value |\n|---|---:|\n");
-        if let Some(a) = &r.actors {
-            let _ = writeln!(s, "| actors precision | {} |", f4(a.precision));
-            let _ = writeln!(s, "| actors recall | {} |", f4(a.recall));
-            let _ = writeln!(s, "| actors F1 | {} |", f4(a.f1));
-            let _ = writeln!(
-                s,
-                "| actors gold / predicted / matched | {} / {} / {} |",
-                a.gold, a.predicted, a.matched
-            );
-        }
-        if let Some(sp) = &r.speakers {
-            let _ = writeln!(
-                s,
-                "| speaker accuracy (n = {}) | {} |",
-                sp.n,
-                f4(sp.accuracy)
-            );
-        }
-        s.push('\n');
-        if let Some(v) = &r.summary {
-            s.push_str("Document summaries:\n\n```json\n");
-            s.push_str(&serde_json::to_string_pretty(v).unwrap_or_default());
-            s.push_str("\n```\n\n");
-        }
-    }
-    if let Some(ner) = &r.ner {
-        s.push_str("## NER (entity level, exact span and type)\n\n");
-        s.push_str("| type | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
-        let _ = writeln!(
-            s,
-            "| **all** | {} | {} | {} | |",
-            f4(ner.precision),
-            f4(ner.recall),
-            f4(ner.f1)
-        );
-        for (ty, c) in &ner.per_type {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} |",
-                md(ty),
-                f4(c.precision),
-                f4(c.recall),
-                f4(c.f1),
-                c.support
-            );
-        }
-        s.push('\n');
-    }
-    if let Some(c) = &r.comparison {
-        markdown_comparison(&mut s, c);
-    }
-    if !r.skipped_examples.is_empty() {
-        let _ = writeln!(s, "## Skipped rows ({})\n", r.skipped);
-        for e in &r.skipped_examples {
-            let _ = writeln!(s, "- {}", md(e));
-        }
-        s.push('\n');
-    }
-    s.push_str("## Throughput\n\n");
-    let _ = writeln!(
-        s,
-        "{} pairs in {:.2} s ({:.1} pairs/s). Note: {}.\n",
-        r.throughput.pairs, r.throughput.seconds, r.throughput.pairs_per_s, r.timing_note
-    );
-    s.push_str("## Model\n\n```json\n");
-    s.push_str(&serde_json::to_string_pretty(&r.model).unwrap_or_default());
-    s.push_str("\n```\n");
-    s
-}
-
-fn markdown_task(s: &mut String, t: Task, tr: &TaskReport) {
-    use std::fmt::Write as _;
-    let title = match t {
-        Task::Stance => "Stance",
-        Task::Sentiment => "Sentiment",
-    };
-    let _ = writeln!(s, "## {title}\n\n### Per class\n");
-    s.push_str("| label | precision | recall | F1 | support |\n|---|---:|---:|---:|---:|\n");
-    for l in &tr.labels {
-        if let Some(c) = tr.per_class.get(l) {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} |",
-                md(l),
-                f4(c.precision),
-                f4(c.recall),
-                f4(c.f1),
-                c.support
-            );
-        }
-    }
-    s.push_str("\n### Confusion (rows: gold, columns: predicted)\n\n| gold \\ predicted |");
-    for l in &tr.labels {
-        let _ = write!(s, " {} |", md(l));
-    }
-    s.push_str("\n|---|");
-    s.push_str(&"---:|".repeat(tr.labels.len()));
-    s.push('\n');
-    for (g, row) in tr.confusion.iter().enumerate() {
-        let _ = write!(s, "| {} |", md(&label_name(&tr.labels, g)));
-        for c in row {
-            let _ = write!(s, " {c} |");
-        }
-        s.push('\n');
-    }
-    let _ = writeln!(
-        s,
-        "\n### Calibration\n\nECE {} and Brier {} (confidence = the largest class probability).\n",
-        f4(tr.ece),
-        f4(tr.brier)
-    );
-    s.push_str("| confidence | n | mean confidence | accuracy |\n|---|---:|---:|---:|\n");
-    for b in tr.reliability.iter().filter(|b| b.count > 0) {
-        let _ = writeln!(
-            s,
-            "| {:.1}–{:.1} | {} | {} | {} |",
-            b.lo,
-            b.hi,
-            b.count,
-            f4(b.mean_confidence),
-            f4(b.accuracy)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n95% confidence intervals: accuracy {}, macro-F1 {}.\n",
-        ci_text(tr.ci95.accuracy),
-        ci_text(tr.ci95.macro_f1)
-    );
-    s.push_str(
-        "### Breakdowns\n\n| by | group | n | accuracy | macro-F1 |\n|---|---|---:|---:|---:|\n",
-    );
-    let b = &tr.breakdowns;
-    for (by, groups) in [
-        ("speaker", &b.speaker),
-        ("actor type", &b.actor_type),
-        ("actor (most frequent)", &b.actor),
-        ("actors in sentence", &b.several_actors),
-    ] {
-        for (g, sl) in groups {
-            let _ = writeln!(
-                s,
-                "| {by} | {} | {} | {} | {} |",
-                md(g),
-                sl.n,
-                f4(sl.accuracy),
-                f4(sl.macro_f1)
-            );
-        }
-    }
-    s.push('\n');
-}
-
-fn markdown_comparison(s: &mut String, c: &Comparison) {
-    use std::fmt::Write as _;
-    let _ = writeln!(s, "## Comparison with `{}`\n", md(&c.other));
-    if c.stance.is_none() && c.sentiment.is_none() {
-        s.push_str("The two runs share no scored task.\n\n");
-        return;
-    }
-    s.push_str("| task | metric | this | other | delta |\n|---|---|---:|---:|---:|\n");
-    for t in Task::ALL {
-        let Some(tc) = c.task(t) else { continue };
-        for (name, d) in tc.metrics() {
-            let _ = writeln!(
-                s,
-                "| {} | {name} | {} | {} | {} |",
-                t.name(),
-                f4(d.this),
-                f4(d.other),
-                signed(d.delta)
-            );
-        }
-    }
-    s.push('\n');
-    for t in Task::ALL {
-        let Some(tc) = c.task(t) else { continue };
-        let p = &tc.paired;
-        let m = &p.mcnemar;
-        let _ = writeln!(
-            s,
-            "{}: on the {} rows both runs scored, accuracy {} (this) vs {} (other); paired \
-             bootstrap p = {}; McNemar b01 = {}, b10 = {}, statistic {}, p = {} ({}).{}\n",
-            t.name(),
-            p.n,
-            f4(p.this_accuracy),
-            f4(p.other_accuracy),
-            p_text(p.bootstrap_p),
-            m.b01,
-            m.b10,
-            f4(m.statistic),
-            p_text(m.p_value),
-            if m.exact {
-                "exact binomial"
-            } else {
-                "chi-square"
-            },
-            if p.gold_mismatch > 0 {
-                format!(
-                    " Warning: {} shared rows have a different gold label in the other run.",
-                    p.gold_mismatch
-                )
-            } else {
-                String::new()
-            }
-        );
-    }
+    write_file(&dir.join("predictions.jsonl"), &jsonl)
 }
 
 impl TaskComparison {
@@ -1216,7 +927,7 @@ impl TaskComparison {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn judged(gold: usize, pred: usize, conf: f32) -> Judged {
@@ -1262,7 +973,8 @@ mod tests {
         }
     }
 
-    fn toy() -> ReportInput {
+    /// Six stance pairs, two actors (also used by the renderers' tests).
+    pub(crate) fn toy() -> ReportInput {
         // gold F F A A N N, pred F A A A N F (as in metrics' hand-computed test).
         let gp = [(0, 0), (0, 1), (1, 1), (1, 1), (2, 2), (2, 0)];
         let recs = gp
@@ -1403,7 +1115,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let inp = toy();
         let r = build(&inp);
-        write(dir.path(), &r, &inp.records).unwrap();
+        write_json(dir.path(), &r, &inp.records).unwrap();
         let c = compare(&r, &predictions(&inp), dir.path()).unwrap();
         let s = c.stance.unwrap();
         assert_eq!(s.accuracy.delta, 0.0);
@@ -1421,23 +1133,6 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("/nonexistent/old-run/report.json"), "{e}");
-    }
-
-    #[test]
-    fn markdown_escapes_pipes_and_lists_every_section() {
-        let mut inp = toy();
-        inp.records[0].actor = "A|B".into();
-        let m = markdown(&build(&inp));
-        assert!(m.contains("A\\|B"));
-        for h in [
-            "## Headline",
-            "### Per class",
-            "### Confusion",
-            "### Calibration",
-            "### Breakdowns",
-        ] {
-            assert!(m.contains(h), "missing {h}");
-        }
     }
 
     #[test]

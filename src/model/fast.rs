@@ -1459,7 +1459,10 @@ mod tests {
     #[test]
     fn bf16_matmul_is_close_to_f32_and_independent_of_rows_and_threads() {
         if !bf16::supported() {
-            eprintln!("skipping: no AVX512-BF16 on this CPU");
+            crate::testing::skip(
+                "this CPU has no AVX512-BF16",
+                "the bf16 kernel is checked on CPUs that have it",
+            );
             return;
         }
         let (m, k, n) = (13, 64, 96);
@@ -1503,7 +1506,10 @@ mod tests {
     #[test]
     fn bf16_fast_bert_stays_near_candle_on_a_tiny_random_model() {
         if !bf16::supported() {
-            eprintln!("skipping: no AVX512-BF16 on this CPU");
+            crate::testing::skip(
+                "this CPU has no AVX512-BF16",
+                "the bf16 kernel is checked on CPUs that have it",
+            );
             return;
         }
         // Sizes that fit the bf16 kernel (outputs in whole panels of 48).
@@ -1570,7 +1576,10 @@ mod tests {
         let files = match resolve::resolve(&BaseSpec::default_encoder(), None) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("skipping: base encoder not installed ({e})");
+                crate::testing::skip_unless_ci(
+                    &format!("the base encoder is not installed ({e})"),
+                    "run: standpoint models fetch",
+                );
                 return;
             }
         };

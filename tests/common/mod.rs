@@ -33,3 +33,24 @@ pub fn wait_or_kill(
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Report that the running test checked nothing because `missing`; `hint` says how to get it.
+/// The line goes to stderr directly: libtest captures `eprintln!` of a passing test, so a skip
+/// printed that way would pass silently. (`src/testing.rs` is the same for the unit tests.)
+#[allow(dead_code)] // not every test crate can miss something
+pub fn skip(missing: &str, hint: &str) {
+    use std::io::Write as _;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {missing}; {hint}");
+}
+
+/// [`skip`] where `.ci/run` does not install what is missing; under CI (`$CI` set), where it
+/// does, its absence is a failure.
+#[allow(dead_code)] // not every test crate needs an installed tool
+pub fn skip_unless_ci(missing: &str, hint: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{missing}; {hint} (.ci/run installs it, so CI must have it)");
+    }
+    skip(missing, hint);
+}

@@ -2,12 +2,13 @@
 //! heat map, reliability diagram, per-class P/R/F1 bars) and no scripts, fonts or other
 //! resources, so it opens offline and can be attached anywhere.
 
-use crate::eval::report::{
-    confident_errors, p_text, Comparison, PairRecord, Report, Task, TaskReport, TOP_ERRORS,
+use super::{
+    ci_text, f4, p_text, task_title, Align, Cell, ComparisonView, DocumentsView, Renderer, Table,
+    TaskView,
 };
+use crate::eval::report::{ErrorRow, Report, TaskReport};
+use crate::markup::escape;
 use std::fmt::Write as _;
-
-pub use crate::markup::escape;
 
 /// The sentence, escaped, with the first occurrence of `mention` wrapped in `<mark>`; just
 /// escaped when the mention is empty or absent.
@@ -48,10 +49,6 @@ const BLUE: &str = "#4c78a8";
 const ORANGE: &str = "#f58518";
 const GREEN: &str = "#54a24b";
 const RED: &str = "#e45756";
-
-fn f4(x: f64) -> String {
-    format!("{x:.4}")
-}
 
 /// A label short enough for a chart axis.
 fn short(s: &str, max: usize) -> String {
@@ -306,91 +303,55 @@ pub fn prf_svg(tr: &TaskReport) -> String {
     s
 }
 
-fn num(s: &mut String, v: impl std::fmt::Display) {
-    let _ = write!(s, "<td class=\"num\">{v}</td>");
+/// The HTML renderer; [`Html::finish`] gives the page.
+#[derive(Debug, Default)]
+pub struct Html {
+    s: String,
 }
 
-fn ci_text(ci: [f64; 2]) -> String {
-    format!("[{}, {}]", f4(ci[0]), f4(ci[1]))
-}
-
-fn task_title(t: Task) -> &'static str {
-    match t {
-        Task::Stance => "Stance",
-        Task::Sentiment => "Sentiment",
+impl Html {
+    pub fn finish(self) -> String {
+        self.s
     }
-}
 
-fn task_section(s: &mut String, r: &Report, records: &[PairRecord], t: Task, tr: &TaskReport) {
-    let _ = write!(
-        s,
-        "<section id=\"{}\"><h2>{}</h2><div class=\"charts\">\
-         <figure><figcaption>Confusion (rows gold, columns predicted)</figcaption>{}</figure>\
-         <figure><figcaption>Reliability (ECE {}, Brier {})</figcaption>{}</figure>\
-         <figure><figcaption>Per class</figcaption>{}</figure></div>",
-        t.name(),
-        task_title(t),
-        confusion_svg(tr),
-        f4(tr.ece),
-        f4(tr.brier),
-        reliability_svg(tr),
-        prf_svg(tr)
-    );
-    s.push_str("<div class=\"cols\"><div><h3>Per class</h3><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>");
-    for l in &tr.labels {
-        if let Some(c) = tr.per_class.get(l) {
-            let _ = write!(s, "<tr><td>{}</td>", escape(l));
-            num(s, f4(c.precision));
-            num(s, f4(c.recall));
-            num(s, f4(c.f1));
-            num(s, c.support);
-            s.push_str("</tr>");
+    /// A table: heading cells, then rows; numbers right-aligned by their cell class.
+    fn table(&mut self, t: &Table) {
+        let s = &mut self.s;
+        s.push_str("<table><tr>");
+        for c in &t.columns {
+            let _ = write!(s, "<th>{}</th>", escape(&c.name));
         }
-    }
-    s.push_str("</table>");
-    let _ = write!(
-        s,
-        "<p>95% bootstrap intervals: accuracy {}, macro-F1 {}.</p>",
-        ci_text(tr.ci95.accuracy),
-        ci_text(tr.ci95.macro_f1)
-    );
-    s.push_str("<h3>Calibration bins</h3><table><tr><th>confidence</th><th>n</th><th>mean confidence</th><th>accuracy</th></tr>");
-    for b in tr.reliability.iter().filter(|b| b.count > 0) {
-        let _ = write!(s, "<tr><td>{:.1}–{:.1}</td>", b.lo, b.hi);
-        num(s, b.count);
-        num(s, f4(b.mean_confidence));
-        num(s, f4(b.accuracy));
         s.push_str("</tr>");
-    }
-    s.push_str("</table></div><div><h3>Breakdowns</h3><table><tr><th>by</th><th>group</th><th>n</th><th>accuracy</th><th>macro-F1</th></tr>");
-    let b = &tr.breakdowns;
-    for (by, groups) in [
-        ("speaker", &b.speaker),
-        ("actor type", &b.actor_type),
-        ("actor (most frequent)", &b.actor),
-        ("actors in sentence", &b.several_actors),
-    ] {
-        for (g, sl) in groups {
-            let _ = write!(s, "<tr><td>{by}</td><td>{}</td>", escape(g));
-            num(s, sl.n);
-            num(s, f4(sl.accuracy));
-            num(s, f4(sl.macro_f1));
+        for row in &t.rows {
+            s.push_str("<tr>");
+            for cell in row {
+                let _ = match cell {
+                    Cell::Text(x) => write!(s, "<td>{}</td>", escape(x)),
+                    Cell::Num(x) => write!(s, "<td class=\"num\">{x}</td>"),
+                    Cell::Strong(x) => write!(s, "<td><b>{}</b></td>", escape(x)),
+                    Cell::Empty => write!(s, "<td></td>"),
+                };
+            }
             s.push_str("</tr>");
         }
+        s.push_str("</table>");
     }
-    s.push_str("</table></div></div>");
-    let errors = confident_errors(r, records, t, TOP_ERRORS);
-    let _ = write!(s, "<h3>Most confident errors ({} shown)</h3>", errors.len());
-    if errors.is_empty() {
-        s.push_str("<p>No errors.</p>");
-    } else {
+
+    /// The most confident errors, the sentence with the actor's mention marked.
+    fn errors(&mut self, errors: &[ErrorRow]) {
+        let s = &mut self.s;
+        let _ = write!(s, "<h3>Most confident errors ({} shown)</h3>", errors.len());
+        if errors.is_empty() {
+            s.push_str("<p>No errors.</p>");
+            return;
+        }
         s.push_str("<table><tr><th>confidence</th><th>gold</th><th>predicted</th><th>speaker</th><th>actor</th><th>sentence</th><th>id</th></tr>");
-        for e in &errors {
-            s.push_str("<tr>");
-            num(s, f4(e.confidence));
+        for e in errors {
             let _ = write!(
                 s,
-                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"sent\">{}</td><td>{}</td></tr>",
+                "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td class=\"sent\">{}</td><td>{}</td></tr>",
+                f4(e.confidence),
                 escape(&e.gold),
                 escape(&e.pred),
                 escape(&e.record.speaker),
@@ -401,192 +362,168 @@ fn task_section(s: &mut String, r: &Report, records: &[PairRecord], t: Task, tr:
         }
         s.push_str("</table>");
     }
-    s.push_str("</section>");
 }
 
-fn comparison_section(s: &mut String, c: &Comparison) {
-    let _ = write!(
-        s,
-        "<section id=\"comparison\"><h2>Comparison with {}</h2>",
-        escape(&c.other)
-    );
-    if c.stance.is_none() && c.sentiment.is_none() {
-        s.push_str("<p>The two runs share no scored task.</p></section>");
-        return;
-    }
-    s.push_str(
-        "<table><tr><th>task</th><th>metric</th><th>this</th><th>other</th><th>delta</th></tr>",
-    );
-    for t in Task::ALL {
-        let Some(tc) = c.task(t) else { continue };
-        for (name, d) in tc.metrics() {
-            let _ = write!(s, "<tr><td>{}</td><td>{name}</td>", t.name());
-            num(s, f4(d.this));
-            num(s, f4(d.other));
-            num(s, format!("{:+.4}", d.delta));
-            s.push_str("</tr>");
-        }
-    }
-    s.push_str("</table><table><tr><th>task</th><th>shared rows</th><th>accuracy this</th><th>accuracy other</th><th>paired bootstrap p</th><th>McNemar b01 / b10</th><th>McNemar statistic</th><th>McNemar p</th></tr>");
-    for t in Task::ALL {
-        let Some(tc) = c.task(t) else { continue };
+/// The paired test of each shared task: shared rows, accuracies, bootstrap and McNemar.
+fn paired(c: &ComparisonView) -> Table {
+    let mut t = Table::new(&[
+        ("task", Align::Left),
+        ("shared rows", Align::Right),
+        ("accuracy this", Align::Right),
+        ("accuracy other", Align::Right),
+        ("paired bootstrap p", Align::Right),
+        ("McNemar b01 / b10", Align::Right),
+        ("McNemar statistic", Align::Right),
+        ("McNemar p", Align::Right),
+    ]);
+    for (task, tc) in &c.tasks {
         let p = &tc.paired;
-        let _ = write!(s, "<tr><td>{}</td>", t.name());
-        num(s, p.n);
-        num(s, f4(p.this_accuracy));
-        num(s, f4(p.other_accuracy));
-        num(s, p_text(p.bootstrap_p));
-        num(s, format!("{} / {}", p.mcnemar.b01, p.mcnemar.b10));
-        num(s, f4(p.mcnemar.statistic));
-        num(
-            s,
-            format!(
-                "{} ({})",
-                p_text(p.mcnemar.p_value),
-                if p.mcnemar.exact {
-                    "exact"
-                } else {
-                    "chi-square"
-                }
-            ),
-        );
-        s.push_str("</tr>");
+        let m = &p.mcnemar;
+        let test = if m.exact { "exact" } else { "chi-square" };
+        t.row(vec![
+            Cell::text(task.name()),
+            Cell::num(p.n),
+            Cell::num(f4(p.this_accuracy)),
+            Cell::num(f4(p.other_accuracy)),
+            Cell::num(p_text(p.bootstrap_p)),
+            Cell::num(format!("{} / {}", m.b01, m.b10)),
+            Cell::num(f4(m.statistic)),
+            Cell::num(format!("{} ({test})", p_text(m.p_value))),
+        ]);
     }
-    s.push_str("</table>");
-    for t in Task::ALL {
-        if let Some(tc) = c.task(t) {
+    t
+}
+
+impl Renderer for Html {
+    fn begin(&mut self, r: &Report) {
+        let data: Vec<String> = r
+            .data
+            .iter()
+            .map(|d| format!("<code>{}</code>", escape(d)))
+            .collect();
+        let _ = write!(
+            self.s,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>standpoint eval: {mode}</title><style>{CSS}</style></head><body>\
+             <h1>standpoint eval <small>{mode} mode</small></h1><p class=\"meta\">\
+             Data: {} ({}). Rows scored: {}; skipped: {}. {} pairs in {:.2} s ({:.1} pairs/s).</p>",
+            data.join(", "),
+            escape(&r.data_format),
+            r.n,
+            r.skipped,
+            r.throughput.pairs,
+            r.throughput.seconds,
+            r.throughput.pairs_per_s,
+            mode = escape(&r.mode)
+        );
+    }
+
+    fn headline(&mut self, table: &Table) {
+        self.table(table);
+        self.s.push_str(
+            "<p class=\"meta\">F_avg: mean F1 of favor and against (stance), of positive and \
+             negative (sentiment).</p>",
+        );
+    }
+
+    fn task(&mut self, v: &TaskView) {
+        let tr = v.report;
+        let _ = write!(
+            self.s,
+            "<section id=\"{}\"><h2>{}</h2><div class=\"charts\">\
+             <figure><figcaption>Confusion (rows gold, columns predicted)</figcaption>{}</figure>\
+             <figure><figcaption>Reliability (ECE {}, Brier {})</figcaption>{}</figure>\
+             <figure><figcaption>Per class</figcaption>{}</figure></div>\
+             <div class=\"cols\"><div><h3>Per class</h3>",
+            v.task.name(),
+            task_title(v.task),
+            confusion_svg(tr),
+            f4(tr.ece),
+            f4(tr.brier),
+            reliability_svg(tr),
+            prf_svg(tr)
+        );
+        self.table(&v.per_class);
+        let _ = write!(
+            self.s,
+            "<p>95% bootstrap intervals: accuracy {}, macro-F1 {}.</p><h3>Calibration bins</h3>",
+            ci_text(tr.ci95.accuracy),
+            ci_text(tr.ci95.macro_f1)
+        );
+        self.table(&v.calibration);
+        self.s.push_str("</div><div><h3>Breakdowns</h3>");
+        self.table(&v.breakdowns);
+        self.s.push_str("</div></div>");
+        self.errors(&v.errors);
+        self.s.push_str("</section>");
+    }
+
+    fn documents(&mut self, d: &DocumentsView) {
+        self.s
+            .push_str("<section id=\"documents\"><h2>Documents</h2>");
+        self.table(&d.measures(|n| format!("speaker accuracy (n {n})")));
+        if let Some(v) = d.summary {
+            let _ = write!(
+                self.s,
+                "<details><summary>Document summaries</summary><pre>{}</pre></details>",
+                escape(&serde_json::to_string_pretty(v).unwrap_or_default())
+            );
+        }
+        self.s.push_str("</section>");
+    }
+
+    fn ner(&mut self, table: &Table) {
+        self.s
+            .push_str("<section id=\"ner\"><h2>NER (entity level)</h2>");
+        self.table(table);
+        self.s.push_str("</section>");
+    }
+
+    fn comparison(&mut self, c: &ComparisonView) {
+        let _ = write!(
+            self.s,
+            "<section id=\"comparison\"><h2>Comparison with {}</h2>",
+            escape(c.other)
+        );
+        if c.tasks.is_empty() {
+            self.s
+                .push_str("<p>The two runs share no scored task.</p></section>");
+            return;
+        }
+        self.table(&c.metrics);
+        self.table(&paired(c));
+        for (t, tc) in &c.tasks {
             if tc.paired.gold_mismatch > 0 {
                 let _ = write!(
-                    s,
+                    self.s,
                     "<p class=\"warn\">{}: {} shared rows have a different gold label in the other run.</p>",
                     t.name(),
                     tc.paired.gold_mismatch
                 );
             }
         }
+        self.s.push_str(
+            "<p>b01: rows this run got wrong and the other right; b10: the reverse.</p></section>",
+        );
     }
-    s.push_str(
-        "<p>b01: rows this run got wrong and the other right; b10: the reverse.</p></section>",
-    );
-}
 
-/// Render `report.html`.
-pub fn render(r: &Report, records: &[PairRecord]) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>standpoint eval: {mode}</title><style>{CSS}</style></head><body>\
-         <h1>standpoint eval <small>{mode} mode</small></h1><p class=\"meta\">",
-        mode = escape(&r.mode)
-    );
-    let data: Vec<String> = r
-        .data
-        .iter()
-        .map(|d| format!("<code>{}</code>", escape(d)))
-        .collect();
-    let _ = write!(
-        s,
-        "Data: {} ({}). Rows scored: {}; skipped: {}. {} pairs in {:.2} s ({:.1} pairs/s).</p>",
-        data.join(", "),
-        escape(&r.data_format),
-        r.n,
-        r.skipped,
-        r.throughput.pairs,
-        r.throughput.seconds,
-        r.throughput.pairs_per_s
-    );
-    let tasks: Vec<(Task, &TaskReport)> = Task::ALL
-        .iter()
-        .filter_map(|&t| r.task(t).map(|tr| (t, tr)))
-        .collect();
-    if !tasks.is_empty() {
-        s.push_str("<table><tr><th>task</th><th>n</th><th>accuracy</th><th>macro-F1</th><th>F_avg</th><th>ECE</th><th>Brier</th><th>accuracy 95% CI</th><th>macro-F1 95% CI</th></tr>");
-        for (t, tr) in &tasks {
-            let _ = write!(s, "<tr><td>{}</td>", t.name());
-            num(&mut s, tr.n);
-            num(&mut s, f4(tr.accuracy));
-            num(&mut s, f4(tr.macro_f1));
-            num(&mut s, f4(tr.f_avg));
-            num(&mut s, f4(tr.ece));
-            num(&mut s, f4(tr.brier));
-            num(&mut s, ci_text(tr.ci95.accuracy));
-            num(&mut s, ci_text(tr.ci95.macro_f1));
-            s.push_str("</tr>");
+    fn skipped(&mut self, skipped: usize, examples: &[String]) {
+        let _ = write!(self.s, "<h2>Skipped rows ({skipped})</h2><ul>");
+        for e in examples {
+            let _ = write!(self.s, "<li><code>{}</code></li>", escape(e));
         }
-        s.push_str("</table><p class=\"meta\">F_avg: mean F1 of favor and against (stance), of positive and negative (sentiment).</p>");
+        self.s.push_str("</ul>");
     }
-    for (t, tr) in &tasks {
-        task_section(&mut s, r, records, *t, tr);
+
+    fn end(&mut self, r: &Report) {
+        let _ = writeln!(
+            self.s,
+            "<h2>Model</h2><p class=\"meta\">{}</p><pre>{}</pre></body></html>",
+            escape(&r.timing_note),
+            escape(&serde_json::to_string_pretty(&r.model).unwrap_or_default())
+        );
     }
-    if r.actors.is_some() || r.speakers.is_some() || r.summary.is_some() {
-        s.push_str("<section id=\"documents\"><h2>Documents</h2><table><tr><th>measure</th><th>value</th></tr>");
-        if let Some(a) = &r.actors {
-            for (name, v) in [
-                ("actors precision", a.precision),
-                ("actors recall", a.recall),
-                ("actors F1", a.f1),
-            ] {
-                let _ = write!(s, "<tr><td>{name}</td>");
-                num(&mut s, f4(v));
-                s.push_str("</tr>");
-            }
-            let _ = write!(s, "<tr><td>actors gold / predicted / matched</td>");
-            num(
-                &mut s,
-                format!("{} / {} / {}", a.gold, a.predicted, a.matched),
-            );
-            s.push_str("</tr>");
-        }
-        if let Some(sp) = &r.speakers {
-            let _ = write!(s, "<tr><td>speaker accuracy (n {})</td>", sp.n);
-            num(&mut s, f4(sp.accuracy));
-            s.push_str("</tr>");
-        }
-        s.push_str("</table>");
-        if let Some(v) = &r.summary {
-            let _ = write!(
-                s,
-                "<details><summary>Document summaries</summary><pre>{}</pre></details>",
-                escape(&serde_json::to_string_pretty(v).unwrap_or_default())
-            );
-        }
-        s.push_str("</section>");
-    }
-    if let Some(ner) = &r.ner {
-        s.push_str("<section id=\"ner\"><h2>NER (entity level)</h2><table><tr><th>type</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr><tr><td><b>all</b></td>");
-        num(&mut s, f4(ner.precision));
-        num(&mut s, f4(ner.recall));
-        num(&mut s, f4(ner.f1));
-        s.push_str("<td></td></tr>");
-        for (ty, c) in &ner.per_type {
-            let _ = write!(s, "<tr><td>{}</td>", escape(ty));
-            num(&mut s, f4(c.precision));
-            num(&mut s, f4(c.recall));
-            num(&mut s, f4(c.f1));
-            num(&mut s, c.support);
-            s.push_str("</tr>");
-        }
-        s.push_str("</table></section>");
-    }
-    if let Some(c) = &r.comparison {
-        comparison_section(&mut s, c);
-    }
-    if !r.skipped_examples.is_empty() {
-        let _ = write!(s, "<h2>Skipped rows ({})</h2><ul>", r.skipped);
-        for e in &r.skipped_examples {
-            let _ = write!(s, "<li><code>{}</code></li>", escape(e));
-        }
-        s.push_str("</ul>");
-    }
-    let _ = writeln!(
-        s,
-        "<h2>Model</h2><p class=\"meta\">{}</p><pre>{}</pre></body></html>",
-        escape(&r.timing_note),
-        escape(&serde_json::to_string_pretty(&r.model).unwrap_or_default())
-    );
-    s
 }
 
 #[cfg(test)]
