@@ -13,6 +13,7 @@ use crate::eval::{render, report};
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier};
 use crate::model::encode::{StanceInput, Template};
+use crate::exit::CommandError;
 use crate::model::engine::{Backend, Settings, DEFAULT_BATCH_TOKENS};
 use crate::model::joint::{self, JointModel, JointTrainModel};
 use crate::model::manifest::{Manifest, Task};
@@ -35,16 +36,17 @@ pub fn models_dir(flag: Option<&Path>) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
 }
 
-pub fn run(command: Command) -> Result<()> {
+/// Run one command; the error says what the exit status is ([`CommandError::exit_code`]).
+pub fn run(command: Command) -> std::result::Result<(), CommandError> {
     match command {
-        Command::Classify(args) => classify(args),
-        Command::Models { command } => models(command),
-        Command::Train(args) => train_cmd(*args),
-        Command::Eval(args) => eval_cmd(args),
+        Command::Classify(args) => Ok(classify(args)?),
+        Command::Models { command } => Ok(models(command)?),
+        Command::Train(args) => Ok(train_cmd(*args)?),
+        Command::Eval(args) => Ok(eval_cmd(args)?),
         Command::Batch(args) => batch_cmd(args),
         Command::Network(args) => network_cmd(args),
-        Command::Bench(args) => bench_cmd(args),
-        Command::Predict { command } => predict(command),
+        Command::Bench(args) => Ok(bench_cmd(args)?),
+        Command::Predict { command } => Ok(predict(command)?),
     }
 }
 
@@ -341,7 +343,7 @@ fn eval_data_cmd(args: EvalArgs) -> Result<()> {
 /// `batch`: the corpus through the pipeline into one output, resumable and shardable.
 /// Exit status: 0 when every document was processed, 3 when some failed (listed in
 /// OUT.errors.jsonl), 1 on an error that stopped the run.
-fn batch_cmd(args: BatchArgs) -> Result<()> {
+fn batch_cmd(args: BatchArgs) -> std::result::Result<(), CommandError> {
     use crate::batch::{self, BatchFormat, BatchRun};
     use crate::corpus::{
         self, Chunking, Fingerprint, InputOptions, Output, Progress, ProgressMode,
@@ -354,7 +356,7 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         .transpose()?;
     if let Some(n) = args.threads {
         if n == 0 {
-            return Err(Error::Invalid("--threads must be at least 1".into()));
+            return Err(Error::Invalid("--threads must be at least 1".into()).into());
         }
         set_threads(n);
     }
@@ -362,7 +364,8 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
         return Err(Error::Invalid(format!(
             "--batch-tokens {} is too small; it must hold one sentence of 128 tokens",
             args.batch_tokens
-        )));
+        ))
+        .into());
     }
     let opts = InputOptions {
         id_field: args.id_field.clone(),
@@ -389,7 +392,8 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
     if to_stdout && args.resume {
         return Err(Error::Invalid(
             "--resume needs an output file; stdout cannot be resumed".into(),
-        ));
+        )
+        .into());
     }
     if to_stdout {
         check_stdout_open()?;
@@ -465,12 +469,12 @@ fn batch_cmd(args: BatchArgs) -> Result<()> {
             totals.failures,
             corpus::errors_path(&args.output).display()
         );
-        return Err(Error::SomeFailed(totals.failures));
+        return Err(CommandError::SomeFailed(totals.failures));
     }
     Ok(())
 }
 
-fn network_cmd(args: NetworkArgs) -> Result<()> {
+fn network_cmd(args: NetworkArgs) -> std::result::Result<(), CommandError> {
     let opts = crate::network::Options {
         inputs: args.inputs,
         output: args.output,

@@ -304,17 +304,11 @@ pub fn run(
     output: Output,
     progress: Progress,
     settings: &BatchRun,
-) -> Result<Totals> {
+) -> std::result::Result<Totals, corpus::CorpusError> {
     let worker = Classify {
         pipeline,
         format: settings.format,
         lossy: settings.lossy,
     };
-    Ok(corpus::run(
-        reader,
-        output,
-        progress,
-        settings.chunking,
-        worker,
-    )?)
+    corpus::run(reader, output, progress, settings.chunking, worker)
 }

@@ -9,13 +9,6 @@ pub enum Error {
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
     #[error(transparent)]
-    Corpus(#[from] crate::corpus::CorpusError),
-    #[error(transparent)]
-    Network(#[from] crate::network::NetworkError),
-    /// A batch run finished, but this many documents failed (listed in its errors file).
-    #[error("{0} documents failed")]
-    SomeFailed(u64),
-    #[error(transparent)]
     Resolve(#[from] crate::model::resolve::ResolveError),
     #[error(transparent)]
     Text(#[from] crate::text::TextError),

@@ -23,6 +23,7 @@ pub mod data;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod exit;
 pub mod labels;
 pub mod markup;
 pub mod metrics;

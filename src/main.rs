@@ -23,33 +23,17 @@ fn main() -> ExitCode {
         .init();
     match standpoint::app::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of standard output stopped reading (`| head`): its choice, not a failure.
+        Err(e) if e.is_closed_stdout() => ExitCode::SUCCESS,
+        // `batch` finished but some documents failed: they are listed in the errors file.
+        Err(e @ standpoint::exit::CommandError::SomeFailed(_)) => ExitCode::from(e.exit_code()),
         Err(e) => {
-            if is_broken_pipe(&e) {
-                return ExitCode::SUCCESS;
-            }
-            // `batch` finished but some documents failed: they are listed in the errors file.
-            if let standpoint::Error::SomeFailed(_) = e {
-                return ExitCode::from(3);
-            }
+            let code = e.exit_code();
             // Like every note on stderr: a stderr nobody reads must not become a panic.
             let _ = writeln!(std::io::stderr(), "error: {:#}", anyhow::Error::new(e));
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
-}
-
-/// A broken pipe on standard output: the reader stopped reading (`| head`), which is its
-/// choice, not a failure. Broken pipes elsewhere (a file, the errors stream) are errors.
-fn is_broken_pipe(e: &standpoint::Error) -> bool {
-    let stdout = std::path::Path::new("<stdout>");
-    let (path, source) = match e {
-        standpoint::Error::Io { path, source } => (path, source),
-        standpoint::Error::Corpus(standpoint::corpus::CorpusError::Io { path, source }) => {
-            (path, source)
-        }
-        _ => return false,
-    };
-    path == stdout && source.kind() == std::io::ErrorKind::BrokenPipe
 }
 
 /// Keep freed tensor buffers in the heap instead of returning them to the kernel. candle

@@ -135,7 +135,7 @@ pub fn write_base(dir: &Path) -> Result<String> {
 
 /// Writes an untrained tiny joint model over a tiny base under `dir`: the base in `dir/base`,
 /// the model in `dir/models/joint` (its manifest pins the base's weights). Returns the models
-/// directory and the base directory, as [`crate::pipeline::Pipeline::load_profile`] takes them
+/// directory and the base directory, as the pipeline loads them
 /// with the fast profile.
 pub fn write_joint(dir: &Path) -> Result<(PathBuf, PathBuf)> {
     let base_dir = dir.join("base");
