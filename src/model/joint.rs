@@ -1507,4 +1507,106 @@ mod tests {
                 .unwrap();
         assert_eq!(st.step, state.step);
     }
+
+    /// The fingerprint of tiny joint runs (dropout, early stopping, a resume), printed for
+    /// comparison across changes of the training loop: `cargo test --release --lib
+    /// training_fingerprint -- --ignored --nocapture --test-threads=1`.
+    #[test]
+    #[ignore]
+    fn joint_training_fingerprint() {
+        let tok = tokenizer();
+        let mut set = tiny_set(&tok);
+        // Longer rows of each task, so batches are padded.
+        let t = Template::new(&tok, 32).unwrap();
+        for (text, holder, label) in [
+            (
+                "he said trump blamed china and the eu .",
+                "trump",
+                Stance::Against,
+            ),
+            (
+                "they said the us praised china , a deal .",
+                AUTHOR,
+                Stance::Neutral,
+            ),
+            (
+                "the eu and the us praised peace and china .",
+                "eu",
+                Stance::Favor,
+            ),
+        ] {
+            let row = stance_row(text, holder, "china", label);
+            set.train.push(
+                stance_sample(&tok, &t, &row)
+                    .unwrap()
+                    .expect("target found"),
+            );
+            let ex = SentimentExample {
+                id: text.into(),
+                text: text.into(),
+                label: Sentiment::Neutral,
+                source: "tiny".into(),
+            };
+            set.train
+                .extend(sentiment_samples(&tok, &t, &[ex]).unwrap());
+            let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+            let tags = words
+                .iter()
+                .map(|w| if w == "china" { "B-LOC" } else { "O" }.to_string())
+                .collect();
+            let ner = NerSentence {
+                id: text.into(),
+                words,
+                tags,
+            };
+            set.train.extend(ner_samples(&tok, &t, &[ner]).unwrap());
+        }
+        let recipe = Recipe {
+            epochs: 3,
+            dropout: 0.1,
+            eval_every: 10,
+            patience: 3,
+            checkpoint_every: 5,
+            ..recipe()
+        };
+        let spec = BaseSpec {
+            weights_sha256: "0".repeat(64),
+            ..BaseSpec::default_encoder()
+        };
+        for (name, stop_at) in [("joint", None), ("joint resumed at 25", Some(25))] {
+            let work = tempfile::tempdir().unwrap();
+            let new_model = || {
+                JointTrainModel::from_tensors(&tiny_config(), tiny_base_tensors(13), &recipe)
+                    .unwrap()
+            };
+            let opts = |resume| RunOptions {
+                work_dir: work.path().to_path_buf(),
+                resume,
+                progress: false,
+            };
+            if let Some(stop) = stop_at {
+                let first = Recipe {
+                    max_steps: Some(stop),
+                    ..recipe.clone()
+                };
+                train_joint(&mut new_model(), &set, &first, &opts(false)).unwrap();
+            }
+            let out =
+                train_joint(&mut new_model(), &set, &recipe, &opts(stop_at.is_some())).unwrap();
+            let model_dir = tempfile::tempdir().unwrap();
+            write_model(
+                model_dir.path(),
+                &recipe,
+                &spec,
+                &out.best_weights,
+                serde_json::json!({"steps": out.state.step}),
+            )
+            .unwrap();
+            let mut f = crate::model::tests::training_fingerprint(work.path(), model_dir.path());
+            f.push(format!("padding_ratio {}", out.padding_ratio));
+            for line in f {
+                println!("{name}: {line}");
+            }
+        }
+    }
 }

@@ -414,3 +414,190 @@ fn cached_frozen_outputs_give_the_same_logits_as_a_full_forward() {
         }
     }
 }
+
+/// sha256 of what a training run leaves behind, without its timings: the shipped weights and
+/// manifest, the last checkpoint, the state and the log.
+pub(crate) fn training_fingerprint(work: &Path, model_dir: &Path) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let hash = |bytes: &[u8]| hex::encode(Sha256::digest(bytes));
+    let untimed = |line: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("seconds");
+            m.remove("examples_per_s");
+        }
+        v.to_string()
+    };
+    let read = |p: &Path| std::fs::read(p).unwrap();
+    let log = std::fs::read_to_string(work.join("train_log.jsonl")).unwrap();
+    let log: Vec<String> = log.lines().map(untimed).collect();
+    let state = std::fs::read_to_string(work.join("state.json")).unwrap();
+    vec![
+        format!(
+            "{}  model.safetensors",
+            hash(&read(&model_dir.join("model.safetensors")))
+        ),
+        format!(
+            "{}  manifest.json",
+            hash(&read(&model_dir.join("manifest.json")))
+        ),
+        format!(
+            "{}  checkpoint.safetensors",
+            hash(&read(&work.join("checkpoint.safetensors")))
+        ),
+        format!(
+            "{}  state.json {}",
+            hash(untimed(&state).as_bytes()),
+            untimed(&state)
+        ),
+        format!(
+            "{}  train_log.jsonl ({} lines)",
+            hash(log.join("\n").as_bytes()),
+            log.len()
+        ),
+    ]
+}
+
+/// A tiny NER task: each name tagged by its type.
+fn tiny_ner_task(tok: &tokenizers::Tokenizer) -> TrainSet {
+    let t = Template::new(tok, 32).expect("template");
+    let mut rows = Vec::new();
+    for (a, ta) in [
+        ("trump", "B-PER"),
+        ("china", "B-LOC"),
+        ("us", "B-LOC"),
+        ("eu", "B-ORG"),
+    ] {
+        for (b, tb) in [("trump", "B-PER"), ("china", "B-LOC"), ("eu", "B-ORG")] {
+            for verb in ["blamed", "praised", "said"] {
+                rows.push(crate::data::NerSentence {
+                    id: format!("{a} {verb} {b}"),
+                    words: [a, verb, b, "."].map(str::to_string).to_vec(),
+                    tags: [ta, "O", tb, "O"].map(str::to_string).to_vec(),
+                });
+            }
+            rows.push(crate::data::NerSentence {
+                id: format!("he said {a} and {b} talks"),
+                words: ["he", "said", a, "and", b, "talks", "."]
+                    .map(str::to_string)
+                    .to_vec(),
+                tags: ["O", "O", ta, "O", tb, "O", "O"]
+                    .map(str::to_string)
+                    .to_vec(),
+            });
+        }
+    }
+    let train = crate::model::mix::ner_samples(tok, &t, &rows).expect("ner samples");
+    TrainSet {
+        task: Task::Ner,
+        labels: crate::model::mix::NER_LABELS.map(str::to_string).to_vec(),
+        dev: train.clone(),
+        own_tail: 0,
+        train,
+        data: serde_json::json!("tiny ner"),
+        input_template: "words".into(),
+    }
+}
+
+/// The fingerprint of tiny single-task runs (stance with the frozen-bottom cache, dropout,
+/// early stopping and a resume; NER without the cache), printed for comparison across changes
+/// of the training loop: `cargo test --release --lib training_fingerprint -- --ignored
+/// --nocapture --test-threads=1`.
+#[test]
+#[ignore]
+fn single_task_training_fingerprint() {
+    let tok = tokenizer();
+    let spec = BaseSpec {
+        weights_sha256: "0".repeat(64),
+        ..BaseSpec::default_encoder()
+    };
+    let run = |set: &TrainSet, recipe: &Recipe, stop_at: Option<usize>| -> Vec<String> {
+        let work = tempfile::tempdir().unwrap();
+        let new_model = || {
+            TrainModel::from_tensors(
+                &tiny_config(),
+                tiny_base_tensors(11),
+                set.task,
+                set.labels.len(),
+                recipe,
+                crate::model::heads::PoolSpec::Mean,
+            )
+            .unwrap()
+        };
+        let opts = |resume| RunOptions {
+            work_dir: work.path().to_path_buf(),
+            resume,
+            progress: false,
+        };
+        if let Some(stop) = stop_at {
+            let first = Recipe {
+                max_steps: Some(stop),
+                ..recipe.clone()
+            };
+            train::train(&mut new_model(), set, &first, &opts(false)).unwrap();
+        }
+        let out = train::train(&mut new_model(), set, recipe, &opts(stop_at.is_some())).unwrap();
+        let model_dir = tempfile::tempdir().unwrap();
+        train::write_model(
+            model_dir.path(),
+            set.task.name(),
+            set,
+            recipe,
+            &spec,
+            &out.best_weights,
+            serde_json::json!({"steps": out.state.step}),
+            serde_json::json!({}),
+        )
+        .unwrap();
+        let mut f = training_fingerprint(work.path(), model_dir.path());
+        f.push(format!("padding_ratio {}", out.padding_ratio));
+        f
+    };
+    let mut stance = tiny_task(&tok);
+    // Longer rows, so batches are padded and the frozen-bottom cache pads what it returns.
+    let t = Template::new(&tok, 32).expect("template");
+    for (i, text) in [
+        "he said trump blamed china .",
+        "they said the eu and china praised a deal , he said .",
+        "china praised peace and the talks .",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let ts = text.find("china").expect("target");
+        let input = StanceInput {
+            holder: "author",
+            target: "china",
+            text,
+            target_span: Some((ts, ts + 5)),
+            holder_span: None,
+            context: "",
+        };
+        stance.train.push(Sample {
+            enc: encode::encode_stance(&tok, &t, &input).expect("encode"),
+            label: Target::Class(i % 3),
+        });
+    }
+    let recipe = Recipe {
+        epochs: 3,
+        dropout: 0.1,
+        eval_every: 7,
+        patience: 3,
+        ..tiny_recipe(1)
+    };
+    for (name, stop) in [("stance", None), ("stance resumed at 12", Some(12))] {
+        for line in run(&stance, &recipe, stop) {
+            println!("{name}: {line}");
+        }
+    }
+    let ner = tiny_ner_task(&tok);
+    let recipe = Recipe {
+        epochs: 2,
+        dropout: 0.1,
+        class_weights: false,
+        ..tiny_recipe(0)
+    };
+    for line in run(&ner, &recipe, None) {
+        println!("ner: {line}");
+    }
+}
