@@ -6,9 +6,8 @@ use crate::model::classifier::StanceClassifier;
 use crate::model::encode::{self, StanceInput, Template};
 use crate::model::manifest::Task;
 use crate::model::resolve::BaseSpec;
-use crate::model::train::{
-    self, batch_loss, Recipe, RunOptions, Sample, Target, TrainModel, TrainSet,
-};
+use crate::model::train::{batch_loss, Sample, SingleTaskObjective, Target, TrainModel, TrainSet};
+use crate::model::trainer::{self, Objective, Progress, Recipe, RunOptions, TrainState};
 use candle_core::Device;
 use std::path::Path;
 
@@ -162,9 +161,14 @@ fn training_a_tiny_model_lowers_its_loss_and_learns_the_holder() {
     let opts = RunOptions {
         work_dir: dir.path().to_path_buf(),
         resume: false,
-        progress: false,
+        progress: Progress::Hidden,
     };
-    let out = train::train(&mut model, &set, &recipe, &opts).expect("train");
+    let out = trainer::run(
+        &mut SingleTaskObjective::new(&mut model, &set, &recipe),
+        &recipe,
+        &opts,
+    )
+    .expect("train");
     model.varmap.load(&out.best_weights).unwrap();
     let after = batch_loss(&model, &all, &[1.0; 3], false)
         .unwrap()
@@ -189,7 +193,7 @@ fn a_killed_run_resumes_from_its_checkpoint() {
     let opts = |resume| RunOptions {
         work_dir: dir.path().to_path_buf(),
         resume,
-        progress: false,
+        progress: Progress::Hidden,
     };
     // Straight run of 12 steps.
     let straight = Recipe {
@@ -205,13 +209,18 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
-    let ra = train::train(&mut a, &set, &straight, &opts(false)).unwrap();
+    let ra = trainer::run(
+        &mut SingleTaskObjective::new(&mut a, &set, &straight),
+        &straight,
+        &opts(false),
+    )
+    .unwrap();
     // "Killed" after 10 steps (the last checkpoint), then resumed to 12.
     let dir2 = tempfile::tempdir().unwrap();
     let opts2 = |resume| RunOptions {
         work_dir: dir2.path().to_path_buf(),
         resume,
-        progress: false,
+        progress: Progress::Hidden,
     };
     let first = Recipe {
         max_steps: Some(10),
@@ -226,8 +235,13 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
-    train::train(&mut b, &set, &first, &opts2(false)).unwrap();
-    let state: train::TrainState =
+    trainer::run(
+        &mut SingleTaskObjective::new(&mut b, &set, &first),
+        &first,
+        &opts2(false),
+    )
+    .unwrap();
+    let state: TrainState =
         serde_json::from_str(&std::fs::read_to_string(dir2.path().join("state.json")).unwrap())
             .unwrap();
     assert_eq!(state.step, 10);
@@ -245,14 +259,19 @@ fn a_killed_run_resumes_from_its_checkpoint() {
     let mut log = std::fs::read_to_string(dir2.path().join("train_log.jsonl")).unwrap();
     log.push_str("{\"step\":11}\n{\"step\":12}\n");
     std::fs::write(dir2.path().join("train_log.jsonl"), log).unwrap();
-    let mut resumed_state: train::TrainState = state.clone();
+    let mut resumed_state: TrainState = state.clone();
     resumed_state.finished = false;
     std::fs::write(
         dir2.path().join("state.json"),
         serde_json::to_string(&resumed_state).unwrap(),
     )
     .unwrap();
-    let rc = train::train(&mut c, &set, &straight, &opts2(true)).unwrap();
+    let rc = trainer::run(
+        &mut SingleTaskObjective::new(&mut c, &set, &straight),
+        &straight,
+        &opts2(true),
+    )
+    .unwrap();
     assert_eq!(rc.state.step, 12);
     assert_eq!(ra.state.step, 12);
     let log = std::fs::read_to_string(dir2.path().join("train_log.jsonl")).unwrap();
@@ -289,31 +308,30 @@ fn saved_tiny_model_roundtrip(pooling: crate::model::manifest::Pooling) {
     };
     let (mut model, _) = TrainModel::new(&files, Task::Stance, 3, &recipe).expect("model");
     let work = tempfile::tempdir().unwrap();
-    let out = train::train(
-        &mut model,
-        &set,
+    let mut objective = SingleTaskObjective::new(&mut model, &set, &recipe);
+    let out = trainer::run(
+        &mut objective,
         &recipe,
         &RunOptions {
             work_dir: work.path().to_path_buf(),
             resume: false,
-            progress: false,
+            progress: Progress::Hidden,
         },
     )
     .unwrap();
+    let kind = objective.model_kind();
     model.varmap.load(&out.best_weights).unwrap();
     let model_dir = tempfile::tempdir().unwrap();
     let spec = BaseSpec {
         weights_sha256: sha,
         ..BaseSpec::default_encoder()
     };
-    train::write_model(
+    trainer::write_model(
         model_dir.path(),
-        "tiny",
-        &set,
+        &kind,
         &recipe,
         &spec,
         &out.best_weights,
-        serde_json::json!({}),
         serde_json::json!({}),
     )
     .unwrap();
@@ -527,26 +545,31 @@ fn single_task_training_fingerprint() {
         let opts = |resume| RunOptions {
             work_dir: work.path().to_path_buf(),
             resume,
-            progress: false,
+            progress: Progress::Hidden,
         };
         if let Some(stop) = stop_at {
             let first = Recipe {
                 max_steps: Some(stop),
                 ..recipe.clone()
             };
-            train::train(&mut new_model(), set, &first, &opts(false)).unwrap();
+            trainer::run(
+                &mut SingleTaskObjective::new(&mut new_model(), set, &first),
+                &first,
+                &opts(false),
+            )
+            .unwrap();
         }
-        let out = train::train(&mut new_model(), set, recipe, &opts(stop_at.is_some())).unwrap();
+        let mut model = new_model();
+        let mut objective = SingleTaskObjective::new(&mut model, set, recipe);
+        let out = trainer::run(&mut objective, recipe, &opts(stop_at.is_some())).unwrap();
         let model_dir = tempfile::tempdir().unwrap();
-        train::write_model(
+        trainer::write_model(
             model_dir.path(),
-            set.task.name(),
-            set,
+            &objective.model_kind(),
             recipe,
             &spec,
             &out.best_weights,
             serde_json::json!({"steps": out.state.step}),
-            serde_json::json!({}),
         )
         .unwrap();
         let mut f = training_fingerprint(work.path(), model_dir.path());
