@@ -15,11 +15,14 @@ use crate::model::classifier::{NerTagger, SentimentClassifier, StanceClassifier}
 use crate::model::encode::{StanceInput, Template};
 use crate::exit::CommandError;
 use crate::model::engine::{Backend, Settings, DEFAULT_BATCH_TOKENS};
-use crate::model::joint::{self, JointModel, JointTrainModel};
+use crate::model::joint::{self, JointModel, JointObjective, JointTrainModel};
 use crate::model::manifest::{Manifest, Task};
 use crate::model::mix::{self, DataRoots};
 use crate::model::resolve::{self, BaseSpec};
-use crate::model::train::{self, Recipe, RunOptions, TrainModel, TrainSet};
+use crate::model::train::{self, SingleTaskObjective, TrainModel};
+use crate::model::trainer::{
+    self, ModelKind, Objective, Progress, Recipe, RunOptions, TrainOutcome,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -680,9 +683,15 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
     let opts = RunOptions {
         work_dir: work_dir.clone(),
         resume: args.resume,
-        progress: !args.quiet,
+        progress: if args.quiet {
+            Progress::Hidden
+        } else {
+            Progress::Bar
+        },
     };
-    let outcome = train::train(&mut model, &set, &recipe, &opts)?;
+    let mut objective = SingleTaskObjective::new(&mut model, &set, &recipe);
+    let outcome = trainer::run(&mut objective, &recipe, &opts)?;
+    let kind = objective.model_kind();
     note!(
         "trained {} steps in {:.0} s ({:.1} examples/s, padding {:.1}%), best dev score {:.4} at step {}",
         outcome.state.step,
@@ -692,31 +701,19 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         outcome.state.best_score,
         outcome.state.best_step
     );
-    let trainable: usize = model
-        .vars()
-        .iter()
-        .map(|(_, v)| v.as_tensor().elem_count())
-        .sum();
-    let training = serde_json::json!({
-        "data": set.data,
-        "train_rows": set.train.len(),
-        "dev_rows": set.dev.len(),
-        "recipe": recipe,
-        "trainable_parameters": trainable,
-        "steps": outcome.state.step,
-        "best_step": outcome.state.best_step,
-        "best_dev_score": train::round_dev(outcome.state.best_score),
-        "stopped_early": outcome.state.stopped_early,
-        "seconds": outcome.state.seconds.round(),
-        "examples_per_s": train::round_dev(outcome.examples_per_s),
-        "padding_ratio": train::round_dev(outcome.padding_ratio),
-        "log": work_dir.join("train_log.jsonl").display().to_string(),
-        "initialised_from": args.init.as_ref().map(|p| p.display().to_string()),
-    });
+    let mut training = training_record(
+        &set.data,
+        set.train.len(),
+        &recipe,
+        &model.vars(),
+        &outcome,
+        &work_dir,
+        args.init.as_deref(),
+    );
+    training["dev_rows"] = serde_json::json!(set.dev.len());
     write_model_and_score(
         &output,
-        task,
-        &set,
+        &kind,
         &recipe,
         &spec,
         &outcome.best_weights,
@@ -725,6 +722,35 @@ fn train_cmd(args: TrainArgs) -> Result<()> {
         &roots,
         args.no_test || args.train.is_some(),
     )
+}
+
+/// The manifest's `training` record of a finished run: its data, recipe and outcome, and where
+/// its log is.
+fn training_record(
+    data: &serde_json::Value,
+    train_rows: usize,
+    recipe: &Recipe,
+    vars: &[(String, candle_core::Var)],
+    outcome: &TrainOutcome,
+    work_dir: &Path,
+    init: Option<&Path>,
+) -> serde_json::Value {
+    let trainable: usize = vars.iter().map(|(_, v)| v.as_tensor().elem_count()).sum();
+    serde_json::json!({
+        "data": data,
+        "train_rows": train_rows,
+        "recipe": recipe,
+        "trainable_parameters": trainable,
+        "steps": outcome.state.step,
+        "best_step": outcome.state.best_step,
+        "best_dev_score": trainer::round_dev(outcome.state.best_score),
+        "stopped_early": outcome.state.stopped_early,
+        "seconds": outcome.state.seconds.round(),
+        "examples_per_s": trainer::round_dev(outcome.examples_per_s),
+        "padding_ratio": trainer::round_dev(outcome.padding_ratio),
+        "log": work_dir.join("train_log.jsonl").display().to_string(),
+        "initialised_from": init.map(|p| p.display().to_string()),
+    })
 }
 
 /// `train --task joint`: the multi-task model over one shared encoder pass (see `model::joint`).
@@ -787,9 +813,13 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
     let opts = RunOptions {
         work_dir: work_dir.clone(),
         resume: args.resume,
-        progress: !args.quiet,
+        progress: if args.quiet {
+            Progress::Hidden
+        } else {
+            Progress::Lines
+        },
     };
-    let outcome = joint::train_joint(&mut model, &set, &recipe, &opts)?;
+    let outcome = trainer::run(&mut JointObjective::new(&mut model, &set), &recipe, &opts)?;
     note!(
         "trained {} steps in {:.0} s ({:.1} examples/s), best dev score {:.4} at step {}",
         outcome.state.step,
@@ -798,41 +828,32 @@ fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         outcome.state.best_score,
         outcome.state.best_step
     );
-    let trainable: usize = model
-        .vars()
-        .iter()
-        .map(|(_, v)| v.as_tensor().elem_count())
-        .sum();
-    let training = serde_json::json!({
-        "data": set.data,
-        "train_rows": set.train.len(),
-        "recipe": recipe,
-        "trainable_parameters": trainable,
-        "steps": outcome.state.step,
-        "best_step": outcome.state.best_step,
-        "best_dev_score": train::round_dev(outcome.state.best_score),
-        "stopped_early": outcome.state.stopped_early,
-        "seconds": outcome.state.seconds.round(),
-        "examples_per_s": train::round_dev(outcome.examples_per_s),
-        "padding_ratio": train::round_dev(outcome.padding_ratio),
-        "log": work_dir.join("train_log.jsonl").display().to_string(),
-        "initialised_from": args.init.as_ref().map(|p| p.display().to_string()),
-    });
-    joint::write_model(&output, &recipe, &spec, &outcome.best_weights, training)?;
-    note!("wrote {}", output.display());
-    if !args.no_test {
-        let scores = evaluate_task(Task::Joint, &output, args.base.as_deref(), &roots)?;
-        write_metrics(&output, scores.clone())?;
-        print_json(&scores)?;
-    }
-    Ok(())
+    let training = training_record(
+        &set.data,
+        set.train.len(),
+        &recipe,
+        &model.vars(),
+        &outcome,
+        &work_dir,
+        args.init.as_deref(),
+    );
+    write_model_and_score(
+        &output,
+        &joint::model_kind(),
+        &recipe,
+        &spec,
+        &outcome.best_weights,
+        training,
+        args.base.as_deref(),
+        &roots,
+        args.no_test,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
 fn write_model_and_score(
     output: &Path,
-    task: Task,
-    set: &TrainSet,
+    kind: &ModelKind,
     recipe: &Recipe,
     spec: &BaseSpec,
     best: &Path,
@@ -841,19 +862,10 @@ fn write_model_and_score(
     roots: &DataRoots,
     skip_tests: bool,
 ) -> Result<()> {
-    train::write_model(
-        output,
-        task.name(),
-        set,
-        recipe,
-        spec,
-        best,
-        training,
-        serde_json::json!({}),
-    )?;
+    trainer::write_model(output, kind, recipe, spec, best, training)?;
     note!("wrote {}", output.display());
     if !skip_tests {
-        let scores = evaluate_task(task, output, base, roots)?;
+        let scores = evaluate_task(kind.task, output, base, roots)?;
         write_metrics(output, scores.clone())?;
         print_json(&scores)?;
     }

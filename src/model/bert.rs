@@ -13,7 +13,7 @@ use candle_nn::{ops, Embedding, Linear, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config, HiddenAct};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::sync::Mutex;
+use std::cell::RefCell;
 
 /// A batch of encoded inputs, padded to the same length.
 #[derive(Debug, Clone)]
@@ -113,14 +113,18 @@ impl SlowLayerNorm {
     }
 }
 
-/// The dropout mask generator. candle's CPU random generator cannot be seeded, so training
-/// would not be reproducible with `ops::dropout`; masks come from this seeded generator instead.
-static DROPOUT_RNG: Mutex<Option<StdRng>> = Mutex::new(None);
+thread_local! {
+    /// The dropout mask generator. candle's CPU random generator cannot be seeded, so training
+    /// would not be reproducible with `ops::dropout`; masks come from this seeded generator
+    /// instead. One per thread, so runs training side by side (tests) never draw from each
+    /// other's masks.
+    static DROPOUT_RNG: RefCell<StdRng> = RefCell::new(StdRng::seed_from_u64(0));
+}
 
-/// Seed the dropout masks (training seeds it per step, so a resumed run draws the same masks).
+/// Seed this thread's dropout masks (training seeds it per step, so a resumed run draws the
+/// same masks).
 pub fn seed_dropout(seed: u64) {
-    let mut g = DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner());
-    *g = Some(StdRng::seed_from_u64(seed));
+    DROPOUT_RNG.with(|rng| *rng.borrow_mut() = StdRng::seed_from_u64(seed));
 }
 
 /// Inverted dropout with a seeded mask; the identity outside training.
@@ -130,13 +134,12 @@ pub fn dropout(x: &Tensor, p: f32, train: bool) -> candle_core::Result<Tensor> {
     }
     let scale = 1.0 / (1.0 - p);
     let n = x.elem_count();
-    let mask: Vec<f32> = {
-        let mut g = DROPOUT_RNG.lock().unwrap_or_else(|e| e.into_inner());
-        let rng = g.get_or_insert_with(|| StdRng::seed_from_u64(0));
+    let mask: Vec<f32> = DROPOUT_RNG.with(|rng| {
+        let mut rng = rng.borrow_mut();
         (0..n)
             .map(|_| if rng.gen::<f32>() >= p { scale } else { 0.0 })
             .collect()
-    };
+    });
     let mask = Tensor::from_vec(mask, x.shape(), x.device())?.to_dtype(x.dtype())?;
     x * mask
 }

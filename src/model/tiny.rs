@@ -6,10 +6,10 @@
 
 use crate::error::{Error, Result};
 use crate::model::bert::TrainBert;
-use crate::model::joint::{write_model, JointTrainModel};
+use crate::model::joint::{self, JointTrainModel};
 use crate::model::manifest::Task;
 use crate::model::resolve::BaseSpec;
-use crate::model::train::{self, Recipe};
+use crate::model::trainer::{self, Recipe};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
 use candle_transformers::models::bert::Config;
@@ -130,7 +130,7 @@ pub fn write_base(dir: &Path) -> Result<String> {
     std::fs::write(&tokenizer, tokenizer_json()).map_err(|e| io(&tokenizer, e))?;
     let weights = dir.join("model.safetensors");
     candle_core::safetensors::save(&base_tensors(1), &weights)?;
-    train::sha256_file(&weights)
+    trainer::sha256_file(&weights)
 }
 
 /// Writes an untrained tiny joint model over a tiny base under `dir`: the base in `dir/base`,
@@ -155,8 +155,9 @@ pub fn write_joint(dir: &Path) -> Result<(PathBuf, PathBuf)> {
         ..BaseSpec::default_encoder()
     };
     let models_dir = dir.join("models");
-    write_model(
+    trainer::write_model(
         &models_dir.join("joint"),
+        &joint::model_kind(),
         &recipe,
         &spec,
         &weights,

@@ -1,30 +1,25 @@
-//! Training in Rust: AdamW with warm-up and linear decay, gradient clipping, class weights,
-//! length-bucketed batches, dev macro-F1 early stopping, resumable checkpoints, a progress bar
-//! and a JSONL log.
+//! Single-task training (stance, sentiment, NER): the trainable classifier, its objective for
+//! the loop in `model::trainer`, and the pieces every objective shares (weighted cross-entropy,
+//! length-bucketed epoch plans, class weights, seeded initialisation of new tensors).
 //!
 //! The bottom `frozen_layers` of the base encoder stay as they are (plain tensors); the top layers
 //! and the head are variables. Only those are saved, so a shipped model is a few MB laid over the
 //! pinned base.
 
-use crate::error::{Error, Result};
-use crate::model::bert::{seed_dropout, Batch, TrainBert};
+use crate::error::Result;
+use crate::model::bert::{Batch, TrainBert};
 use crate::model::classifier::{load_base_config, load_base_tensors};
 use crate::model::encode::Encoded;
 use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
-use crate::model::manifest::{Manifest, Pooling, Task};
-use crate::model::resolve::{BaseSpec, ModelFiles};
+use crate::model::manifest::{Pooling, Task};
+use crate::model::resolve::ModelFiles;
+use crate::model::trainer::{DevScore, ModelKind, Objective, Recipe};
 use candle_core::{DType, Device, Tensor, Var, D};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
-use indicatif::{ProgressBar, ProgressStyle};
+use candle_nn::{VarBuilder, VarMap};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// One encoded training example: a class for sequence tasks, or one class per position for
 /// token tasks (`IGNORE` where no loss is taken).
@@ -42,81 +37,6 @@ pub enum Target {
 
 /// Token positions that take no loss (specials, continuation pieces).
 pub const IGNORE: usize = usize::MAX;
-
-/// The hyper-parameters of one training run (saved into the manifest).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Recipe {
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub lr: f64,
-    pub warmup_ratio: f64,
-    pub weight_decay: f64,
-    pub clip_norm: f64,
-    pub dropout: f32,
-    pub frozen_layers: usize,
-    pub max_len: usize,
-    pub seed: u64,
-    /// Evaluate on dev (and maybe stop) every this many steps; 0 = once per epoch.
-    pub eval_every: usize,
-    /// Stop after this many evaluations without a better dev macro-F1.
-    pub patience: usize,
-    /// Save a resumable checkpoint every this many steps.
-    pub checkpoint_every: usize,
-    pub class_weights: bool,
-    /// Stop after this many optimizer steps (tests, quick runs).
-    pub max_steps: Option<usize>,
-    /// Pooling of the sequence head (see [`Pooling`]).
-    #[serde(default)]
-    pub pooling: Pooling,
-}
-
-impl Recipe {
-    pub fn default_for(task: Task) -> Recipe {
-        let base = Recipe {
-            epochs: 1,
-            batch_size: 16,
-            lr: 1e-4,
-            warmup_ratio: 0.06,
-            weight_decay: 0.01,
-            clip_norm: 1.0,
-            dropout: 0.1,
-            frozen_layers: 4,
-            max_len: 128,
-            seed: 17,
-            eval_every: 400,
-            patience: 4,
-            checkpoint_every: 100,
-            class_weights: true,
-            max_steps: None,
-            pooling: Pooling::Mean,
-        };
-        match task {
-            Task::Stance => Recipe { epochs: 2, ..base },
-            Task::Sentiment => Recipe {
-                max_len: 96,
-                eval_every: 250,
-                ..base
-            },
-            Task::Ner => Recipe {
-                epochs: 2,
-                batch_size: 32,
-                lr: 2e-4,
-                frozen_layers: 3,
-                max_len: 128,
-                eval_every: 200,
-                class_weights: false,
-                ..base
-            },
-            // Over the shipped stance model's top layers (see `joint::JointTrainModel`).
-            Task::Joint => Recipe {
-                epochs: 2,
-                frozen_layers: 3,
-                eval_every: 500,
-                ..base
-            },
-        }
-    }
-}
 
 /// Everything a training run needs besides the recipe.
 pub struct TrainSet {
@@ -530,13 +450,7 @@ pub(crate) fn length_buckets(
     batches
 }
 
-/// Padding share of a batch plan: padded slots / all slots.
-pub fn padding_ratio(samples: &[Sample], batches: &[Vec<usize>]) -> f64 {
-    let lens: Vec<usize> = samples.iter().map(|s| s.enc.ids.len()).collect();
-    padding_ratio_of(&lens, batches)
-}
-
-/// [`padding_ratio`] from the length of each row.
+/// Padding share of a batch plan (padded slots / all slots), from the length of each row.
 pub(crate) fn padding_ratio_of(lens: &[usize], batches: &[Vec<usize>]) -> f64 {
     let (mut pad, mut all) = (0usize, 0usize);
     for b in batches {
@@ -593,381 +507,90 @@ pub fn inverse_frequency(counts: &[usize]) -> Vec<f32> {
         .collect()
 }
 
-/// Clip the global gradient norm of `vars` to `max_norm`; returns the norm before clipping.
-pub fn clip_gradients(
-    grads: &mut candle_core::backprop::GradStore,
-    vars: &[(String, Var)],
-    max_norm: f64,
-) -> Result<f64> {
-    let mut sq = 0f64;
-    for (_, v) in vars {
-        if let Some(g) = grads.get(v.as_tensor()) {
-            sq += g.sqr()?.sum_all()?.to_scalar::<f32>()? as f64;
-        }
-    }
-    let norm = sq.sqrt();
-    if max_norm > 0.0 && norm > max_norm {
-        let scale = max_norm / (norm + 1e-6);
-        for (_, v) in vars {
-            if let Some(g) = grads.get(v.as_tensor()) {
-                let g = (g * scale)?;
-                grads.insert(v.as_tensor(), g);
-            }
-        }
-    }
-    Ok(norm)
+/// Training a single-task model: batches of its rows, their loss under the class weights, the
+/// dev score of [`dev_score`].
+pub struct SingleTaskObjective<'a> {
+    model: &'a mut TrainModel,
+    set: &'a TrainSet,
+    class_weights: Vec<f32>,
+    pooling: Pooling,
+    /// The frozen bottom's outputs, when there is a frozen bottom and a second epoch to use
+    /// them.
+    cache: Option<FrozenCache>,
 }
 
-/// Learning rate at `step` of `total`: linear warm-up, then linear decay to zero.
-pub fn lr_at(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
-    if step < warmup {
-        peak * (step + 1) as f64 / warmup.max(1) as f64
-    } else {
-        let left = total.saturating_sub(step) as f64;
-        let span = total.saturating_sub(warmup).max(1) as f64;
-        peak * (left / span).clamp(0.0, 1.0)
-    }
-}
-
-/// Progress of a run, saved with each checkpoint so a killed run resumes where it stopped.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct TrainState {
-    pub epoch: usize,
-    /// Batches of `epoch` already done.
-    pub batch: usize,
-    pub step: usize,
-    pub best_score: f64,
-    pub best_step: usize,
-    pub evals_since_best: usize,
-    pub stopped_early: bool,
-    pub finished: bool,
-    /// Seconds of training so far (over all resumptions).
-    pub seconds: f64,
-    pub examples: usize,
-}
-
-/// What a finished run reports.
-#[derive(Debug, Clone, Serialize)]
-pub struct TrainOutcome {
-    pub state: TrainState,
-    pub best_weights: PathBuf,
-    pub padding_ratio: f64,
-    pub examples_per_s: f64,
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
-    move |e| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    }
-}
-
-/// Save a VarMap atomically (write then rename), so a kill never leaves a half-written file.
-pub fn save_atomic(varmap: &VarMap, path: &Path) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    varmap.save(&tmp)?;
-    std::fs::rename(&tmp, path).map_err(io(path))
-}
-
-fn write_json_atomic<T: Serialize>(value: &T, path: &Path) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
-    std::fs::write(&tmp, text).map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))
-}
-
-/// Options of a training run that are not hyper-parameters.
-pub struct RunOptions {
-    /// Checkpoints, best weights and the JSONL log go here.
-    pub work_dir: PathBuf,
-    pub resume: bool,
-    pub progress: bool,
-}
-
-/// The files of a training run in its work directory: checkpoint, state, best weights, log.
-pub struct RunFiles {
-    pub ckpt: PathBuf,
-    pub state: PathBuf,
-    pub best: PathBuf,
-    pub log: PathBuf,
-}
-
-impl RunFiles {
-    pub fn new(work_dir: &Path) -> Result<RunFiles> {
-        std::fs::create_dir_all(work_dir).map_err(io(work_dir))?;
-        Ok(RunFiles {
-            ckpt: work_dir.join("checkpoint.safetensors"),
-            state: work_dir.join("state.json"),
-            best: work_dir.join("best.safetensors"),
-            log: work_dir.join("train_log.jsonl"),
-        })
-    }
-
-    /// Start a run: with `resume` and a checkpoint there, load it into `varmap` and return its
-    /// state (log lines after the checkpoint are dropped, so each step is logged once); else a
-    /// fresh state and log. Returns the log opened for appending.
-    pub fn start(&self, varmap: &mut VarMap, resume: bool) -> Result<(TrainState, std::fs::File)> {
-        let mut state = TrainState {
-            best_score: -1.0,
-            ..TrainState::default()
-        };
-        if resume && self.ckpt.exists() && self.state.exists() {
-            varmap.load(&self.ckpt)?;
-            let text = std::fs::read_to_string(&self.state).map_err(io(&self.state))?;
-            state = serde_json::from_str(&text).map_err(|e| {
-                Error::Invalid(format!(
-                    "{}: {e}; delete it to start over",
-                    self.state.display()
-                ))
-            })?;
-            tracing::info!(
-                step = state.step,
-                epoch = state.epoch,
-                "resuming from checkpoint"
-            );
-            if let Ok(text) = std::fs::read_to_string(&self.log) {
-                let kept: String = text
-                    .lines()
-                    .filter(|l| {
-                        serde_json::from_str::<serde_json::Value>(l)
-                            .ok()
-                            .and_then(|v| v["step"].as_u64())
-                            .is_some_and(|s| s as usize <= state.step)
-                    })
-                    .map(|l| format!("{l}\n"))
-                    .collect();
-                std::fs::write(&self.log, kept).map_err(io(&self.log))?;
-            }
-        } else if !resume {
-            let _ = std::fs::remove_file(&self.log);
-        }
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)
-            .map_err(io(&self.log))?;
-        Ok((state, log))
-    }
-
-    /// Save a resumable checkpoint: the weights, then the state, each written atomically.
-    pub fn checkpoint(&self, varmap: &VarMap, state: &TrainState) -> Result<()> {
-        save_atomic(varmap, &self.ckpt)?;
-        write_json_atomic(state, &self.state)
-    }
-
-    /// Mark the run finished; the best weights are the last ones when no evaluation ran.
-    pub fn finish(&self, varmap: &VarMap, state: &mut TrainState) -> Result<()> {
-        state.finished = true;
-        write_json_atomic(state, &self.state)?;
-        if !self.best.exists() {
-            save_atomic(varmap, &self.best)?;
-        }
-        Ok(())
-    }
-}
-
-/// Train `model` on `set` with `recipe`. Resumes from `work_dir` when asked and a checkpoint is
-/// there. Returns the path of the best weights (by dev score).
-pub fn train(
-    model: &mut TrainModel,
-    set: &TrainSet,
-    recipe: &Recipe,
-    opts: &RunOptions,
-) -> Result<TrainOutcome> {
-    let files = RunFiles::new(&opts.work_dir)?;
-    let (mut state, mut log) = files.start(&mut model.varmap, opts.resume)?;
-    let weights = if recipe.class_weights {
-        class_weights(&set.train, set.labels.len())
-    } else {
-        vec![1.0; set.labels.len()]
-    };
-    let vars = model.vars();
-    let params = ParamsAdamW {
-        lr: recipe.lr,
-        weight_decay: recipe.weight_decay,
-        ..ParamsAdamW::default()
-    };
-    // candle-nn's AdamW keeps its moments private, so a resumed run restarts them (with bias
-    // correction, the first steps after a resume behave like the first steps of a run).
-    let mut opt = AdamW::new(vars.iter().map(|(_, v)| v.clone()).collect(), params)?;
-    let per_epoch = set.train.len().div_ceil(recipe.batch_size);
-    let mut total = per_epoch * recipe.epochs;
-    if let Some(m) = recipe.max_steps {
-        total = total.min(m);
-    }
-    let warmup = ((total as f64) * recipe.warmup_ratio).round() as usize;
-    let plan0 = epoch_batches(&set.train, recipe.batch_size, recipe.seed, 0);
-    let pad = padding_ratio(&set.train, &plan0);
-    let bar = if opts.progress {
-        ProgressBar::new(total as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} steps, ETA {eta} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_position(state.step as u64);
-    let mut ema_loss: Option<f64> = None;
-    let use_cache = recipe.frozen_layers > 0 && recipe.epochs > 1;
-    let mut cache = FrozenCache::default();
-    let started = Instant::now();
-    let seconds_before = state.seconds;
-    let examples_before = state.examples;
-    'epochs: for epoch in state.epoch..recipe.epochs {
-        let plan = epoch_batches(&set.train, recipe.batch_size, recipe.seed, epoch);
-        let eval_every = if recipe.eval_every == 0 {
-            plan.len()
+impl<'a> SingleTaskObjective<'a> {
+    pub fn new(
+        model: &'a mut TrainModel,
+        set: &'a TrainSet,
+        recipe: &Recipe,
+    ) -> SingleTaskObjective<'a> {
+        let class_weights = if recipe.class_weights {
+            class_weights(&set.train, set.labels.len())
         } else {
-            recipe.eval_every
+            vec![1.0; set.labels.len()]
         };
-        for (bi, batch_idx) in plan.iter().enumerate() {
-            if epoch == state.epoch && bi < state.batch {
-                continue;
-            }
-            if state.step >= total || state.stopped_early {
-                break 'epochs;
-            }
-            let lr = lr_at(state.step, total, warmup, recipe.lr);
-            opt.set_learning_rate(lr);
-            seed_dropout(recipe.seed ^ (state.step as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let samples: Vec<&Sample> = batch_idx.iter().map(|&i| &set.train[i]).collect();
-            let loss = if use_cache {
-                let rows: Vec<(&[u32], &[u32])> = samples
+        let cache = (recipe.frozen_layers > 0 && recipe.epochs > 1).then(FrozenCache::default);
+        SingleTaskObjective {
+            model,
+            set,
+            class_weights,
+            pooling: recipe.pooling,
+            cache,
+        }
+    }
+}
+
+impl Objective for SingleTaskObjective<'_> {
+    fn varmap(&mut self) -> &mut VarMap {
+        &mut self.model.varmap
+    }
+
+    fn tasks(&self) -> Vec<&'static str> {
+        vec![self.set.task.name()]
+    }
+
+    fn row_lengths(&self) -> Vec<usize> {
+        self.set.train.iter().map(|s| s.enc.ids.len()).collect()
+    }
+
+    fn epoch_plan(&self, batch_size: usize, seed: u64, epoch: usize) -> Vec<Vec<usize>> {
+        epoch_batches(&self.set.train, batch_size, seed, epoch)
+    }
+
+    fn loss(&mut self, rows: &[usize]) -> Result<(Tensor, usize)> {
+        let samples: Vec<&Sample> = rows.iter().map(|&i| &self.set.train[i]).collect();
+        let loss = match &mut self.cache {
+            Some(cache) => {
+                let ids: Vec<(&[u32], &[u32])> = samples
                     .iter()
                     .map(|s| (s.enc.ids.as_slice(), s.enc.type_ids.as_slice()))
                     .collect();
-                let batch = Batch::from_rows(&rows, model.device())?;
-                let bottom = cache.bottom(model, batch_idx, &batch)?;
-                let logits = model.logits_from_bottom(&bottom, &batch, true)?;
-                samples_loss(&logits, &samples, &weights)?
-            } else {
-                batch_loss(model, &samples, &weights, true)?.0
-            };
-            let loss_v = loss.to_scalar::<f32>()? as f64;
-            if !loss_v.is_finite() {
-                return Err(Error::Invalid(format!(
-                    "training diverged at step {} (loss {loss_v}); lower the learning rate",
-                    state.step
-                )));
+                let batch = Batch::from_rows(&ids, self.model.device())?;
+                let bottom = cache.bottom(self.model, rows, &batch)?;
+                let logits = self.model.logits_from_bottom(&bottom, &batch, true)?;
+                samples_loss(&logits, &samples, &self.class_weights)?
             }
-            let mut grads = loss.backward()?;
-            let norm = clip_gradients(&mut grads, &vars, recipe.clip_norm)?;
-            opt.step(&grads)?;
-            state.step += 1;
-            state.batch = bi + 1;
-            state.epoch = epoch;
-            state.examples += samples.len();
-            ema_loss = Some(ema_loss.map_or(loss_v, |e| 0.98 * e + 0.02 * loss_v));
-            let secs = seconds_before + started.elapsed().as_secs_f64();
-            state.seconds = secs;
-            let eps = (state.examples - examples_before) as f64
-                / started.elapsed().as_secs_f64().max(1e-6);
-            bar.set_position(state.step as u64);
-            bar.set_message(format!(
-                "loss {:.4} {:.1} ex/s",
-                ema_loss.unwrap_or(loss_v),
-                eps
-            ));
-            let mut entry = serde_json::json!({"step": state.step, "epoch": epoch, "loss": loss_v, "lr": lr, "grad_norm": norm, "examples_per_s": eps, "seconds": secs});
-            let at_end = state.step >= total || bi + 1 == plan.len();
-            if state.step.is_multiple_of(eval_every) || at_end {
-                let score = dev_score(model, &set.dev, &set.labels, recipe.batch_size)?;
-                entry["dev_score"] = serde_json::json!(score);
-                if score > state.best_score {
-                    state.best_score = score;
-                    state.best_step = state.step;
-                    state.evals_since_best = 0;
-                    save_atomic(&model.varmap, &files.best)?;
-                } else {
-                    state.evals_since_best += 1;
-                    if state.evals_since_best >= recipe.patience {
-                        state.stopped_early = true;
-                        entry["stopped_early"] = serde_json::json!(true);
-                    }
-                }
-                bar.println(format!(
-                    "step {} dev score {:.4} (best {:.4} at step {})",
-                    state.step, score, state.best_score, state.best_step
-                ));
-            }
-            writeln!(log, "{entry}").map_err(io(&files.log))?;
-            if state.step.is_multiple_of(recipe.checkpoint_every.max(1))
-                || state.stopped_early
-                || at_end
-            {
-                if bi + 1 == plan.len() {
-                    state.epoch = epoch + 1;
-                    state.batch = 0;
-                }
-                files.checkpoint(&model.varmap, &state)?;
-            }
-        }
-        state.epoch = epoch + 1;
-        state.batch = 0;
+            None => batch_loss(self.model, &samples, &self.class_weights, true)?.0,
+        };
+        Ok((loss, 0))
     }
-    files.finish(&model.varmap, &mut state)?;
-    bar.finish_and_clear();
-    let eps = (state.examples - examples_before) as f64 / started.elapsed().as_secs_f64().max(1e-6);
-    Ok(TrainOutcome {
-        state,
-        best_weights: files.best,
-        padding_ratio: pad,
-        examples_per_s: eps,
-    })
-}
 
-/// sha256 of a file, hex.
-pub fn sha256_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(io(path))?;
-    Ok(hex::encode(Sha256::digest(&bytes)))
-}
+    fn dev_score(&self, batch_size: usize) -> Result<DevScore> {
+        Ok(DevScore {
+            score: dev_score(self.model, &self.set.dev, &self.set.labels, batch_size)?,
+            parts: Vec::new(),
+        })
+    }
 
-/// Write a shipped model: the best weights and a manifest that records how they were made.
-#[allow(clippy::too_many_arguments)]
-pub fn write_model(
-    out_dir: &Path,
-    name: &str,
-    set: &TrainSet,
-    recipe: &Recipe,
-    base: &BaseSpec,
-    best_weights: &Path,
-    training: serde_json::Value,
-    metrics: serde_json::Value,
-) -> Result<Manifest> {
-    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
-    let weights = out_dir.join("model.safetensors");
-    std::fs::copy(best_weights, &weights).map_err(io(&weights))?;
-    let manifest = Manifest {
-        name: name.to_string(),
-        task: set.task,
-        architecture: "bert".into(),
-        base: base.clone(),
-        weights: "model.safetensors".into(),
-        weights_sha256: sha256_file(&weights)?,
-        frozen_layers: recipe.frozen_layers,
-        id2label: set
-            .labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i.to_string(), l.clone()))
-            .collect::<BTreeMap<_, _>>(),
-        input_template: set.input_template.clone(),
-        max_length: recipe.max_len,
-        head_dropout: recipe.dropout,
-        pooling: recipe.pooling,
-        heads: BTreeMap::new(),
-        training,
-        metrics,
-    };
-    let path = out_dir.join("manifest.json");
-    manifest.write(&path).map_err(io(&path))?;
-    Ok(manifest)
-}
-
-/// Round to 4 decimals for reports.
-pub fn round_dev(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    fn model_kind(&self) -> ModelKind {
+        ModelKind {
+            name: self.set.task.name().to_string(),
+            task: self.set.task,
+            labels: self.set.labels.clone(),
+            input_template: self.set.input_template.clone(),
+            pooling: self.pooling,
+            heads: BTreeMap::new(),
+        }
+    }
 }
