@@ -527,13 +527,13 @@ impl JointTrainModel {
                         .map(|s| s.iter().map(|&i| NER_LABELS[i]).collect())
                         .collect()
                 };
-                crate::eval::metrics::ner_scores(&split(&g), &split(&p)).f1
+                crate::metrics::ner_scores(&split(&g), &split(&p)).f1
             } else if task == 1 {
                 let names: Vec<&str> = Sentiment::ALL.iter().map(|l| l.name()).collect();
-                crate::eval::metrics::score(&g, &p, &names).macro_f1
+                crate::metrics::score(&g, &p, &names).macro_f1
             } else {
                 let names: Vec<&str> = Stance::ALL.iter().map(|l| l.name()).collect();
-                crate::eval::metrics::score(&g, &p, &names).macro_f1
+                crate::metrics::score(&g, &p, &names).macro_f1
             };
         }
         let present: Vec<(f64, f64)> = [(out[0], 1.0), (out[1], 1.0), (out[2], 2.0)]

@@ -405,11 +405,11 @@ pub fn dev_score(
             .iter()
             .map(|(_, p)| p.iter().map(|&i| names[i]).collect())
             .collect();
-        Ok(crate::eval::metrics::ner_scores(&gold, &pred).f1)
+        Ok(crate::metrics::ner_scores(&gold, &pred).f1)
     } else {
         let g: Vec<usize> = pairs.iter().map(|(g, _)| g[0]).collect();
         let p: Vec<usize> = pairs.iter().map(|(_, p)| p[0]).collect();
-        Ok(crate::eval::metrics::score(&g, &p, &names).macro_f1)
+        Ok(crate::metrics::score(&g, &p, &names).macro_f1)
     }
 }
 
