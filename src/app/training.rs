@@ -1,0 +1,321 @@
+//! `standpoint train`: a single-task model or the joint model, trained by the one training
+//! loop (`model::trainer`) over its objective.
+
+use super::*;
+
+/// Start a model's variables from another round's weights. A variable the file lacks keeps
+/// its base value (a layer that was frozen there and is trained now); a mean-pooled head's dense
+/// weight grows zero columns for the target half, so the first step predicts what it did.
+pub(super) fn init_from(
+    model: &TrainModel,
+    path: &std::path::Path,
+) -> std::result::Result<(), String> {
+    let saved = candle_core::safetensors::load(path, model.device()).map_err(|e| e.to_string())?;
+    for (name, var) in model.vars() {
+        let Some(t) = saved.get(&name) else {
+            tracing::info!("{name}: not in {}, starts from the base", path.display());
+            continue;
+        };
+        let want = var.as_tensor().dims().to_vec();
+        let t = if t.dims() == want.as_slice() {
+            t.clone()
+        } else if name == "classifier.dense.weight"
+            && want.len() == 2
+            && t.dims() == [want[0], want[1] / 2]
+        {
+            let zeros = t.zeros_like().map_err(|e| e.to_string())?;
+            candle_core::Tensor::cat(&[t, &zeros], 1).map_err(|e| e.to_string())?
+        } else {
+            return Err(format!(
+                "{name} has shape {:?} there and {:?} here",
+                t.dims(),
+                want
+            ));
+        };
+        var.set(&t).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The recipe of `task` with the hyper-parameters given on the command line.
+pub(super) fn recipe_from_args(task: Task, args: &TrainArgs) -> Recipe {
+    let mut recipe = Recipe::default_for(task);
+    if let Some(v) = args.epochs {
+        recipe.epochs = v;
+    }
+    if let Some(v) = args.batch_size {
+        recipe.batch_size = v;
+    }
+    if let Some(v) = args.lr {
+        recipe.lr = v;
+    }
+    if let Some(v) = args.frozen_layers {
+        recipe.frozen_layers = v;
+    }
+    if let Some(v) = args.max_len {
+        recipe.max_len = v;
+    }
+    if let Some(v) = args.eval_every {
+        recipe.eval_every = v;
+    }
+    if let Some(v) = args.seed {
+        recipe.seed = v;
+    }
+    recipe.max_steps = args.max_steps;
+    recipe
+}
+
+pub(super) fn train_cmd(args: TrainArgs) -> Result<()> {
+    let task = parse_task(&args.task)?;
+    if task == Task::Joint {
+        return train_joint_cmd(args);
+    }
+    let mut recipe = recipe_from_args(task, &args);
+    let spec = BaseSpec::default_encoder();
+    let files = resolve::resolve(&spec, args.base.as_deref())?;
+    let labels = match task {
+        Task::Stance => Stance::ALL.len(),
+        Task::Sentiment => Sentiment::ALL.len(),
+        Task::Ner => mix::NER_LABELS.len(),
+        Task::Joint => unreachable!("handled by train_joint_cmd"),
+    };
+    if let Some(p) = args.pooling {
+        recipe.pooling = p.into();
+    }
+    let (model, tok) = TrainModel::new(&files, task, labels, &recipe)?;
+    if let Some(init) = &args.init {
+        init_from(&model, init).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot start from {}: {e}; it must be the model.safetensors of a {} model",
+                init.display(),
+                task.name(),
+            ))
+        })?;
+    }
+    let mut model = model;
+    let template = Template::new(&tok, recipe.max_len)?;
+    let roots = DataRoots {
+        shared: args.data_root.clone(),
+        annotated: args.annotated.clone(),
+        own_repeat: args.own_repeat as usize,
+    };
+    note!("reading and encoding the {} data", task.name());
+    let mut set = match (&args.train, &args.dev) {
+        (Some(t), Some(d)) => mix::custom_set(task, t, d, &tok, &template)?,
+        _ => mix::training_set(task, &roots, &tok, &template)?,
+    };
+    if let Some(cap) = args.max_train {
+        // A stable sample of the public rows (every k-th of the fixed mix order); our own
+        // annotated rows at the end are kept whole.
+        let public = set.train.len() - set.own_tail;
+        if public > cap {
+            let mut sampled = train::thin(&set.train[..public], cap);
+            sampled.extend(set.train[public..].iter().cloned());
+            set.train = sampled;
+        }
+    }
+    note!(
+        "{} training rows, {} dev rows, {} trainable tensors",
+        set.train.len(),
+        set.dev.len(),
+        model.vars().len()
+    );
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("models").join(task.name()));
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/train").join(task.name()));
+    let opts = RunOptions {
+        work_dir: work_dir.clone(),
+        resume: args.resume,
+        progress: if args.quiet {
+            Progress::Hidden
+        } else {
+            Progress::Bar
+        },
+    };
+    let mut objective = SingleTaskObjective::new(&mut model, &set, &recipe);
+    let outcome = trainer::run(&mut objective, &recipe, &opts)?;
+    let kind = objective.model_kind();
+    note!(
+        "trained {} steps in {:.0} s ({:.1} examples/s, padding {:.1}%), best dev score {:.4} at step {}",
+        outcome.state.step,
+        outcome.state.seconds,
+        outcome.examples_per_s,
+        outcome.padding_ratio * 100.0,
+        outcome.state.best_score,
+        outcome.state.best_step
+    );
+    let mut training = training_record(
+        &set.data,
+        set.train.len(),
+        &recipe,
+        &model.vars(),
+        &outcome,
+        &work_dir,
+        args.init.as_deref(),
+    );
+    training["dev_rows"] = serde_json::json!(set.dev.len());
+    write_model_and_score(
+        &output,
+        &kind,
+        &recipe,
+        &spec,
+        &outcome.best_weights,
+        training,
+        args.base.as_deref(),
+        &roots,
+        args.no_test || args.train.is_some(),
+    )
+}
+
+/// The manifest's `training` record of a finished run: its data, recipe and outcome, and where
+/// its log is.
+pub(super) fn training_record(
+    data: &serde_json::Value,
+    train_rows: usize,
+    recipe: &Recipe,
+    vars: &[(String, candle_core::Var)],
+    outcome: &TrainOutcome,
+    work_dir: &Path,
+    init: Option<&Path>,
+) -> serde_json::Value {
+    let trainable: usize = vars.iter().map(|(_, v)| v.as_tensor().elem_count()).sum();
+    serde_json::json!({
+        "data": data,
+        "train_rows": train_rows,
+        "recipe": recipe,
+        "trainable_parameters": trainable,
+        "steps": outcome.state.step,
+        "best_step": outcome.state.best_step,
+        "best_dev_score": trainer::round_dev(outcome.state.best_score),
+        "stopped_early": outcome.state.stopped_early,
+        "seconds": outcome.state.seconds.round(),
+        "examples_per_s": trainer::round_dev(outcome.examples_per_s),
+        "padding_ratio": trainer::round_dev(outcome.padding_ratio),
+        "log": work_dir.join("train_log.jsonl").display().to_string(),
+        "initialised_from": init.map(|p| p.display().to_string()),
+    })
+}
+
+/// `train --task joint`: the multi-task model over one shared encoder pass (see `model::joint`).
+/// `--init DIR` starts from the shipped single-task models in DIR (e.g. `models`), `--init FILE`
+/// from a joint model's weights.
+pub(super) fn train_joint_cmd(args: TrainArgs) -> Result<()> {
+    let recipe = recipe_from_args(Task::Joint, &args);
+    if args.train.is_some() {
+        return Err(Error::Invalid(
+            "--train/--dev take one task's data; the joint model trains on the built-in mix".into(),
+        ));
+    }
+    let spec = BaseSpec::default_encoder();
+    let files = resolve::resolve(&spec, args.base.as_deref())?;
+    let (mut model, tok) = JointTrainModel::new(&files, &recipe)?;
+    if let Some(init) = args.init.as_ref().filter(|p| p.is_file()) {
+        // Another round from a joint model's own weights (same names; a narrower stance head
+        // is widened with zero columns).
+        let used = model.init_from_file(init).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot start from {}: {}; it must be the model.safetensors of a joint model",
+                init.display(),
+                crate::error::chain(&e)
+            ))
+        })?;
+        note!("started {} tensors from {}", used.len(), init.display());
+    } else if let Some(init) = &args.init {
+        let used = model.init_from_models(init).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot start from {}: {}; it must be a folder with the stance, ner and sentiment models",
+                init.display(),
+                crate::error::chain(&e)
+            ))
+        })?;
+        note!("started {} tensors from {}", used.len(), init.display());
+    }
+    let template = Template::new(&tok, recipe.max_len)?;
+    let roots = DataRoots {
+        shared: args.data_root.clone(),
+        annotated: args.annotated.clone(),
+        own_repeat: args.own_repeat as usize,
+    };
+    note!("reading and encoding the joint data");
+    let set = joint::training_set(&roots, &tok, &template, args.max_train, args.ner_rows)?;
+    note!(
+        "{} training rows, dev rows ner {} sentiment {} stance {}",
+        set.train.len(),
+        set.dev[0].len(),
+        set.dev[1].len(),
+        set.dev[2].len()
+    );
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("models/joint"));
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/train/joint"));
+    let opts = RunOptions {
+        work_dir: work_dir.clone(),
+        resume: args.resume,
+        progress: if args.quiet {
+            Progress::Hidden
+        } else {
+            Progress::Lines
+        },
+    };
+    let outcome = trainer::run(&mut JointObjective::new(&mut model, &set), &recipe, &opts)?;
+    note!(
+        "trained {} steps in {:.0} s ({:.1} examples/s), best dev score {:.4} at step {}",
+        outcome.state.step,
+        outcome.state.seconds,
+        outcome.examples_per_s,
+        outcome.state.best_score,
+        outcome.state.best_step
+    );
+    let training = training_record(
+        &set.data,
+        set.train.len(),
+        &recipe,
+        &model.vars(),
+        &outcome,
+        &work_dir,
+        args.init.as_deref(),
+    );
+    write_model_and_score(
+        &output,
+        &joint::model_kind(),
+        &recipe,
+        &spec,
+        &outcome.best_weights,
+        training,
+        args.base.as_deref(),
+        &roots,
+        args.no_test,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_model_and_score(
+    output: &Path,
+    kind: &ModelKind,
+    recipe: &Recipe,
+    spec: &BaseSpec,
+    best: &Path,
+    training: serde_json::Value,
+    base: Option<&Path>,
+    roots: &DataRoots,
+    skip_tests: bool,
+) -> Result<()> {
+    trainer::write_model(output, kind, recipe, spec, best, training)?;
+    note!("wrote {}", output.display());
+    if !skip_tests {
+        let scores = evaluate_task(kind.task, output, base, roots)?;
+        write_metrics(output, scores.clone())?;
+        print_json(&scores)?;
+    }
+    Ok(())
+}
