@@ -83,68 +83,20 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(a)
 }
 
-/// Token ids of the first `want` sentences of 15-60 tokens in the PerSenT documents.
+/// Token ids of the first `want` sentences of 15-60 tokens in the PerSenT dev documents, as
+/// `standpoint bench` picks them.
 fn sentences(
     dir: &std::path::Path,
     tok: &tokenizers::Tokenizer,
     want: usize,
 ) -> anyhow::Result<Vec<Vec<u32>>> {
-    let path = dir.join("dev.csv");
-    let mut reader = csv::Reader::from_path(&path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let column = reader
-        .headers()?
-        .iter()
-        .position(|h| h == "DOCUMENT")
-        .ok_or_else(|| anyhow::anyhow!("{} has no DOCUMENT column", path.display()))?;
-    let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record?;
-        let doc = record.get(column).unwrap_or("");
-        let mut start = 0;
-        let bytes = doc.as_bytes();
-        for (i, &b) in bytes.iter().enumerate() {
-            let end_of_sentence = matches!(b, b'.' | b'?' | b'!')
-                && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
-                || b == b'\n';
-            if !end_of_sentence {
-                continue;
-            }
-            let s = doc[start..=i].trim();
-            start = i + 1;
-            if s.is_empty() {
-                continue;
-            }
-            let enc = tok
-                .encode(s, true)
-                .map_err(|e| anyhow::anyhow!("tokenizer: {e}"))?;
-            if (15..=60).contains(&enc.get_ids().len()) {
-                out.push(enc.get_ids().to_vec());
-                if out.len() == want {
-                    return Ok(out);
-                }
-            }
-        }
-    }
-    Ok(out)
+    let docs = standpoint::bench::persent_documents(&dir.join("dev.csv"), usize::MAX)?;
+    Ok(standpoint::bench::sentence_ids(&docs, tok, want)?)
 }
 
-/// Batches as `Loaded::run_batches` makes them: sorted by length, chunked.
-fn batches(sents: &[Vec<u32>], size: usize) -> candle_core::Result<Vec<Batch>> {
-    let mut order: Vec<usize> = (0..sents.len()).collect();
-    order.sort_by_key(|&i| (sents[i].len(), i));
-    order
-        .chunks(size)
-        .map(|chunk| {
-            let types: Vec<Vec<u32>> = chunk.iter().map(|&i| vec![0; sents[i].len()]).collect();
-            let rows: Vec<(&[u32], &[u32])> = chunk
-                .iter()
-                .zip(&types)
-                .map(|(&i, t)| (sents[i].as_slice(), t.as_slice()))
-                .collect();
-            Batch::from_rows(&rows, &Device::Cpu)
-        })
-        .collect()
+/// Batches as inference makes them (`standpoint bench`'s).
+fn batches(sents: &[Vec<u32>], size: usize) -> anyhow::Result<Vec<Batch>> {
+    Ok(standpoint::bench::batches(sents, size)?.0)
 }
 
 /// Seconds of the fastest of `repeat` passes over all batches, for each model. The models take

@@ -43,7 +43,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 }
 
 /// The `DOCUMENT` column of a PerSenT CSV, in file order.
-fn persent_documents(path: &Path, want: usize) -> Result<Vec<String>> {
+pub fn persent_documents(path: &Path, want: usize) -> Result<Vec<String>> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| {
         Error::Invalid(format!(
             "{}: {e}; bench reads the PerSenT documents from --data-root (../shared/data)",
@@ -71,7 +71,7 @@ fn persent_documents(path: &Path, want: usize) -> Result<Vec<String>> {
 
 /// Token ids of the first `want` sentences of 15-60 tokens (our sentence splitter, the base
 /// tokenizer with [CLS]/[SEP]) of the PerSenT dev documents.
-fn sentence_ids(
+pub fn sentence_ids(
     docs: &[String],
     tok: &tokenizers::Tokenizer,
     want: usize,
@@ -93,8 +93,9 @@ fn sentence_ids(
     Ok(out)
 }
 
-/// Batches as inference makes them: sorted by length, `size` rows each.
-fn batches(sents: &[Vec<u32>], size: usize) -> Result<(Vec<Batch>, Vec<Vec<usize>>)> {
+/// Batches as inference makes them: sorted by length, `size` rows each; with the row indices of
+/// each.
+pub fn batches(sents: &[Vec<u32>], size: usize) -> Result<(Vec<Batch>, Vec<Vec<usize>>)> {
     let mut order: Vec<usize> = (0..sents.len()).collect();
     order.sort_by_key(|&i| (sents[i].len(), i));
     let groups: Vec<Vec<usize>> = order.chunks(size.max(1)).map(|c| c.to_vec()).collect();
