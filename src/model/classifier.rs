@@ -4,11 +4,11 @@
 //! (same Hugging Face names, the model's own file wins), plus its head. Inputs are sorted by
 //! length and batched; outputs come back in input order.
 
-use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance};
 use crate::model::bert::{Backbone, Batch, BertBackbone};
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::engine::{Backend, Settings};
+use crate::model::error::{Error, Result};
 use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
 use crate::model::manifest::{Manifest, Pooling, Task};
 use crate::model::resolve::{self, ModelFiles};

@@ -13,12 +13,12 @@
 //! A new engine (a joint model on another encoder) implements the trait and gets a line in
 //! [`load`].
 
-use crate::error::{Error, Result};
 use crate::labels::{Prediction, Sentiment, Stance};
 use crate::model::classifier::{
     word_tags, Entity, Loaded, NerTagger, SentimentClassifier, StanceClassifier,
 };
 use crate::model::encode::{self, StanceInput};
+use crate::model::error::{Error, Result};
 use crate::model::joint::{JointModel, JointPair, SentenceStates};
 use std::path::Path;
 

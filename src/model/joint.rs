@@ -20,7 +20,6 @@
 //! accuracy this costs is measured with `standpoint eval` and shown in the README.
 
 use crate::data::{NerSentence, SentimentExample, StanceExample};
-use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
 use crate::model::bert::{dropout as drop, mean_pool, Batch, TrainBert};
 use crate::model::classifier::{
@@ -28,6 +27,7 @@ use crate::model::classifier::{
     Entity, Loaded,
 };
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
+use crate::model::error::{Error, Result};
 use crate::model::heads::dense;
 use crate::model::manifest::Task;
 use crate::model::mix::{self, DataRoots, NER_LABELS};

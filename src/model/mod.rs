@@ -7,6 +7,7 @@ pub mod backbone;
 pub mod classifier;
 pub mod encode;
 pub mod engine;
+pub mod error;
 pub mod heads;
 pub mod joint;
 pub mod manifest;

@@ -4,8 +4,8 @@
 //!
 //! Not part of the supported API: the weights are random, and the predictions mean nothing.
 
-use crate::error::{Error, Result};
 use crate::model::bert::TrainBert;
+use crate::model::error::{Error, Result};
 use crate::model::joint::{self, JointTrainModel};
 use crate::model::manifest::Task;
 use crate::model::resolve::BaseSpec;

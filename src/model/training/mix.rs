@@ -13,9 +13,9 @@
 //! - actors: CoNLL-2003 train, BIO2.
 
 use crate::data::{self, Loaded, NerSentence, SentimentExample, StanceExample};
-use crate::error::{Error, Result};
 use crate::labels::{LabelSet, Sentiment, Stance, AUTHOR};
 use crate::model::encode::{self, StanceInput, Template};
+use crate::model::error::{Error, Result};
 use crate::model::manifest::Task;
 use crate::model::train::{Sample, Target, TrainSet, IGNORE};
 use sha2::{Digest, Sha256};

@@ -6,10 +6,10 @@
 //! and the head are variables. Only those are saved, so a shipped model is a few MB laid over the
 //! pinned base.
 
-use crate::error::Result;
 use crate::model::bert::{Batch, TrainBert};
 use crate::model::classifier::{load_base_config, load_base_tensors};
 use crate::model::encode::Encoded;
+use crate::model::error::Result;
 use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
 use crate::model::manifest::{Pooling, Task};
 use crate::model::resolve::ModelFiles;

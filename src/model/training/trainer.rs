@@ -7,8 +7,8 @@
 //! the joint model (`joint::JointObjective`) are two objectives over this one loop. A new head
 //! is a head type beside its model and an objective for it; nothing here changes.
 
-use crate::error::{Error, Result};
 use crate::model::bert::seed_dropout;
+use crate::model::error::{Error, Result};
 use crate::model::manifest::{Manifest, Pooling, Task};
 use crate::model::resolve::BaseSpec;
 use crate::model::train::{padding_ratio_of, sorted_vars};
