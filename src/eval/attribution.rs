@@ -9,8 +9,9 @@
 //!   ("Republican"), compared lowercased. A gold source with no name (a pronoun, "the
 //!   newspaper") is resolved to the nearest preceding gold source of the article that has one,
 //!   when it is a pronoun or a definite description (`the`, `this`, `that`, `these`, `those`);
-//!   an indefinite one ("a source", "officials") stays unresolved and is counted apart, not
-//!   scored. Scored separately for direct quotes (the content starts with a double quotation
+//!   a relative pronoun ("who", "which") takes the last run of name words in the text just
+//!   before it ("Ana Ruiz, who said"); an indefinite source ("a source", "officials") stays
+//!   unresolved and is counted apart, not scored. Scored separately for direct quotes (the content starts with a double quotation
 //!   mark, straight or curly, or follows one directly) and the rest.
 //! - **False-speaker rate.** Of the sentences that overlap no gold span (source, cue or content
 //!   of any attribution), the share whose speaker is not `author`.
@@ -39,6 +40,12 @@ const DESCRIPTION_WORDS: &[&str] = &[
 const PRONOUNS: &[&str] = &[
     "he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "i", "we", "me", "us",
 ];
+
+/// Relative pronouns, whose antecedent stands right before them in the text.
+const RELATIVES: &[&str] = &["who", "which", "whom", "whose"];
+
+/// How far back (bytes) a relative pronoun's antecedent is looked for.
+const RELATIVE_REACH: usize = 80;
 
 /// Words that open a definite description ("the newspaper", "this official").
 const DEFINITE: &[&str] = &["the", "this", "that", "these", "those"];
@@ -73,9 +80,29 @@ fn refers_back(surface: &str) -> bool {
     PRONOUNS.contains(&lower.as_str()) || DEFINITE.contains(&first)
 }
 
-/// The names of each attribution's source, resolved through the article (see the module docs):
-/// `None` for an attribution without a source or whose source stays unresolved.
-pub fn resolve_sources(attributions: &[Attribution]) -> Vec<Option<BTreeSet<String>>> {
+/// The last run of consecutive name words in `before` (spaces, periods and commas between
+/// them allowed): "said Gov. Ana Ruiz, " -> {"ana", "ruiz"}.
+fn last_name_run(before: &str) -> BTreeSet<String> {
+    let mut run = BTreeSet::new();
+    for w in before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let n = name_words(w);
+        if n.is_empty() {
+            if !run.is_empty() {
+                break;
+            }
+        } else {
+            run.extend(n);
+        }
+    }
+    run
+}
+
+/// The names of each attribution's source in `text`, resolved through the article (see the
+/// module docs): `None` for an attribution without a source or whose source stays unresolved.
+pub fn resolve_sources(text: &str, attributions: &[Attribution]) -> Vec<Option<BTreeSet<String>>> {
     // Named sources in text order, for the look-back.
     let mut named: Vec<(usize, BTreeSet<String>)> = attributions
         .iter()
@@ -91,6 +118,14 @@ pub fn resolve_sources(attributions: &[Attribution]) -> Vec<Option<BTreeSet<Stri
             let own = name_words(&s.surface);
             if !own.is_empty() {
                 return Some(own);
+            }
+            if RELATIVES.contains(&s.surface.trim().to_lowercase().as_str()) {
+                let mut from = s.start().saturating_sub(RELATIVE_REACH);
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+                let run = last_name_run(text.get(from..s.start()).unwrap_or_default());
+                return (!run.is_empty()).then_some(run);
             }
             if !refers_back(&s.surface) {
                 return None;
@@ -257,7 +292,7 @@ pub fn score_article(
     counts: &mut AttributionCounts,
 ) -> Vec<AttributionRecord> {
     counts.articles += 1;
-    let resolved = resolve_sources(&article.attributions);
+    let resolved = resolve_sources(&article.text, &article.attributions);
     let mut records = Vec::with_capacity(article.attributions.len());
     for (a, names) in article.attributions.iter().zip(&resolved) {
         counts.attributions += 1;
@@ -407,7 +442,8 @@ mod tests {
     #[test]
     fn pronouns_and_definite_descriptions_take_the_nearest_earlier_name_and_indefinite_ones_none() {
         let text =
-            "Ana Ruiz said a. Ben Ode said b. He said c. The newspaper said d. A source said e.";
+            "Ana Ruiz said a. Ben Ode said b. He said c. The newspaper said d. A source said e. \
+             Fans of Cal Tan, who said f.";
         let atts = vec![
             attribution("E1", text, Some("Ana Ruiz"), "a."),
             attribution("E2", text, Some("Ben Ode"), "b."),
@@ -415,14 +451,16 @@ mod tests {
             attribution("E4", text, Some("The newspaper"), "d."),
             attribution("E5", text, Some("A source"), "e."),
             attribution("E6", text, None, "e."),
+            attribution("E7", text, Some("who"), "f."),
         ];
-        let r = resolve_sources(&atts);
+        let r = resolve_sources(text, &atts);
         let names = |i: usize| r[i].as_ref().map(|n| n.iter().cloned().collect::<Vec<_>>());
         assert_eq!(names(0), Some(vec!["ana".into(), "ruiz".into()]));
         assert_eq!(names(2), Some(vec!["ben".into(), "ode".into()]));
         assert_eq!(names(3), Some(vec!["ben".into(), "ode".into()]));
         assert_eq!(names(4), None);
         assert_eq!(names(5), None);
+        assert_eq!(names(6), Some(vec!["cal".into(), "tan".into()]));
     }
 
     #[test]
