@@ -175,7 +175,12 @@ pub(super) fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         }
         let mut attributions = input.attribution.map(|a| a.records).unwrap_or_default();
         if args.redact {
+            // Article names are headline slugs: numbered instead, in the (sorted) article order.
+            let mut numbers: std::collections::HashMap<String, usize> = Default::default();
             for a in attributions.iter_mut() {
+                let next = numbers.len() + 1;
+                let n = *numbers.entry(a.article.clone()).or_insert(next);
+                a.article = format!("article {n}");
                 a.content = format!(
                     "(content of {}:{} withheld: dataset license)",
                     a.article, a.id
