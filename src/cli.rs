@@ -156,7 +156,8 @@ pub struct EvalArgs {
     /// splits (see --task).
     #[arg(long)]
     pub data: Vec<PathBuf>,
-    /// Format of --data: auto, jsonl, newsmtsc, directed, semeval, tweeteval, pstance, persent, conll.
+    /// Format of --data: auto, jsonl, newsmtsc, directed, semeval, tweeteval, pstance, persent, conll,
+    /// brat (a PolNeAR-style folder: text/ and attributions/).
     #[arg(long, default_value = "auto")]
     pub data_format: String,
     /// Split read from folder datasets (TweetEval, P-Stance): train, val, test; for TweetEval
@@ -164,8 +165,9 @@ pub struct EvalArgs {
     #[arg(long, default_value = "test")]
     pub split: String,
     /// pairs (the classifiers on gold pairs), documents (the whole classify pipeline on the rows
-    /// of each doc joined), or ner (entity scores on CoNLL data). Default: ner for CoNLL data,
-    /// pairs otherwise.
+    /// of each doc joined), ner (entity scores on CoNLL data), or attribution (classify's
+    /// speakers against gold attributions in brat data such as PolNeAR). Default: ner for CoNLL
+    /// data, attribution for brat data, pairs otherwise.
     #[arg(long)]
     pub mode: Option<String>,
     /// Write report.json, report.md, report.html and predictions.jsonl into this folder.
@@ -175,8 +177,8 @@ pub struct EvalArgs {
     #[arg(long)]
     pub compare: Option<PathBuf>,
     /// Leave the dataset's sentences out of report.md and report.html (the confident-errors
-    /// table shows row ids instead), for reports published beside data that may not be
-    /// redistributed.
+    /// table shows row ids instead), and attribution mode's contents, sources and speakers out of
+    /// predictions.jsonl, for reports published beside data that may not be redistributed.
     #[arg(long)]
     pub redact: bool,
     /// Gold document summaries for documents mode (rows {"doc","summary":[{"speaker","actor","stance"}]}).

@@ -192,3 +192,66 @@ fn a_report_destination_that_is_a_file_is_refused_before_scoring() {
     );
     assert!(!e.contains("File exists"), "{e}");
 }
+
+#[test]
+fn attribution_mode_scores_speakers_against_the_brat_fixture() {
+    // tests/fixtures/brat-small: two invented articles. The three gold attributions (a direct
+    // quote by "Mayor Lena Park", reported speech by "Tom Reyes", and "He" resolving to Reyes)
+    // are each spoken by the named speaker; of the four sentences outside every attribution,
+    // only the unannotated quote by Ada Bell gets a speaker. harbour_b2.ann (the second
+    // annotator) is ignored.
+    let dir = tmp("attribution");
+    let (head, _) = eval(&[
+        "--data",
+        "tests/fixtures/brat-small",
+        "--mode",
+        "attribution",
+        "--profile",
+        "fast",
+        "--redact",
+        "--report",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(head["mode"], "attribution");
+    let r = report(&dir);
+    let a = &r["attribution"];
+    assert_eq!(a["articles"], 2, "{a}");
+    assert_eq!(a["attributions"], 3);
+    assert_eq!(a["with_source"], 3);
+    assert_eq!(a["unresolved"], 0);
+    let acc = &a["speaker_accuracy"];
+    assert_eq!(
+        (acc["direct"]["right"].as_u64(), acc["direct"]["n"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (acc["rest"]["right"].as_u64(), acc["rest"]["n"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(acc["all"]["accuracy"], 1.0);
+    assert_eq!(a["false_speaker"]["sentences"], 4);
+    assert_eq!(a["false_speaker"]["with_speaker"], 1);
+    assert_eq!(a["false_speaker"]["rate"], 0.25);
+    // Gold source words: Mayor Lena Park, Tom Reyes, He.
+    assert_eq!(a["speaker_spans"]["gold"], 6);
+    for f in ["report.md", "report.html", "predictions.jsonl"] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        md.contains("| **speaker accuracy, all** | 1.0000 | 3 / 3 |"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"attribution\">"));
+    // One line per gold attribution; --redact leaves the texts out.
+    let preds = std::fs::read_to_string(dir.join("predictions.jsonl")).unwrap();
+    assert_eq!(preds.lines().count(), 3);
+    for banned in ["bridge", "harbour", "Reyes", "Park"] {
+        assert!(!preds.contains(banned), "{banned} in {preds}");
+    }
+    let first: serde_json::Value = serde_json::from_str(preds.lines().next().unwrap()).unwrap();
+    assert_eq!(first["article"], "article 1");
+    assert_eq!(first["correct"], true);
+    assert_eq!(first["direct"], true);
+}

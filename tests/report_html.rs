@@ -110,6 +110,7 @@ fn synthetic(variant: usize) -> ReportInput {
         speakers: None,
         summary: None,
         ner: None,
+        attribution: None,
     }
 }
 
@@ -125,7 +126,7 @@ fn kept_dir(name: &str) -> PathBuf {
 
 fn write_report(dir: &Path, input: &ReportInput) -> Report {
     let report = build(input);
-    write(dir, &report, &input.records).expect("report writes");
+    write(dir, &report, &input.records, &[]).expect("report writes");
     report
 }
 
@@ -264,7 +265,7 @@ fn comparison_goes_into_json_markdown_and_html() {
     let mut report = build(&input);
     let preds = predictions(&input);
     report.comparison = Some(compare(&report, &preds, &old).unwrap());
-    write(&dir, &report, &input.records).unwrap();
+    write(&dir, &report, &input.records, &[]).unwrap();
 
     let j: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();

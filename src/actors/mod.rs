@@ -26,5 +26,5 @@ pub use context::{
     is_source_credit,
 };
 pub use document::{find_in_document, overlaps, DocumentActors, Found, TaggedSpan};
-pub use people::{canonical_unknown, cluster_people, PersonCluster};
+pub use people::{canonical_unknown, cluster_people, PersonCluster, TITLES};
 pub use table::{Actor, ActorKind, Alias, AliasKind, AliasMatch, AliasTable, AliasTableError};

@@ -6,8 +6,9 @@ use serde::Serialize;
 use super::table::{AliasKind, AliasTable};
 
 /// Titles and offices stripped from the front of a name before matching ("Prime Minister",
-/// "Gen.", "Secretary of State"). Compared lowercased, without a trailing period.
-const TITLES: &[&str] = &[
+/// "Gen.", "Secretary of State"). Compared lowercased, without a trailing period. Evaluation
+/// reads it too, to tell a title from a name.
+pub const TITLES: &[&str] = &[
     "mr",
     "mrs",
     "ms",

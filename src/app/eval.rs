@@ -173,7 +173,28 @@ pub(super) fn eval_data_cmd(args: EvalArgs) -> Result<()> {
                 r.mention.clear();
             }
         }
-        render::write(dir, &report, &records)?;
+        let mut attributions = input.attribution.map(|a| a.records).unwrap_or_default();
+        if args.redact {
+            // Article names are headline slugs: numbered instead, in the (sorted) article order.
+            let mut numbers: std::collections::HashMap<String, usize> = Default::default();
+            for a in attributions.iter_mut() {
+                let next = numbers.len() + 1;
+                let n = *numbers.entry(a.article.clone()).or_insert(next);
+                a.article = format!("article {n}");
+                a.content = format!(
+                    "(content of {}:{} withheld: dataset license)",
+                    a.article, a.id
+                );
+                if a.gold_source.is_some() {
+                    a.gold_source = Some("(withheld)".into());
+                }
+                a.resolved.clear();
+                if a.predicted != crate::labels::AUTHOR {
+                    a.predicted = "(withheld)".into();
+                }
+            }
+        }
+        render::write(dir, &report, &records, &attributions)?;
         note!("report written to {}", dir.display());
     }
     print_json(&report::headline(&report))

@@ -2,6 +2,7 @@
 //! place into plain example types shared by training and evaluation.
 
 pub mod annotated;
+pub mod brat;
 pub mod conll;
 pub mod directed;
 mod error;
@@ -108,6 +109,8 @@ pub enum DataFormat {
     Pstance,
     Persent,
     Conll,
+    /// Attribution relations in brat standoff, PolNeAR's layout (`brat`).
+    Brat,
 }
 
 impl DataFormat {
@@ -120,6 +123,7 @@ impl DataFormat {
         DataFormat::Pstance,
         DataFormat::Persent,
         DataFormat::Conll,
+        DataFormat::Brat,
     ];
 
     pub fn name(self) -> &'static str {
@@ -132,6 +136,7 @@ impl DataFormat {
             DataFormat::Pstance => "pstance",
             DataFormat::Persent => "persent",
             DataFormat::Conll => "conll",
+            DataFormat::Brat => "brat",
         }
     }
 
@@ -183,8 +188,12 @@ pub fn detect_format(path: &Path) -> Result<DataFormat, DataError> {
         if pstance::is_pstance_dir(path) {
             return Ok(DataFormat::Pstance);
         }
+        if brat::is_brat_dir(path) {
+            return Ok(DataFormat::Brat);
+        }
         return Err(undetected(
-            "the folder is neither a TweetEval folder nor one with P-Stance raw_<split>_<target>.csv files",
+            "the folder is neither a TweetEval folder, one with P-Stance raw_<split>_<target>.csv \
+             files, nor a brat attribution folder (text/ and attributions/)",
         ));
     }
     let name = input::file_name(path);

@@ -7,13 +7,17 @@
 //!   sentence), the whole `classify` pipeline runs on it, and its output is matched to gold by
 //!   sentence (largest overlap), canonical actor and holder: this measures what a user gets.
 //! - `ner`: entity-level scores on CoNLL-style data.
+//! - `attribution`: the whole `classify` pipeline on each article of brat attribution data
+//!   (PolNeAR), its per-sentence speakers scored against the gold attributions
+//!   ([`crate::eval::attribution`]).
 
 use crate::actors::AliasTable;
 use crate::data::{self, DataFormat, Loaded, NerSentence, Skipped, StanceExample};
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::eval::attribution::{score_article, AttributionCounts};
 use crate::eval::metrics::ner_scores;
-use crate::eval::report::{Accuracy, Judged, PairRecord, Prf, ReportInput};
+use crate::eval::report::{Accuracy, AttributionOutcome, Judged, PairRecord, Prf, ReportInput};
 use crate::eval::run::round4;
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR};
 use crate::model::encode;
@@ -32,6 +36,7 @@ pub enum Mode {
     Pairs,
     Documents,
     Ner,
+    Attribution,
 }
 
 impl Mode {
@@ -40,6 +45,7 @@ impl Mode {
             Mode::Pairs => "pairs",
             Mode::Documents => "documents",
             Mode::Ner => "ner",
+            Mode::Attribution => "attribution",
         }
     }
 }
@@ -51,8 +57,9 @@ impl FromStr for Mode {
             "pairs" => Ok(Mode::Pairs),
             "documents" | "docs" => Ok(Mode::Documents),
             "ner" => Ok(Mode::Ner),
+            "attribution" => Ok(Mode::Attribution),
             other => Err(Error::Invalid(format!(
-                "unknown eval mode '{other}'; expected pairs, documents, ner"
+                "unknown eval mode '{other}'; expected pairs, documents, ner, attribution"
             ))),
         }
     }
@@ -66,7 +73,7 @@ pub struct EvalSettings {
     pub format: Option<DataFormat>,
     /// Split read from folder datasets (TweetEval, P-Stance).
     pub split: String,
-    /// `None` = `ner` for CoNLL data, `pairs` otherwise.
+    /// `None` = `ner` for CoNLL data, `attribution` for brat data, `pairs` otherwise.
     pub mode: Option<Mode>,
     pub models_dir: PathBuf,
     pub base: Option<PathBuf>,
@@ -80,6 +87,7 @@ pub struct EvalSettings {
 struct Read {
     stance_rows: Vec<StanceExample>,
     ner_rows: Vec<NerSentence>,
+    articles: Vec<data::brat::Article>,
     skipped: Vec<Skipped>,
     formats: Vec<DataFormat>,
 }
@@ -92,6 +100,7 @@ fn read_inputs(s: &EvalSettings) -> Result<Read> {
     let mut out = Read {
         stance_rows: Vec::new(),
         ner_rows: Vec::new(),
+        articles: Vec::new(),
         skipped: Vec::new(),
         formats: Vec::new(),
     };
@@ -154,6 +163,11 @@ fn read_inputs(s: &EvalSettings) -> Result<Read> {
             DataFormat::Conll => {
                 let l = data::conll::read(path).map_err(data_err)?;
                 out.ner_rows.extend(l.rows);
+                out.skipped.extend(l.skipped);
+            }
+            DataFormat::Brat => {
+                let l = data::brat::read(path).map_err(data_err)?;
+                out.articles.extend(l.rows);
                 out.skipped.extend(l.skipped);
             }
         }
@@ -251,13 +265,15 @@ fn skipped_examples(skipped: &[Skipped]) -> Vec<String> {
 /// Run the evaluation: read the data, run the models, collect the outcomes.
 pub fn run(s: &EvalSettings) -> Result<ReportInput> {
     let read = read_inputs(s)?;
-    let mode = s.mode.unwrap_or(
-        if read.stance_rows.is_empty() && !read.ner_rows.is_empty() {
-            Mode::Ner
-        } else {
-            Mode::Pairs
-        },
-    );
+    let mode = s.mode.unwrap_or(if !read.stance_rows.is_empty() {
+        Mode::Pairs
+    } else if !read.ner_rows.is_empty() {
+        Mode::Ner
+    } else if !read.articles.is_empty() {
+        Mode::Attribution
+    } else {
+        Mode::Pairs
+    });
     let format_name = {
         let mut f: Vec<&str> = read.formats.iter().map(|f| f.name()).collect();
         f.dedup();
@@ -279,6 +295,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
         speakers: None,
         summary: None,
         ner: None,
+        attribution: None,
     };
     for sk in read.skipped.iter().take(5) {
         tracing::warn!("skipped {}:{}: {}", sk.file, sk.line, sk.reason);
@@ -324,6 +341,32 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
             input.actors = Some(out.actors);
             input.speakers = Some(out.speakers);
             input.summary = out.summary;
+        }
+        Mode::Attribution => {
+            if read.articles.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "--mode attribution needs brat attribution data (a folder with text/ and \
+                     attributions/, as PolNeAR's dev); {} has no articles",
+                    input.data.join(", ")
+                )));
+            }
+            let pipeline = Pipeline::load_with(&s.models, &s.models_dir, s.base.as_deref())?;
+            input.model = model_info(&s.models_dir, &pipeline.engine.folders());
+            let t = Instant::now();
+            let prepared: Vec<Prepared> = read
+                .articles
+                .iter()
+                .map(|a| Prepared::new(&a.text))
+                .collect();
+            let docs = pipeline.classify_prepared(prepared)?;
+            input.seconds = t.elapsed().as_secs_f64();
+            let mut counts = AttributionCounts::default();
+            let mut records = Vec::new();
+            for (article, doc) in read.articles.iter().zip(&docs) {
+                records.extend(score_article(article, doc, &mut counts));
+            }
+            input.n = records.len();
+            input.attribution = Some(AttributionOutcome { counts, records });
         }
     }
     Ok(input)
@@ -767,6 +810,9 @@ mod tests {
     fn modes_parse_and_reject_unknown_names() {
         assert_eq!("documents".parse::<Mode>().unwrap(), Mode::Documents);
         let e = "sentences".parse::<Mode>().unwrap_err().to_string();
-        assert!(e.contains("expected pairs, documents, ner"), "{e}");
+        assert!(
+            e.contains("expected pairs, documents, ner, attribution"),
+            "{e}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Evaluation: scoring of loaded models on evaluation sets, and reports (the metrics themselves
 //! are `crate::metrics`, below `model`).
 
+pub mod attribution;
 pub mod harness;
 pub mod render;
 pub mod report;

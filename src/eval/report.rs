@@ -14,6 +14,10 @@
 //!   "speakers": {"accuracy", "n"},                       // documents mode only
 //!   "summary": <verbatim>,                               // documents mode only
 //!   "ner": {"precision", "recall", "f1", "per_type": {type: <class>}},   // ner mode only
+//!   "attribution": {"articles", "attributions", "with_source", "unresolved",  // attribution only
+//!                   "speaker_accuracy": {"direct", "rest", "all": {"accuracy", "right", "n"}},
+//!                   "false_speaker": {"rate", "with_speaker", "sentences"},
+//!                   "speaker_spans": {"precision", "recall", "f1", "gold", "predicted", "matched"}},
 //!   "comparison": {"other", "stance", "sentiment"}      // with a comparison only
 //! }
 //! <task> = {"n", "labels", "accuracy", "macro_f1", "f_avg",
@@ -31,6 +35,7 @@
 //! field.
 
 use crate::error::{Error, Result};
+use crate::eval::attribution::{AttributionCounts, AttributionRecord, Tally};
 use crate::eval::metrics::{score, NerScores, Scores};
 use crate::eval::stats::{
     bootstrap_ci, brier, calibration, mcnemar, paired_bootstrap, Ci95, McNemar, ReliabilityBin,
@@ -168,6 +173,96 @@ pub struct ReportInput {
     pub speakers: Option<Accuracy>,
     pub summary: Option<serde_json::Value>,
     pub ner: Option<NerScores>,
+    /// Attribution mode's counts and records.
+    pub attribution: Option<AttributionOutcome>,
+}
+
+/// What attribution mode measured: the counts, and one record per gold attribution (the lines
+/// of `predictions.jsonl` in that mode).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributionOutcome {
+    pub counts: AttributionCounts,
+    pub records: Vec<AttributionRecord>,
+}
+
+/// Accuracy with its counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counted {
+    pub accuracy: f64,
+    pub right: usize,
+    pub n: usize,
+}
+
+impl From<Tally> for Counted {
+    fn from(t: Tally) -> Self {
+        Counted {
+            accuracy: r4(t.accuracy()),
+            right: t.right,
+            n: t.n,
+        }
+    }
+}
+
+/// Speaker accuracy on gold attributions with a (resolved) source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeakerAccuracy {
+    /// Contents that are direct quotes.
+    pub direct: Counted,
+    /// Indirect speech, paraphrase, attitude reports.
+    pub rest: Counted,
+    pub all: Counted,
+}
+
+/// Of the sentences overlapping no gold attribution, those given a speaker other than author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FalseSpeaker {
+    pub rate: f64,
+    pub with_speaker: usize,
+    pub sentences: usize,
+}
+
+/// Attribution mode's figures (`report.json`'s `attribution`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributionReport {
+    pub articles: usize,
+    pub attributions: usize,
+    pub with_source: usize,
+    /// Sources neither named nor resolvable through the article: not scored.
+    pub unresolved: usize,
+    pub speaker_accuracy: SpeakerAccuracy,
+    pub false_speaker: FalseSpeaker,
+    /// `speaker_span` against the gold source spans, by word overlap (counts are words).
+    pub speaker_spans: Prf,
+}
+
+impl AttributionReport {
+    pub fn from_counts(c: &AttributionCounts) -> Self {
+        let (precision, recall, f1) = c.span_prf();
+        AttributionReport {
+            articles: c.articles,
+            attributions: c.attributions,
+            with_source: c.with_source,
+            unresolved: c.unresolved,
+            speaker_accuracy: SpeakerAccuracy {
+                direct: c.direct.into(),
+                rest: c.rest.into(),
+                all: c.all().into(),
+            },
+            false_speaker: FalseSpeaker {
+                rate: r4(c.false_speaker_rate()),
+                with_speaker: c.false_speakers,
+                sentences: c.unattributed_sentences,
+            },
+            speaker_spans: Prf {
+                precision: r4(precision),
+                recall: r4(recall),
+                f1: r4(f1),
+                gold: c.span_words_gold,
+                predicted: c.span_words_predicted,
+                matched: c.span_words_matched,
+            },
+        }
+    }
 }
 
 /// Precision, recall, F1 and support of one class, rounded.
@@ -307,6 +402,8 @@ pub struct Report {
     pub summary: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ner: Option<NerReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<AttributionReport>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<Comparison>,
 }
@@ -566,6 +663,10 @@ pub fn build(input: &ReportInput) -> Report {
                 .map(|(k, c)| (k.clone(), class_report(c)))
                 .collect(),
         }),
+        attribution: input
+            .attribution
+            .as_ref()
+            .map(|a| AttributionReport::from_counts(&a.counts)),
         comparison: None,
     }
 }
@@ -646,6 +747,9 @@ pub fn headline(r: &Report) -> serde_json::Value {
             "ner".into(),
             json!({"precision": ner.precision, "recall": ner.recall, "f1": ner.f1}),
         );
+    }
+    if let Some(a) = &r.attribution {
+        o.insert("attribution".into(), json!(a));
     }
     if let Some(c) = &r.comparison {
         let mut cmp = serde_json::Map::new();
@@ -895,8 +999,14 @@ pub fn check_destination(dir: &Path) -> Result<()> {
 }
 
 /// Write `report.json` and `predictions.jsonl` into `dir`, creating it. `report.md` and
-/// `report.html` are [`crate::eval::render`]'s.
-pub fn write_json(dir: &Path, report: &Report, records: &[PairRecord]) -> Result<()> {
+/// `report.html` are [`crate::eval::render`]'s. `predictions.jsonl` holds a line per task of
+/// each pair, then a line per gold attribution (attribution mode).
+pub fn write_json(
+    dir: &Path,
+    report: &Report,
+    records: &[PairRecord],
+    attributions: &[AttributionRecord],
+) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::Io {
         path: dir.to_path_buf(),
         source: e,
@@ -907,6 +1017,16 @@ pub fn write_json(dir: &Path, report: &Report, records: &[PairRecord]) -> Result
     for p in pred_rows(records, labels(Task::Stance), labels(Task::Sentiment)) {
         let line = serde_json::to_string(&p)
             .map_err(|e| Error::Invalid(format!("cannot serialize prediction '{}': {e}", p.id)))?;
+        jsonl.push_str(&line);
+        jsonl.push('\n');
+    }
+    for a in attributions {
+        let line = serde_json::to_string(a).map_err(|e| {
+            Error::Invalid(format!(
+                "cannot serialize attribution '{}:{}': {e}",
+                a.article, a.id
+            ))
+        })?;
         jsonl.push_str(&line);
         jsonl.push('\n');
     }
@@ -970,6 +1090,7 @@ pub(crate) mod tests {
             speakers: None,
             summary: None,
             ner: None,
+            attribution: None,
         }
     }
 
@@ -1115,7 +1236,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let inp = toy();
         let r = build(&inp);
-        write_json(dir.path(), &r, &inp.records).unwrap();
+        write_json(dir.path(), &r, &inp.records, &[]).unwrap();
         let c = compare(&r, &predictions(&inp), dir.path()).unwrap();
         let s = c.stance.unwrap();
         assert_eq!(s.accuracy.delta, 0.0);

@@ -480,6 +480,20 @@ impl Renderer for Html {
         self.s.push_str("</section>");
     }
 
+    fn attribution(&mut self, table: &Table) {
+        self.s.push_str(
+            "<section id=\"attribution\"><h2>Attribution (speakers against gold attribution \
+             relations)</h2>",
+        );
+        self.table(table);
+        self.s.push_str(
+            "<p>A gold source counts as found when the speaker of the sentence holding the start \
+             of its content, or a stance holder there, shares a name word with it; pronouns and \
+             definite descriptions take the nearest earlier named source, indefinite ones are \
+             not scored.</p></section>",
+        );
+    }
+
     fn comparison(&mut self, c: &ComparisonView) {
         let _ = write!(
             self.s,

@@ -136,6 +136,18 @@ impl Renderer for Markdown {
         self.s.push('\n');
     }
 
+    fn attribution(&mut self, table: &Table) {
+        self.s
+            .push_str("## Attribution (speakers against gold attribution relations)\n\n");
+        self.table(table);
+        self.s.push_str(
+            "\nA gold source counts as found when the speaker of the sentence holding the start \
+             of its content, or a stance holder there, shares a name word with it; pronouns and \
+             definite descriptions take the nearest earlier named source, indefinite ones are \
+             not scored (`standpoint::eval::attribution`).\n\n",
+        );
+    }
+
     fn comparison(&mut self, c: &ComparisonView) {
         let _ = writeln!(self.s, "## Comparison with `{}`\n", md(c.other));
         if c.tasks.is_empty() {

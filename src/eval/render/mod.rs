@@ -38,6 +38,7 @@
 //!     speakers: None,
 //!     summary: None,
 //!     ner: None,
+//!     attribution: None,
 //! };
 //! let report = build(&input);
 //! assert!(render::markdown(&report).contains("| favor | 1.0000 | 1.0000 | 1.0000 | 1 |"));
@@ -48,15 +49,22 @@ pub mod html;
 pub mod markdown;
 
 use crate::error::Result;
+use crate::eval::attribution::AttributionRecord;
 use crate::eval::report::{
-    confident_errors, write_file, write_json, Accuracy, Comparison, ErrorRow, PairRecord, Prf,
-    Report, Task, TaskComparison, TaskReport, TOP_ERRORS,
+    confident_errors, write_file, write_json, Accuracy, AttributionReport, Comparison, Counted,
+    ErrorRow, PairRecord, Prf, Report, Task, TaskComparison, TaskReport, TOP_ERRORS,
 };
 use std::path::Path;
 
 /// Write `report.json`, `predictions.jsonl`, `report.md` and `report.html` into `dir`, creating it.
-pub fn write(dir: &Path, report: &Report, records: &[PairRecord]) -> Result<()> {
-    write_json(dir, report, records)?;
+/// `attributions` are attribution mode's records (empty in the other modes).
+pub fn write(
+    dir: &Path,
+    report: &Report,
+    records: &[PairRecord],
+    attributions: &[AttributionRecord],
+) -> Result<()> {
+    write_json(dir, report, records, attributions)?;
     write_file(&dir.join("report.md"), &markdown(report))?;
     write_file(&dir.join("report.html"), &html(report, records))?;
     Ok(())
@@ -89,6 +97,9 @@ pub trait Renderer {
     fn documents(&mut self, documents: &DocumentsView);
     /// Entity-level NER scores, the `all` row first.
     fn ner(&mut self, table: &Table);
+    /// Attribution mode's measures: speaker accuracy (direct, rest, all), the false-speaker
+    /// rate, speaker-span overlap and the counts.
+    fn attribution(&mut self, table: &Table);
     /// The comparison with an earlier run.
     fn comparison(&mut self, comparison: &ComparisonView);
     /// The first few skipped rows; called only when there are some.
@@ -266,6 +277,9 @@ pub fn walk(report: &Report, records: &[PairRecord], out: &mut impl Renderer) {
         }
         out.ner(&t);
     }
+    if let Some(a) = &report.attribution {
+        out.attribution(&attribution(a));
+    }
     if let Some(c) = &report.comparison {
         out.comparison(&comparison(c));
     }
@@ -273,6 +287,56 @@ pub fn walk(report: &Report, records: &[PairRecord], out: &mut impl Renderer) {
         out.skipped(report.skipped, &report.skipped_examples);
     }
     out.end(report);
+}
+
+/// Attribution mode's table: (measure, value, counts) rows.
+fn attribution(a: &AttributionReport) -> Table {
+    let mut t = Table::new(&[
+        ("measure", Align::Left),
+        ("value", Align::Right),
+        ("counts", Align::Right),
+    ]);
+    let acc = |name: &str, c: &Counted| {
+        vec![
+            Cell::text(name),
+            Cell::num(f4(c.accuracy)),
+            Cell::num(format!("{} / {}", c.right, c.n)),
+        ]
+    };
+    let sa = &a.speaker_accuracy;
+    t.row(acc("speaker accuracy, direct quotes", &sa.direct));
+    t.row(acc("speaker accuracy, the rest", &sa.rest));
+    let mut all = acc("speaker accuracy, all", &sa.all);
+    all[0] = Cell::Strong("speaker accuracy, all".into());
+    t.row(all);
+    let fs = &a.false_speaker;
+    t.row(vec![
+        Cell::text("false-speaker rate (sentences outside every attribution)"),
+        Cell::num(f4(fs.rate)),
+        Cell::num(format!("{} / {}", fs.with_speaker, fs.sentences)),
+    ]);
+    let sp = &a.speaker_spans;
+    for (name, v) in [
+        ("speaker-span word precision", sp.precision),
+        ("speaker-span word recall", sp.recall),
+        ("speaker-span word F1", sp.f1),
+    ] {
+        t.row(vec![Cell::text(name), Cell::num(f4(v)), Cell::Empty]);
+    }
+    t.row(vec![
+        Cell::text("span words gold / predicted / matched"),
+        Cell::Empty,
+        Cell::num(format!("{} / {} / {}", sp.gold, sp.predicted, sp.matched)),
+    ]);
+    t.row(vec![
+        Cell::text("articles / attributions / with a source / unresolved source"),
+        Cell::Empty,
+        Cell::num(format!(
+            "{} / {} / {} / {}",
+            a.articles, a.attributions, a.with_source, a.unresolved
+        )),
+    ]);
+    t
 }
 
 fn headline(tasks: &[(Task, &TaskReport)]) -> Table {

@@ -1,0 +1,521 @@
+//! Attribution mode's scoring: how well the per-sentence speakers of `classify` match gold
+//! attribution relations (PolNeAR-style brat data). Pure functions over an article, its gold
+//! attributions and the pipeline's sentences.
+//!
+//! - **Speaker accuracy.** For each gold attribution with a source: the sentence holding the
+//!   start of its content. Standpoint is right when that sentence's speaker, or the holder of one
+//!   of its stance rows, shares a name with the gold source. A name is a capitalised word of 3 or
+//!   more letters that is no title ("President"), sentence opener ("The") or party word
+//!   ("Republican"), compared lowercased. A gold source with no name (a pronoun, "the
+//!   newspaper") is resolved to the nearest preceding gold source of the article that has one,
+//!   when it is a pronoun or a definite description (`the`, `this`, `that`, `these`, `those`);
+//!   a relative pronoun ("who", "which") takes the last run of name words in the text just
+//!   before it ("Ana Ruiz, who said"); an indefinite source ("a source", "officials") stays
+//!   unresolved and is counted apart, not scored. Scored separately for direct quotes (the content starts with a double quotation
+//!   mark, straight or curly, or follows one directly) and the rest.
+//! - **False-speaker rate.** Of the sentences that overlap no gold span (source, cue or content
+//!   of any attribution), the share whose speaker is not `author`.
+//! - **Speaker spans.** `speaker_span` against the gold source spans, by word overlap over the
+//!   whole article: precision, recall and F1 of the words inside predicted spans.
+
+use crate::data::brat::{Article, Attribution, BratSpan};
+use crate::document::Document;
+use crate::labels::AUTHOR;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Capitalised words that describe rather than name a source.
+const DESCRIPTION_WORDS: &[&str] = &[
+    "republican",
+    "republicans",
+    "democrat",
+    "democrats",
+    "democratic",
+    "campaign",
+    "officials",
+    "sources",
+];
+
+/// Pronouns whose antecedent is the nearest preceding named source.
+const PRONOUNS: &[&str] = &[
+    "he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "i", "we", "me", "us",
+];
+
+/// Relative pronouns, whose antecedent stands right before them in the text.
+const RELATIVES: &[&str] = &["who", "which", "whom", "whose"];
+
+/// How far back (bytes) a relative pronoun's antecedent is looked for.
+const RELATIVE_REACH: usize = 80;
+
+/// Words that open a definite description ("the newspaper", "this official").
+const DEFINITE: &[&str] = &["the", "this", "that", "these", "those"];
+
+/// The names in `s`: capitalised words of 3 or more letters that are no title, sentence opener
+/// or description word, lowercased. "Mr. Trump's campaign" -> {"trump"}.
+pub fn name_words(s: &str) -> BTreeSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter(|w| !crate::text::words::is_sentence_opener(w))
+        .map(str::to_lowercase)
+        .filter(|w| !crate::actors::TITLES.contains(&w.as_str()))
+        .filter(|w| !DESCRIPTION_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether two names share a name word.
+pub fn shares_name(a: &BTreeSet<String>, b: &str) -> bool {
+    let b = name_words(b);
+    a.iter().any(|w| b.contains(w))
+}
+
+/// Whether a source surface may take its name from an earlier source: a pronoun, or a definite
+/// description.
+fn refers_back(surface: &str) -> bool {
+    let lower = surface.trim().to_lowercase();
+    let first = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or_default();
+    PRONOUNS.contains(&lower.as_str()) || DEFINITE.contains(&first)
+}
+
+/// The last run of consecutive name words in `before` (spaces, periods and commas between
+/// them allowed): "said Gov. Ana Ruiz, " -> {"ana", "ruiz"}.
+fn last_name_run(before: &str) -> BTreeSet<String> {
+    let mut run = BTreeSet::new();
+    for w in before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let n = name_words(w);
+        if n.is_empty() {
+            if !run.is_empty() {
+                break;
+            }
+        } else {
+            run.extend(n);
+        }
+    }
+    run
+}
+
+/// The names of each attribution's source in `text`, resolved through the article (see the
+/// module docs): `None` for an attribution without a source or whose source stays unresolved.
+pub fn resolve_sources(text: &str, attributions: &[Attribution]) -> Vec<Option<BTreeSet<String>>> {
+    // Named sources in text order, for the look-back.
+    let mut named: Vec<(usize, BTreeSet<String>)> = attributions
+        .iter()
+        .filter_map(|a| a.source.as_ref())
+        .map(|s| (s.start(), name_words(&s.surface)))
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    named.sort_by_key(|(start, _)| *start);
+    attributions
+        .iter()
+        .map(|a| {
+            let s = a.source.as_ref()?;
+            let own = name_words(&s.surface);
+            if !own.is_empty() {
+                return Some(own);
+            }
+            if RELATIVES.contains(&s.surface.trim().to_lowercase().as_str()) {
+                let mut from = s.start().saturating_sub(RELATIVE_REACH);
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+                let run = last_name_run(text.get(from..s.start()).unwrap_or_default());
+                return (!run.is_empty()).then_some(run);
+            }
+            if !refers_back(&s.surface) {
+                return None;
+            }
+            named
+                .iter()
+                .rev()
+                .find(|(start, _)| *start < s.start())
+                .map(|(_, n)| n.clone())
+        })
+        .collect()
+}
+
+const QUOTES: &[char] = &['"', '“', '”', '„', '«', '»'];
+
+/// A direct quote: the content starts with a double quotation mark, or the text right before
+/// it (spaces aside) ends with one.
+pub fn is_direct(text: &str, content: &BratSpan) -> bool {
+    let start = content.start();
+    content.surface.trim_start().starts_with(QUOTES)
+        || text
+            .get(..start)
+            .is_some_and(|before| before.trim_end().ends_with(QUOTES))
+}
+
+/// The sentence holding byte `at`, or else the first sentence after it.
+fn sentence_at(doc: &Document, at: usize) -> Option<usize> {
+    doc.sentences
+        .iter()
+        .position(|s| s.start <= at && at < s.end)
+        .or_else(|| doc.sentences.iter().position(|s| s.start >= at))
+}
+
+/// The speakers standpoint names for one sentence: its speaker and its stance rows' holders,
+/// without `author`, in order, once each.
+fn predicted_speakers(doc: &Document, sentence: usize) -> Vec<String> {
+    let s = &doc.sentences[sentence];
+    let mut out: Vec<String> = Vec::new();
+    for name in std::iter::once(&s.speaker).chain(s.actors.iter().map(|a| &a.holder)) {
+        if name != AUTHOR && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// One gold attribution and what standpoint said about it (a line of `predictions.jsonl`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributionRecord {
+    pub article: String,
+    /// The `E` line's id.
+    pub id: String,
+    /// The content's text; withheld by `--redact`.
+    pub content: String,
+    /// The gold source as written; `None` when the annotation has none.
+    pub gold_source: Option<String>,
+    /// The names the gold source resolved to; empty when unresolved.
+    pub resolved: Vec<String>,
+    /// The sentence's speaker (`author` for narration), then other holders, joined by `; `.
+    pub predicted: String,
+    /// `None` when not scored (no source, unresolved source, or no sentence).
+    pub correct: Option<bool>,
+    pub direct: bool,
+}
+
+/// Right and scored counts of one group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub right: usize,
+    pub n: usize,
+}
+
+impl Tally {
+    pub fn accuracy(&self) -> f64 {
+        ratio(self.right, self.n)
+    }
+
+    fn add(&mut self, right: bool) {
+        self.n += 1;
+        self.right += usize::from(right);
+    }
+}
+
+/// Counts behind every figure of attribution mode; the report derives the rates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttributionCounts {
+    pub articles: usize,
+    pub attributions: usize,
+    pub with_source: usize,
+    /// Sources that are neither names nor resolvable (indefinite descriptions): not scored.
+    pub unresolved: usize,
+    pub direct: Tally,
+    pub rest: Tally,
+    /// Sentences overlapping no gold span, and those of them given a speaker other than author.
+    pub unattributed_sentences: usize,
+    pub false_speakers: usize,
+    /// Words in predicted speaker spans, in gold source spans, and in both.
+    pub span_words_predicted: usize,
+    pub span_words_gold: usize,
+    pub span_words_matched: usize,
+}
+
+impl AttributionCounts {
+    pub fn all(&self) -> Tally {
+        Tally {
+            right: self.direct.right + self.rest.right,
+            n: self.direct.n + self.rest.n,
+        }
+    }
+
+    pub fn false_speaker_rate(&self) -> f64 {
+        ratio(self.false_speakers, self.unattributed_sentences)
+    }
+
+    /// Word-overlap precision, recall and F1 of speaker spans against gold source spans.
+    pub fn span_prf(&self) -> (f64, f64, f64) {
+        let p = ratio(self.span_words_matched, self.span_words_predicted);
+        let r = ratio(self.span_words_matched, self.span_words_gold);
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        (p, r, f)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The byte ranges of the words (alphanumeric runs) of `text`.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// Score one article: add its counts to `counts` and return a record per gold attribution.
+pub fn score_article(
+    article: &Article,
+    doc: &Document,
+    counts: &mut AttributionCounts,
+) -> Vec<AttributionRecord> {
+    counts.articles += 1;
+    let resolved = resolve_sources(&article.text, &article.attributions);
+    let mut records = Vec::with_capacity(article.attributions.len());
+    for (a, names) in article.attributions.iter().zip(&resolved) {
+        counts.attributions += 1;
+        let direct = a
+            .content
+            .as_ref()
+            .is_some_and(|c| is_direct(&article.text, c));
+        let sentence = a.content.as_ref().and_then(|c| sentence_at(doc, c.start()));
+        let predicted = sentence.map_or_else(Vec::new, |s| predicted_speakers(doc, s));
+        let mut correct = None;
+        if a.source.is_some() {
+            counts.with_source += 1;
+            match (names, sentence) {
+                (None, _) => counts.unresolved += 1,
+                (Some(names), Some(_)) => {
+                    let right = predicted.iter().any(|p| shares_name(names, p));
+                    if direct {
+                        counts.direct.add(right);
+                    } else {
+                        counts.rest.add(right);
+                    }
+                    correct = Some(right);
+                }
+                (Some(_), None) => {}
+            }
+        }
+        records.push(AttributionRecord {
+            article: article.id.clone(),
+            id: a.id.clone(),
+            content: a
+                .content
+                .as_ref()
+                .map(|c| c.surface.clone())
+                .unwrap_or_default(),
+            gold_source: a.source.as_ref().map(|s| s.surface.clone()),
+            resolved: names
+                .as_ref()
+                .map(|n| n.iter().cloned().collect())
+                .unwrap_or_default(),
+            predicted: if predicted.is_empty() {
+                AUTHOR.to_string()
+            } else {
+                predicted.join("; ")
+            },
+            correct,
+            direct,
+        });
+    }
+    let gold_ranges: Vec<(usize, usize)> = article
+        .attributions
+        .iter()
+        .flat_map(|a| [&a.source, &a.cue, &a.content])
+        .flatten()
+        .flat_map(|s| s.ranges.iter().copied())
+        .collect();
+    for s in &doc.sentences {
+        if !gold_ranges.iter().any(|&r| overlaps(r, (s.start, s.end))) {
+            counts.unattributed_sentences += 1;
+            counts.false_speakers += usize::from(s.speaker != AUTHOR);
+        }
+    }
+    let source_ranges: Vec<(usize, usize)> = article
+        .attributions
+        .iter()
+        .filter_map(|a| a.source.as_ref())
+        .flat_map(|s| s.ranges.iter().copied())
+        .collect();
+    let speaker_ranges: Vec<(usize, usize)> = doc
+        .sentences
+        .iter()
+        .filter_map(|s| s.speaker_span)
+        .map(|sp| (sp.start, sp.end))
+        .collect();
+    for w in words(&article.text) {
+        let pred = speaker_ranges.iter().any(|&r| overlaps(r, w));
+        let gold = source_ranges.iter().any(|&r| overlaps(r, w));
+        counts.span_words_predicted += usize::from(pred);
+        counts.span_words_gold += usize::from(gold);
+        counts.span_words_matched += usize::from(pred && gold);
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Scored, SentenceResult, Span};
+
+    fn span(text: &str, part: &str) -> BratSpan {
+        let start = text.find(part).expect("part in text");
+        BratSpan {
+            ranges: vec![(start, start + part.len())],
+            surface: part.to_string(),
+        }
+    }
+
+    fn attribution(id: &str, text: &str, source: Option<&str>, content: &str) -> Attribution {
+        Attribution {
+            id: id.into(),
+            source: source.map(|s| span(text, s)),
+            cue: None,
+            content: Some(span(text, content)),
+        }
+    }
+
+    fn sentence(
+        text: &str,
+        part: &str,
+        speaker: &str,
+        speaker_span: Option<&str>,
+    ) -> SentenceResult {
+        let start = text.find(part).expect("sentence in text");
+        SentenceResult {
+            index: 0,
+            start,
+            end: start + part.len(),
+            text: part.into(),
+            speaker: speaker.into(),
+            cue: String::new(),
+            speaker_span: speaker_span.map(|p| {
+                let s = text.find(p).unwrap();
+                Span {
+                    start: s,
+                    end: s + p.len(),
+                }
+            }),
+            quotes: vec![],
+            sentiment: Scored {
+                label: "neutral".into(),
+                scores: Default::default(),
+            },
+            actors: vec![],
+        }
+    }
+
+    #[test]
+    fn names_are_capitalised_words_without_titles_openers_or_party_words() {
+        let n = name_words("President Ana Ruiz's campaign");
+        assert_eq!(n.into_iter().collect::<Vec<_>>(), vec!["ana", "ruiz"]);
+        assert!(name_words("the Republican").is_empty());
+        assert!(name_words("He").is_empty());
+        assert!(name_words("The Daily Planet").contains("planet"));
+        assert!(shares_name(&name_words("Ana Ruiz"), "Ruiz"));
+        assert!(!shares_name(&name_words("Ana Ruiz"), "author"));
+    }
+
+    #[test]
+    fn pronouns_and_definite_descriptions_take_the_nearest_earlier_name_and_indefinite_ones_none() {
+        let text =
+            "Ana Ruiz said a. Ben Ode said b. He said c. The newspaper said d. A source said e. \
+             Fans of Cal Tan, who said f.";
+        let atts = vec![
+            attribution("E1", text, Some("Ana Ruiz"), "a."),
+            attribution("E2", text, Some("Ben Ode"), "b."),
+            attribution("E3", text, Some("He"), "c."),
+            attribution("E4", text, Some("The newspaper"), "d."),
+            attribution("E5", text, Some("A source"), "e."),
+            attribution("E6", text, None, "e."),
+            attribution("E7", text, Some("who"), "f."),
+        ];
+        let r = resolve_sources(text, &atts);
+        let names = |i: usize| r[i].as_ref().map(|n| n.iter().cloned().collect::<Vec<_>>());
+        assert_eq!(names(0), Some(vec!["ana".into(), "ruiz".into()]));
+        assert_eq!(names(2), Some(vec!["ben".into(), "ode".into()]));
+        assert_eq!(names(3), Some(vec!["ben".into(), "ode".into()]));
+        assert_eq!(names(4), None);
+        assert_eq!(names(5), None);
+        assert_eq!(names(6), Some(vec!["cal".into(), "tan".into()]));
+    }
+
+    #[test]
+    fn direct_quotes_start_with_or_follow_a_quotation_mark() {
+        let text = "She said “we won” and \"yes\" and that it rained.";
+        assert!(is_direct(text, &span(text, "“we won”")));
+        assert!(is_direct(text, &span(text, "yes")));
+        assert!(!is_direct(text, &span(text, "that it rained")));
+    }
+
+    #[test]
+    fn an_article_scores_speakers_false_speakers_and_span_words() {
+        let text = "“We will win,” Ana Ruiz said. Ben Ode said taxes rose. Rain fell. Snow fell.";
+        let article = Article {
+            id: "a1".into(),
+            annotator: "x".into(),
+            text: text.into(),
+            attributions: vec![
+                attribution("E1", text, Some("Ana Ruiz"), "“We will win,”"),
+                attribution("E2", text, Some("Ben Ode"), "taxes rose"),
+            ],
+        };
+        let doc = Document {
+            sentences: vec![
+                sentence(
+                    text,
+                    "“We will win,” Ana Ruiz said.",
+                    "Ana Ruiz",
+                    Some("Ana Ruiz"),
+                ),
+                sentence(text, "Ben Ode said taxes rose.", AUTHOR, None),
+                sentence(text, "Rain fell.", "Ben Ode", Some("Rain")),
+                sentence(text, "Snow fell.", AUTHOR, None),
+            ],
+            summary: vec![],
+            dropped: vec![],
+        };
+        let mut c = AttributionCounts::default();
+        let rows = score_article(&article, &doc, &mut c);
+        assert_eq!(c.direct, Tally { right: 1, n: 1 });
+        assert_eq!(c.rest, Tally { right: 0, n: 1 });
+        assert_eq!((c.unattributed_sentences, c.false_speakers), (2, 1));
+        assert_eq!(c.false_speaker_rate(), 0.5);
+        // Predicted span words: Ana, Ruiz, Rain; gold: Ana, Ruiz, Ben, Ode.
+        assert_eq!(
+            (
+                c.span_words_predicted,
+                c.span_words_gold,
+                c.span_words_matched
+            ),
+            (3, 4, 2)
+        );
+        assert_eq!(rows[0].correct, Some(true));
+        assert!(rows[0].direct);
+        assert_eq!(rows[1].predicted, AUTHOR);
+        assert_eq!(rows[1].correct, Some(false));
+    }
+}
