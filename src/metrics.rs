@@ -26,12 +26,26 @@ pub struct Scores {
     pub labels: Vec<String>,
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
+/// `a / b`, or 0 when `b` is 0.
+pub fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
     } else {
         a as f64 / b as f64
     }
+}
+
+/// Precision, recall and F1 of `tp` hits among `predicted` answers and `gold` truths (0 where a
+/// denominator is 0).
+pub fn prf(tp: usize, predicted: usize, gold: usize) -> (f64, f64, f64) {
+    let precision = ratio(tp, predicted);
+    let recall = ratio(tp, gold);
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    (precision, recall, f1)
 }
 
 /// Score predictions against gold; both are indices into `labels`.
@@ -52,13 +66,7 @@ pub fn score(gold: &[usize], pred: &[usize], labels: &[&str]) -> Scores {
         let tp = confusion[c][c];
         let gold_c: usize = confusion[c].iter().sum();
         let pred_c: usize = (0..k).map(|g| confusion[g][c]).sum();
-        let precision = ratio(tp, pred_c);
-        let recall = ratio(tp, gold_c);
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
+        let (precision, recall, f1) = prf(tp, pred_c, gold_c);
         if gold_c + pred_c > 0 {
             f1s.push(f1);
         }
@@ -149,16 +157,7 @@ pub fn ner_scores(gold: &[Vec<&str>], pred: &[Vec<&str>]) -> NerScores {
             counts.entry(s.2.clone()).or_default().2 += 1;
         }
     }
-    let f = |tp: usize, g: usize, p: usize| {
-        let pr = ratio(tp, p);
-        let rc = ratio(tp, g);
-        let f1 = if pr + rc > 0.0 {
-            2.0 * pr * rc / (pr + rc)
-        } else {
-            0.0
-        };
-        (pr, rc, f1)
-    };
+    let f = |tp: usize, g: usize, p: usize| prf(tp, p, g);
     let (mut tp, mut gn, mut pn) = (0, 0, 0);
     let mut per_type = BTreeMap::new();
     for (ty, (t, g, p)) in &counts {

@@ -254,17 +254,7 @@ fn jsonl_csv_and_table_formats_work() {
         .collect();
     assert!(!rows.is_empty());
     for r in &rows {
-        for k in [
-            "id",
-            "doc",
-            "text",
-            "context",
-            "speaker",
-            "actor",
-            "mention",
-            "stance",
-            "sentiment",
-        ] {
+        for k in standpoint::data::annotated::KEYS {
             assert!(r.get(k).is_some(), "{k} missing in {r}");
         }
         assert!(r["text"]

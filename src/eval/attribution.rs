@@ -21,6 +21,7 @@
 use crate::data::brat::{Article, Attribution, BratSpan};
 use crate::document::Document;
 use crate::labels::AUTHOR;
+use crate::metrics::{prf, ratio};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -242,22 +243,11 @@ impl AttributionCounts {
 
     /// Word-overlap precision, recall and F1 of speaker spans against gold source spans.
     pub fn span_prf(&self) -> (f64, f64, f64) {
-        let p = ratio(self.span_words_matched, self.span_words_predicted);
-        let r = ratio(self.span_words_matched, self.span_words_gold);
-        let f = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
-        (p, r, f)
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
+        prf(
+            self.span_words_matched,
+            self.span_words_predicted,
+            self.span_words_gold,
+        )
     }
 }
 

@@ -16,10 +16,10 @@ use crate::data::{self, DataFormat, Loaded, NerSentence, Skipped, StanceExample}
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::eval::attribution::{score_article, AttributionCounts};
-use crate::eval::metrics::ner_scores;
 use crate::eval::report::{Accuracy, AttributionOutcome, Judged, PairRecord, Prf, ReportInput};
 use crate::eval::run::round4;
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR};
+use crate::metrics::ratio;
 use crate::model::encode;
 use crate::model::engine::{self, Engine, Need, Settings};
 use crate::model::manifest::Manifest;
@@ -313,7 +313,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
             input.model = model_info(&s.models_dir, &engine.folders());
             let words: Vec<&[String]> = read.ner_rows.iter().map(|r| r.words.as_slice()).collect();
             let pred = engine.tag_words(&words)?;
-            input.ner = Some(score_ner(pred, &read.ner_rows));
+            input.ner = Some(crate::eval::run::score_tags(&pred, &read.ner_rows));
             input.seconds = t.elapsed().as_secs_f64();
             input.n = read.ner_rows.len();
         }
@@ -485,18 +485,6 @@ fn pairs(engine: &dyn Engine, rows: &[StanceExample]) -> Result<(Vec<PairRecord>
 }
 
 /// Entity-level NER scores (each word tagged by its first piece).
-fn score_ner(pred: Vec<Vec<String>>, rows: &[NerSentence]) -> crate::eval::metrics::NerScores {
-    let pred: Vec<Vec<&str>> = pred
-        .iter()
-        .map(|p| p.iter().map(String::as_str).collect())
-        .collect();
-    let gold: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|s| s.tags.iter().map(|t| t.as_str()).collect())
-        .collect();
-    ner_scores(&gold, &pred)
-}
-
 /// Gold summaries by document: (speaker, actor) -> stance label.
 type GoldSummaries = BTreeMap<String, Vec<(String, String, String)>>;
 
@@ -732,14 +720,7 @@ fn documents(
             }
         }
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let precision = ratio(tp, n_pred);
-    let recall = ratio(tp, n_gold);
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
+    let (precision, recall, f1) = crate::metrics::prf(tp, n_pred, n_gold);
     let summary = gold_summaries.map(|_| {
         serde_json::json!({
             "entries": summary_total,

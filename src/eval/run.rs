@@ -2,7 +2,7 @@
 
 use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::error::Result;
-use crate::eval::metrics::{ner_scores, score, Scores};
+use crate::eval::metrics::{ner_scores, score, NerScores, Scores};
 use crate::labels::Prediction;
 use crate::labels::{LabelSet, Sentiment, Stance};
 use crate::model::classifier::{Loaded, NerTagger, SentimentClassifier, StanceClassifier};
@@ -163,14 +163,8 @@ pub fn score_ner(model: &NerTagger, rows: &[NerSentence]) -> Result<serde_json::
     score_ner_with(&|r| ner_predictions(model, r), rows)
 }
 
-/// A word tagger: the BIO2 tag of every word of each sentence.
-pub type WordTagsFn<'a> = dyn Fn(&[NerSentence]) -> Result<Vec<Vec<String>>> + 'a;
-
-/// [`score_ner`] with any word tagger.
-pub fn score_ner_with(model: &WordTagsFn, rows: &[NerSentence]) -> Result<serde_json::Value> {
-    let t = Instant::now();
-    let pred = model(rows)?;
-    let secs = t.elapsed().as_secs_f64();
+/// Entity-level scores of predicted word tags against the gold tags of `rows`.
+pub fn score_tags(pred: &[Vec<String>], rows: &[NerSentence]) -> NerScores {
     let pred: Vec<Vec<&str>> = pred
         .iter()
         .map(|p| p.iter().map(String::as_str).collect())
@@ -179,7 +173,18 @@ pub fn score_ner_with(model: &WordTagsFn, rows: &[NerSentence]) -> Result<serde_
         .iter()
         .map(|s| s.tags.iter().map(|t| t.as_str()).collect())
         .collect();
-    let s = ner_scores(&gold, &pred);
+    ner_scores(&gold, &pred)
+}
+
+/// A word tagger: the BIO2 tag of every word of each sentence.
+pub type WordTagsFn<'a> = dyn Fn(&[NerSentence]) -> Result<Vec<Vec<String>>> + 'a;
+
+/// [`score_ner`] with any word tagger.
+pub fn score_ner_with(model: &WordTagsFn, rows: &[NerSentence]) -> Result<serde_json::Value> {
+    let t = Instant::now();
+    let pred = model(rows)?;
+    let secs = t.elapsed().as_secs_f64();
+    let s = score_tags(&pred, rows);
     Ok(serde_json::json!({
         "n": rows.len(),
         "precision": round4(s.precision),
