@@ -72,6 +72,28 @@ pub struct ModelArgs {
     /// instead of the Hugging Face cache.
     #[arg(long)]
     pub base: Option<PathBuf>,
+    /// Where speakers come from: auto (the attribution model in <models>/attribution when it is
+    /// there, else the rules), model (the attribution model; an error without it) or rules.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub speakers: SpeakersArg,
+}
+
+/// `--speakers` (`model::engine::Speakers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpeakersArg {
+    Auto,
+    Model,
+    Rules,
+}
+
+impl From<SpeakersArg> for crate::model::engine::Speakers {
+    fn from(s: SpeakersArg) -> Self {
+        match s {
+            SpeakersArg::Auto => Self::Auto,
+            SpeakersArg::Model => Self::Model,
+            SpeakersArg::Rules => Self::Rules,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

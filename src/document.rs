@@ -67,6 +67,38 @@ pub struct SentenceResult {
     pub quotes: Vec<Span>,
     pub sentiment: Scored,
     pub actors: Vec<ActorMention>,
+    /// The attributions whose content lies (partly) in this sentence, from the attribution
+    /// model; absent when the rules alone attribute (`--speakers rules`, or no model).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributions: Vec<AttributionSpan>,
+}
+
+/// One attribution relation: who (source), how (cue) and what (content), the holder the source
+/// resolves to, and how the content is given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttributionSpan {
+    /// Canonical name, or a group as written ("analysts"); absent when the source is missing
+    /// or could not be resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    /// person, body or group.
+    pub holder_kind: String,
+    /// direct (in quotation marks), indirect (reported speech) or belief (a belief or
+    /// intention).
+    pub content_kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<TextSpan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<TextSpan>,
+    pub content: TextSpan,
+}
+
+/// A stretch of the original text, in bytes, with its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextSpan {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
 }
 
 /// A stretch of the original text, in bytes.
@@ -197,6 +229,7 @@ mod tests {
             speaker_span: None,
             quotes: Vec::new(),
             sentiment: st("neutral", 1.0),
+            attributions: Vec::new(),
             actors: vec![ActorMention {
                 actor: actor.into(),
                 id: "x".into(),

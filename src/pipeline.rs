@@ -6,10 +6,12 @@ use crate::actors::{
     self, overlaps, ActorKind, AliasTable, DocumentActors, Found, PersonCluster, TaggedSpan,
 };
 use crate::document::{
-    summarise, ActorMention, Document, DroppedLine, Scored, SentenceResult, Span,
+    summarise, ActorMention, AttributionSpan, Document, DroppedLine, Scored, SentenceResult, Span,
+    TextSpan,
 };
 use crate::error::Result;
 use crate::labels::AUTHOR;
+use crate::model::attribution::{AttributionTagger, Role, RoleSpan};
 use crate::model::classifier::Entity;
 use crate::model::encode::StanceInput;
 use crate::model::engine::{self, estimated_tokens, Engine, Need, Question, STATE_WINDOW_TOKENS};
@@ -18,11 +20,14 @@ use crate::text;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub use crate::model::engine::{Profile, Settings};
+pub use crate::model::engine::{Profile, Settings, Speakers};
 
 /// The models, loaded once and used for many documents.
 pub struct Pipeline {
     pub engine: Box<dyn Engine>,
+    /// The attribution tagger (`models_dir/attribution`), when shipped: speakers then come from
+    /// its source, cue and content spans, the rules filling in (see `speakers::learned`).
+    pub attribution: Option<AttributionTagger>,
 }
 
 /// One stance question: holder toward the actor of `found` in sentence `sentence`.
@@ -113,8 +118,18 @@ impl Pipeline {
         models_dir: &Path,
         base: Option<&Path>,
     ) -> Result<Pipeline> {
+        let dir = models_dir.join("attribution");
+        let attribution = match settings.speakers {
+            Speakers::Rules => None,
+            Speakers::Model => Some(AttributionTagger::load_with(&dir, base, settings)?),
+            Speakers::Auto if dir.join("manifest.json").is_file() => {
+                Some(AttributionTagger::load_with(&dir, base, settings)?)
+            }
+            Speakers::Auto => None,
+        };
         Ok(Pipeline {
             engine: engine::load(settings, models_dir, base, Need::Documents)?,
+            attribution,
         })
     }
 
@@ -188,11 +203,19 @@ impl Pipeline {
         // that answers stance from encoder states keeps them for the pairs the rules ask about.
         let reading = self.engine.read(&all_texts, !windowed)?;
         let mut entities = reading.entities.into_iter();
+        // The attribution tagger reads each document whole, in windows of several sentences.
+        let spans: Vec<Option<Vec<RoleSpan>>> = match &self.attribution {
+            Some(tagger) => {
+                let docs: Vec<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
+                tagger.spans_many(&docs)?.into_iter().map(Some).collect()
+            }
+            None => prepared.iter().map(|_| None).collect(),
+        };
         let ner_s = started.elapsed().as_secs_f64();
         let mut plans: Vec<Plan> = Vec::with_capacity(prepared.len());
-        for p in &prepared {
+        for (p, spans) in prepared.iter().zip(&spans) {
             let ents: Vec<Vec<Entity>> = entities.by_ref().take(p.sents.len()).collect();
-            plans.push(plan(table, p, &ents));
+            plans.push(plan(table, p, &ents, spans.as_deref()));
         }
         let rules_s = started.elapsed().as_secs_f64() - ner_s;
         let mut stance_inputs: Vec<StanceInput> = Vec::new();
@@ -280,6 +303,7 @@ impl Pipeline {
                         .collect(),
                     sentiment: Scored::from(&sent),
                     actors: Vec::new(),
+                    attributions: attribution_spans(&p.text, s, &plan.relations),
                 })
                 .collect();
             for (pair, st) in plan.pairs.iter().zip(stances.by_ref()) {
@@ -307,8 +331,36 @@ impl Pipeline {
     }
 }
 
+/// The relations whose content overlaps sentence `s`, for its `attributions` block.
+fn attribution_spans(
+    text: &str,
+    s: &text::Sentence,
+    relations: &[speakers::learned::Relation],
+) -> Vec<AttributionSpan> {
+    let span = |(b, e): (usize, usize)| TextSpan {
+        start: b,
+        end: e,
+        text: text.get(b..e).unwrap_or_default().to_string(),
+    };
+    let name = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    relations
+        .iter()
+        .filter(|r| r.content.0 < s.end && s.start < r.content.1)
+        .map(|r| AttributionSpan {
+            holder: r.holder.clone(),
+            holder_kind: name(serde_json::json!(r.kind)),
+            content_kind: name(serde_json::json!(r.content_kind)),
+            source: r.source.map(span),
+            cue: r.cue.map(span),
+            content: span(r.content),
+        })
+        .collect()
+}
+
 /// A document cleaned and split into sentences: the work before any model runs.
 pub struct Prepared {
+    /// The document as given (the attribution tagger reads it whole; offsets index it).
+    text: String,
     sents: Vec<text::Sentence>,
     dropped: Vec<DroppedLine>,
     /// The paragraph of each sentence (a blank line between two sentences starts a new one).
@@ -341,6 +393,7 @@ impl Prepared {
             paragraphs.push(paragraph);
         }
         Prepared {
+            text: original.to_string(),
             sents,
             dropped,
             paragraphs,
@@ -358,10 +411,17 @@ impl Prepared {
 struct Plan {
     found: Vec<Vec<Found>>,
     attributions: Vec<speakers::Attribution>,
+    /// The tagger's attribution relations, resolved (empty without the tagger).
+    relations: Vec<speakers::learned::Relation>,
     pairs: Vec<Pair>,
 }
 
-fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
+fn plan(
+    table: &AliasTable,
+    p: &Prepared,
+    entities: &[Vec<Entity>],
+    spans: Option<&[RoleSpan]>,
+) -> Plan {
     let texts: Vec<&str> = p.sents.iter().map(|s| s.text.as_str()).collect();
     let tagged: Vec<Vec<TaggedSpan>> = entities
         .iter()
@@ -381,11 +441,12 @@ fn plan(table: &AliasTable, p: &Prepared, entities: &[Vec<Entity>]) -> Plan {
         people: clusters,
     } = actors::find_in_document(table, &texts, &tagged);
 
-    let attributions = attribute(table, p, &found, &clusters);
+    let (attributions, relations) = attribute(table, p, &found, &clusters, spans);
     let pairs = stance_pairs(table, &texts, &found, &attributions, &clusters);
     Plan {
         found,
         attributions,
+        relations,
         pairs,
     }
 }
@@ -397,7 +458,8 @@ fn attribute(
     p: &Prepared,
     found: &[Vec<Found>],
     clusters: &[PersonCluster],
-) -> Vec<Attribution> {
+    spans: Option<&[RoleSpan]>,
+) -> (Vec<Attribution>, Vec<speakers::learned::Relation>) {
     let inputs: Vec<SentenceIn> = p
         .sents
         .iter()
@@ -427,6 +489,25 @@ fn attribute(
         .collect();
     let canonical = |phrase: &str| institution(table, phrase);
     let mut attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
+    let mut relations = Vec::new();
+    if let Some(spans) = spans {
+        use speakers::learned::{self, SpanRole, TaggedRole};
+        let tagged: Vec<TaggedRole> = spans
+            .iter()
+            .map(|s| TaggedRole {
+                role: match s.role {
+                    Role::Source => SpanRole::Source,
+                    Role::Cue => SpanRole::Cue,
+                    Role::Content => SpanRole::Content,
+                },
+                start: s.start,
+                end: s.end,
+            })
+            .collect();
+        relations = learned::relations(&inputs, &mentions, &attributions, &tagged, &canonical);
+        let keep_rules = std::env::var("STANDPOINT_KEEP_RULES").is_ok_and(|v| v == "1");
+        attributions = learned::apply(&inputs, attributions, &relations, keep_rules);
+    }
     // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
     // document's person whose fullest name holds all its words.
     let mut full_names: Vec<String> = clusters.iter().map(|c| c.canonical.clone()).collect();
@@ -442,8 +523,12 @@ fn attribute(
             r.holder = fullest_name(&full_names, &r.holder);
         }
     }
-
-    attributions
+    for r in relations.iter_mut() {
+        if let Some(h) = r.holder.as_mut() {
+            *h = fullest_name(&full_names, h);
+        }
+    }
+    (attributions, relations)
 }
 
 /// The stance questions of a document: each sentence's speaker toward every actor it mentions
@@ -583,7 +668,7 @@ mod tests {
                 score: 0.9,
             });
         }
-        let plan = plan(AliasTable::builtin(), &p, &entities);
+        let plan = plan(AliasTable::builtin(), &p, &entities, None);
         plan.pairs
             .iter()
             .map(|pr| {
@@ -771,7 +856,7 @@ mod tests {
                 score: 0.9,
             });
         }
-        let plan = plan(AliasTable::builtin(), &p, &ents);
+        let plan = plan(AliasTable::builtin(), &p, &ents, None);
         let actors: Vec<(String, String)> = plan
             .found
             .iter()
@@ -805,7 +890,7 @@ mod tests {
             }
         };
         let entities = vec![vec![span("defence accord"), span("Nexora Holdings")]];
-        let plan = plan(AliasTable::builtin(), &p, &entities);
+        let plan = plan(AliasTable::builtin(), &p, &entities, None);
         let names: Vec<&str> = plan.found[0].iter().map(|f| f.canonical.as_str()).collect();
         assert!(names.contains(&"Nexora Holdings"), "{names:?}");
         assert!(!names.contains(&"defence accord"), "{names:?}");

@@ -81,7 +81,12 @@ pub(super) fn batch_cmd(args: BatchArgs) -> std::result::Result<(), CommandError
         ProgressMode::detect(args.quiet),
     );
     let pipeline = crate::pipeline::Pipeline::load_with(
-        &model_settings(args.profile, args.batch_tokens, args.threads)?,
+        &model_settings(
+            args.profile,
+            args.batch_tokens,
+            args.threads,
+            args.model.speakers,
+        )?,
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
     )?;

@@ -41,6 +41,18 @@ pub fn evaluate_task(
                 out.insert(set.name.clone(), score_ner(&m, &set.rows)?);
             }
         }
+        Task::Attribution => {
+            let m = crate::model::attribution::AttributionTagger::load(dir, base)?;
+            let dev = roots.shared.join("polnear/dev");
+            note!(
+                "scoring the attribution tagger's spans on {}",
+                dev.display()
+            );
+            out.insert(
+                "polnear_dev".into(),
+                crate::eval::attribution::score_tagger_spans(&m, &dev)?,
+            );
+        }
         Task::Joint => {
             // Each head on the sets of its task, named "<task>: <set>".
             use crate::eval::run::{
@@ -151,7 +163,12 @@ pub(super) fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         models_dir: models_dir(args.model.models_dir.as_deref()),
         base: args.model.base.clone(),
         summary: args.summary.clone(),
-        models: model_settings(args.profile, DEFAULT_BATCH_TOKENS, None)?,
+        models: model_settings(
+            args.profile,
+            DEFAULT_BATCH_TOKENS,
+            None,
+            args.model.speakers,
+        )?,
     };
     if let Some(dir) = &args.report {
         report::check_destination(dir)?;

@@ -83,6 +83,7 @@ fn model_settings(
     profile: crate::cli::ProfileArg,
     batch_tokens: usize,
     threads: Option<usize>,
+    speakers: crate::cli::SpeakersArg,
 ) -> Result<Settings> {
     let backend = match std::env::var("STANDPOINT_BACKEND") {
         Ok(v) => v.parse().map_err(Error::Invalid)?,
@@ -93,6 +94,7 @@ fn model_settings(
         backend,
         batch_tokens,
         threads,
+        speakers: speakers.into(),
     })
 }
 

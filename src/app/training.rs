@@ -77,6 +77,7 @@ pub(super) fn train_cmd(args: TrainArgs) -> Result<()> {
         Task::Stance => Stance::ALL.len(),
         Task::Sentiment => Sentiment::ALL.len(),
         Task::Ner => mix::NER_LABELS.len(),
+        Task::Attribution => crate::model::attribution::LABELS.len(),
         Task::Joint => unreachable!("handled by train_joint_cmd"),
     };
     if let Some(p) = args.pooling {

@@ -227,6 +227,13 @@ pub struct AttributionCounts {
     pub span_words_predicted: usize,
     pub span_words_gold: usize,
     pub span_words_matched: usize,
+    /// Span counts per role of the model's `attributions` blocks (empty without the model).
+    #[serde(default)]
+    pub roles: std::collections::BTreeMap<crate::model::attribution::Role, RoleCounts>,
+    /// Gold attributions with a source whose content a predicted content overlaps: right when
+    /// that predicted relation's source overlaps the gold source.
+    #[serde(default)]
+    pub linking: Tally,
 }
 
 impl AttributionCounts {
@@ -350,12 +357,60 @@ pub fn score_article(
         .filter_map(|a| a.source.as_ref())
         .flat_map(|s| s.ranges.iter().copied())
         .collect();
-    let speaker_ranges: Vec<(usize, usize)> = doc
+    // The model's relations, once each (a relation is listed in every sentence it covers).
+    let mut relations: Vec<(
+        Option<(usize, usize)>,
+        Option<(usize, usize)>,
+        (usize, usize),
+    )> = doc
+        .sentences
+        .iter()
+        .flat_map(|s| &s.attributions)
+        .map(|a| {
+            let r = |t: &crate::document::TextSpan| (t.start, t.end);
+            (
+                a.source.as_ref().map(r),
+                a.cue.as_ref().map(r),
+                r(&a.content),
+            )
+        })
+        .collect();
+    relations.sort();
+    relations.dedup();
+    let mut speaker_ranges: Vec<(usize, usize)> = doc
         .sentences
         .iter()
         .filter_map(|s| s.speaker_span)
         .map(|sp| (sp.start, sp.end))
         .collect();
+    speaker_ranges.extend(relations.iter().filter_map(|r| r.0));
+    if !relations.is_empty() {
+        use crate::model::attribution::Role;
+        let mut predicted = Vec::new();
+        for (source, cue, content) in &relations {
+            predicted.extend(source.map(|(b, e)| (Role::Source, b, e)));
+            predicted.extend(cue.map(|(b, e)| (Role::Cue, b, e)));
+            predicted.push((Role::Content, content.0, content.1));
+        }
+        predicted.sort();
+        predicted.dedup();
+        count_role_spans(
+            &article.text,
+            &article.attributions,
+            &predicted,
+            &mut counts.roles,
+        );
+        for a in &article.attributions {
+            let (Some(gs), Some(gc)) = (&a.source, &a.content) else {
+                continue;
+            };
+            let hit =
+                |r: (usize, usize), span: &BratSpan| span.ranges.iter().any(|&g| overlaps(g, r));
+            if let Some(rel) = relations.iter().find(|r| hit(r.2, gc)) {
+                counts.linking.add(rel.0.is_some_and(|s| hit(s, gs)));
+            }
+        }
+    }
     for w in words(&article.text) {
         let pred = speaker_ranges.iter().any(|&r| overlaps(r, w));
         let gold = source_ranges.iter().any(|&r| overlaps(r, w));
@@ -414,6 +469,7 @@ mod tests {
                 label: "neutral".into(),
                 scores: Default::default(),
             },
+            attributions: Vec::new(),
             actors: vec![],
         }
     }
@@ -508,4 +564,120 @@ mod tests {
         assert_eq!(rows[1].predicted, AUTHOR);
         assert_eq!(rows[1].correct, Some(false));
     }
+}
+
+/// Span counts of one role: exact spans (after trimming spaces and punctuation at both ends)
+/// and words (alphanumeric runs) inside spans.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleCounts {
+    pub spans_predicted: usize,
+    pub spans_gold: usize,
+    pub spans_matched: usize,
+    pub words_predicted: usize,
+    pub words_gold: usize,
+    pub words_matched: usize,
+}
+
+impl RoleCounts {
+    /// Exact-span precision, recall, F1.
+    pub fn exact(&self) -> (f64, f64, f64) {
+        prf(self.spans_matched, self.spans_predicted, self.spans_gold)
+    }
+
+    /// Word-overlap precision, recall, F1.
+    pub fn overlap(&self) -> (f64, f64, f64) {
+        prf(self.words_matched, self.words_predicted, self.words_gold)
+    }
+}
+
+/// A span without the spaces and punctuation at its ends.
+fn trimmed(text: &str, (s, e): (usize, usize)) -> (usize, usize) {
+    let inner = &text[s..e];
+    let lead = inner.len()
+        - inner
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    let kept = inner[lead..].trim_end_matches(|c: char| !c.is_alphanumeric());
+    (s + lead, s + lead + kept.len())
+}
+
+/// Add one article's span counts per role: gold spans are every range of the annotation's
+/// spans, predicted spans are `(role, start, end)`.
+pub fn count_role_spans(
+    text: &str,
+    gold: &[Attribution],
+    predicted: &[(crate::model::attribution::Role, usize, usize)],
+    counts: &mut std::collections::BTreeMap<crate::model::attribution::Role, RoleCounts>,
+) {
+    use crate::model::attribution::Role;
+    let all_words = words(text);
+    for role in Role::ALL {
+        let mut g: BTreeSet<(usize, usize)> = BTreeSet::new();
+        for a in gold {
+            let span = match role {
+                Role::Source => &a.source,
+                Role::Cue => &a.cue,
+                Role::Content => &a.content,
+            };
+            if let Some(span) = span {
+                g.extend(span.ranges.iter().map(|&r| trimmed(text, r)));
+            }
+        }
+        let p: BTreeSet<(usize, usize)> = predicted
+            .iter()
+            .filter(|(r, _, _)| *r == role)
+            .map(|&(_, s, e)| trimmed(text, (s, e)))
+            .collect();
+        let c = counts.entry(role).or_default();
+        c.spans_gold += g.len();
+        c.spans_predicted += p.len();
+        c.spans_matched += g.intersection(&p).count();
+        for &w in &all_words {
+            let in_g = g.iter().any(|&r| overlaps(r, w));
+            let in_p = p.iter().any(|&r| overlaps(r, w));
+            c.words_gold += usize::from(in_g);
+            c.words_predicted += usize::from(in_p);
+            c.words_matched += usize::from(in_g && in_p);
+        }
+    }
+}
+
+/// Per-role span figures as JSON: exact and word-overlap precision, recall, F1, and counts.
+pub fn role_span_json(
+    counts: &std::collections::BTreeMap<crate::model::attribution::Role, RoleCounts>,
+) -> serde_json::Value {
+    let r4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    let mut out = serde_json::Map::new();
+    for (role, c) in counts {
+        let (ep, er, ef) = c.exact();
+        let (op, or, of) = c.overlap();
+        out.insert(
+            role.name().to_string(),
+            serde_json::json!({
+                "exact": {"precision": r4(ep), "recall": r4(er), "f1": r4(ef)},
+                "overlap": {"precision": r4(op), "recall": r4(or), "f1": r4(of)},
+                "counts": c,
+            }),
+        );
+    }
+    serde_json::Value::Object(out)
+}
+
+/// The attribution tagger's spans on a brat folder, per role.
+pub fn score_tagger_spans(
+    m: &crate::model::attribution::AttributionTagger,
+    dir: &std::path::Path,
+) -> crate::error::Result<serde_json::Value> {
+    let loaded = crate::data::brat::read(dir)?;
+    let mut counts = std::collections::BTreeMap::new();
+    for chunk in loaded.rows.chunks(8) {
+        let texts: Vec<&str> = chunk.iter().map(|a| a.text.as_str()).collect();
+        for (a, spans) in chunk.iter().zip(m.spans_many(&texts)?) {
+            let p: Vec<_> = spans.iter().map(|s| (s.role, s.start, s.end)).collect();
+            count_role_spans(&a.text, &a.attributions, &p, &mut counts);
+        }
+    }
+    let mut v = role_span_json(&counts);
+    v["articles"] = serde_json::json!(loaded.rows.len());
+    Ok(v)
 }

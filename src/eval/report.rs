@@ -233,6 +233,19 @@ pub struct AttributionReport {
     pub false_speaker: FalseSpeaker,
     /// `speaker_span` against the gold source spans, by word overlap (counts are words).
     pub speaker_spans: Prf,
+    /// The attribution model's spans per role, exact and by word overlap (absent without it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, RoleReport>,
+    /// Content-source linking of the model's relations (absent without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linking: Option<Counted>,
+}
+
+/// One role's spans: exact and word-overlap precision, recall, F1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleReport {
+    pub exact: Prf,
+    pub overlap: Prf,
 }
 
 impl AttributionReport {
@@ -261,6 +274,36 @@ impl AttributionReport {
                 predicted: c.span_words_predicted,
                 matched: c.span_words_matched,
             },
+            roles: c
+                .roles
+                .iter()
+                .map(|(role, rc)| {
+                    let prf = |(p, r, f): (f64, f64, f64), gold, predicted, matched| Prf {
+                        precision: r4(p),
+                        recall: r4(r),
+                        f1: r4(f),
+                        gold,
+                        predicted,
+                        matched,
+                    };
+                    let report = RoleReport {
+                        exact: prf(
+                            rc.exact(),
+                            rc.spans_gold,
+                            rc.spans_predicted,
+                            rc.spans_matched,
+                        ),
+                        overlap: prf(
+                            rc.overlap(),
+                            rc.words_gold,
+                            rc.words_predicted,
+                            rc.words_matched,
+                        ),
+                    };
+                    (role.name().to_string(), report)
+                })
+                .collect(),
+            linking: (c.linking.n > 0).then(|| c.linking.into()),
         }
     }
 }

@@ -79,6 +79,21 @@ pub struct Settings {
     pub batch_tokens: usize,
     /// Threads of the encoder; `None`: candle's count (which follows `RAYON_NUM_THREADS`).
     pub threads: Option<usize>,
+    /// Where speakers come from (`--speakers`).
+    pub speakers: Speakers,
+}
+
+/// Where the speakers of sentences come from (`--speakers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Speakers {
+    /// The attribution tagger when `models/attribution` is there, else the rules.
+    #[default]
+    Auto,
+    /// The attribution tagger (an error when it is missing).
+    Model,
+    /// The rules alone.
+    Rules,
 }
 
 /// The default inference batch budget, in padded tokens.
@@ -91,6 +106,7 @@ impl Default for Settings {
             backend: Backend::default(),
             batch_tokens: DEFAULT_BATCH_TOKENS,
             threads: None,
+            speakers: Speakers::default(),
         }
     }
 }

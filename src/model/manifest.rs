@@ -15,6 +15,8 @@ pub enum Task {
     Ner,
     /// One encoder pass per sentence for all three tasks (see `model::joint`).
     Joint,
+    /// Source, cue and content spans over document windows (see `model::attribution`).
+    Attribution,
 }
 
 impl Task {
@@ -24,6 +26,7 @@ impl Task {
             Task::Sentiment => "sentiment",
             Task::Ner => "ner",
             Task::Joint => "joint",
+            Task::Attribution => "attribution",
         }
     }
 }
@@ -36,8 +39,9 @@ impl std::str::FromStr for Task {
             "sentiment" => Ok(Task::Sentiment),
             "ner" | "actors" => Ok(Task::Ner),
             "joint" => Ok(Task::Joint),
+            "attribution" => Ok(Task::Attribution),
             _ => Err(format!(
-                "unknown task '{s}'; expected stance, sentiment, ner, joint"
+                "unknown task '{s}'; expected stance, sentiment, ner, joint, attribution"
             )),
         }
     }

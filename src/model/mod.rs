@@ -3,6 +3,7 @@
 //! `joint`), the engines a profile runs (`engine`), input templates (`encode`), and training
 //! (`training`: one loop in `trainer`, an objective per model beside it).
 
+pub mod attribution;
 pub mod backbone;
 pub mod classifier;
 pub mod encode;

@@ -568,6 +568,7 @@ mod tests {
                 speaker_span: None,
                 quotes: vec![],
                 sentiment: scored("neutral", 0.9, sentiment),
+                attributions: Vec::new(),
                 actors: vec![ActorMention {
                     start: f0,
                     end: f0 + 9,
@@ -584,6 +585,7 @@ mod tests {
                 speaker_span: None,
                 quotes: vec![],
                 sentiment: scored("neutral", 0.9, sentiment),
+                attributions: Vec::new(),
                 actors: vec![],
             },
             SentenceResult {
@@ -602,6 +604,7 @@ mod tests {
                     end: original.len() - 1,
                 }],
                 sentiment: scored("negative", 0.7, sentiment),
+                attributions: Vec::new(),
                 actors: vec![
                     mention("Freedonia", "Alva Renn", "against", 0.93),
                     mention("Freedonia", AUTHOR, "neutral", 0.6),

@@ -60,6 +60,7 @@
 //! ```
 
 mod clauses;
+pub mod learned;
 mod lexicon;
 mod names;
 mod resolve;

@@ -328,6 +328,27 @@ fn attribution(a: &AttributionReport) -> Table {
         Cell::Empty,
         Cell::num(format!("{} / {} / {}", sp.gold, sp.predicted, sp.matched)),
     ]);
+    for (role, r) in &a.roles {
+        for (how, p) in [("exact", &r.exact), ("word overlap", &r.overlap)] {
+            t.row(vec![
+                Cell::text(format!("{role} spans, {how}: P / R / F1")),
+                Cell::num(f4(p.f1)),
+                Cell::num(format!(
+                    "{} / {} / {}",
+                    f4(p.precision),
+                    f4(p.recall),
+                    f4(p.f1)
+                )),
+            ]);
+        }
+    }
+    if let Some(l) = &a.linking {
+        t.row(vec![
+            Cell::text("content-source linking (contents found)"),
+            Cell::num(f4(l.accuracy)),
+            Cell::num(format!("{} / {}", l.right, l.n)),
+        ]);
+    }
     t.row(vec![
         Cell::text("articles / attributions / with a source / unresolved source"),
         Cell::Empty,

@@ -394,6 +394,27 @@ pub fn training_set(
                 input_template: encode::TOKEN_TEMPLATE.to_string(),
             })
         }
+        Task::Attribution => {
+            let read = |split: &str| -> Result<Vec<data::brat::Article>> {
+                let dir = need(d_attribution(roots).join(split))?;
+                Ok(report_skipped(
+                    &format!("polnear {split}"),
+                    data::brat::read(&dir)?,
+                ))
+            };
+            let (train, dev) = (read("train")?, read("dev")?);
+            attribution_set(
+                tok,
+                t,
+                &train,
+                &dev,
+                serde_json::json!({
+                    "train": {"polnear train (articles, first annotator)": train.len()},
+                    "dev": "polnear dev (articles, first annotator)",
+                    "dev_articles": dev.len(),
+                }),
+            )
+        }
         Task::Joint => Err(Error::Invalid(
             "the joint model has its own training set (model::joint::training_set)".into(),
         )),
@@ -518,6 +539,33 @@ pub fn annotated_sentiment(rows: Vec<StanceExample>) -> Vec<SentimentExample> {
         .collect()
 }
 
+/// PolNeAR's folder under the shared data root.
+fn d_attribution(roots: &DataRoots) -> PathBuf {
+    roots.shared.join("polnear")
+}
+
+/// The attribution tagger's set from brat articles: training windows overlap by half, dev
+/// windows do not (each dev piece is scored once).
+fn attribution_set(
+    tok: &Tokenizer,
+    t: &Template,
+    train: &[data::brat::Article],
+    dev: &[data::brat::Article],
+    described: serde_json::Value,
+) -> Result<TrainSet> {
+    use crate::model::attribution;
+    let room = t.max_len.saturating_sub(2).max(1);
+    Ok(TrainSet {
+        task: Task::Attribution,
+        labels: attribution::LABELS.iter().map(|s| s.to_string()).collect(),
+        train: attribution::samples(tok, t, train, attribution::inference_stride(t))?,
+        dev: attribution::samples(tok, t, dev, room)?,
+        own_tail: 0,
+        data: described,
+        input_template: attribution::TEMPLATE.to_string(),
+    })
+}
+
 /// A training set from the user's own files: our annotated JSONL for stance and sentiment,
 /// CoNLL columns for NER.
 pub fn custom_set(
@@ -549,6 +597,12 @@ pub fn custom_set(
                 ner_samples(tok, t, &data::conll::read(dev_path)?.rows)?,
                 encode::TOKEN_TEMPLATE,
             ),
+            Task::Attribution => {
+                let read = |p: &Path| -> Result<Vec<data::brat::Article>> {
+                    Ok(report_skipped("brat", data::brat::read(p)?))
+                };
+                return attribution_set(tok, t, &read(train_path)?, &read(dev_path)?, described);
+            }
             Task::Joint => return Err(Error::Invalid(
                 "--train/--dev take one task's data; the joint model trains on the built-in mix"
                     .into(),

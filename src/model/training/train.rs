@@ -113,7 +113,7 @@ impl TrainModel {
             }
         }
         let head = match task {
-            Task::Ner => Head::Tok(TokenClassificationHead::load(
+            Task::Ner | Task::Attribution => Head::Tok(TokenClassificationHead::load(
                 train_vb.pp("classifier"),
                 config.hidden_size,
                 labels,

@@ -86,6 +86,19 @@ impl Recipe {
                 class_weights: false,
                 ..base
             },
+            // Windows of a few sentences; every piece is labelled (see `model::attribution`).
+            // One epoch over windows that overlap by half sees every piece twice, in two
+            // contexts (about 30 minutes on two cores).
+            Task::Attribution => Recipe {
+                epochs: 1,
+                batch_size: 16,
+                lr: 2e-4,
+                frozen_layers: 3,
+                max_len: 192,
+                eval_every: 150,
+                class_weights: false,
+                ..base
+            },
             // Over the shipped stance model's top layers (see `joint::JointTrainModel`).
             Task::Joint => Recipe {
                 epochs: 2,

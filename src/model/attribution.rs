@@ -1,0 +1,474 @@
+//! The attribution tagger: source, cue and content spans (BIO per role) over windows of several
+//! sentences, so that a quotation running over sentences and a source standing in the sentence
+//! before or after its content are seen together.
+//!
+//! A document is tokenized once and cut into windows of at most `max_length` pieces that start
+//! at a sentence start where one is near and overlap by half (`document_windows`). Every piece
+//! is labelled (not only the first piece of a word), so spans come back with byte offsets into
+//! the document. At inference each piece takes its tags from the window where it sits farthest
+//! from an edge, so every piece is read with context on both sides when the document has it.
+//!
+//! Training rows come from brat attribution articles (PolNeAR): [`samples`] labels each piece by
+//! the gold span its first byte falls in.
+
+use crate::data::brat::Article;
+use crate::model::classifier::Loaded;
+use crate::model::encode::{EncodeError, Encoded, Template, TokenWindow};
+use crate::model::engine::Settings;
+use crate::model::error::{Error, Result};
+use crate::model::heads::TokenClassificationHead;
+use crate::model::manifest::Task;
+use crate::model::train::{Sample, Target};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use tokenizers::Tokenizer;
+
+/// The tagger's labels, in head order.
+pub const LABELS: [&str; 7] = [
+    "O",
+    "B-SOURCE",
+    "I-SOURCE",
+    "B-CUE",
+    "I-CUE",
+    "B-CONTENT",
+    "I-CONTENT",
+];
+
+/// What the input of the tagger is (the manifest's `input_template`).
+pub const TEMPLATE: &str = "[CLS] pieces of a document window (up to max_length, starting at a sentence start where one is near, overlapping by half) [SEP]; a label on every piece";
+
+/// A window starts at most this many pieces after its nominal start, to begin a sentence.
+const SNAP: usize = 40;
+
+/// The role of a tagged span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Source,
+    Cue,
+    Content,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Source, Role::Cue, Role::Content];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Cue => "cue",
+            Role::Content => "content",
+        }
+    }
+
+    fn tag(self) -> &'static str {
+        match self {
+            Role::Source => "SOURCE",
+            Role::Cue => "CUE",
+            Role::Content => "CONTENT",
+        }
+    }
+
+    fn from_tag(t: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.tag() == t)
+    }
+
+    /// Label index of `B-` (`begin`) or `I-` of this role.
+    fn label(self, begin: bool) -> usize {
+        let base = match self {
+            Role::Source => 1,
+            Role::Cue => 3,
+            Role::Content => 5,
+        };
+        if begin {
+            base
+        } else {
+            base + 1
+        }
+    }
+}
+
+/// One tagged span of a document: its role, byte range and mean tag probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleSpan {
+    pub role: Role,
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+}
+
+/// The pieces of a whole text: ids, byte offsets and word ids.
+struct Pieces {
+    ids: Vec<u32>,
+    offsets: Vec<(usize, usize)>,
+    words: Vec<Option<u32>>,
+}
+
+fn pieces(tok: &Tokenizer, text: &str) -> std::result::Result<Pieces, EncodeError> {
+    let enc = tok
+        .encode(text, false)
+        .map_err(|e| EncodeError::Tokenizer {
+            what: format!("a document of {} bytes", text.len()),
+            message: e.to_string(),
+        })?;
+    Ok(Pieces {
+        ids: enc.get_ids().to_vec(),
+        offsets: enc.get_offsets().to_vec(),
+        words: enc.get_word_ids().to_vec(),
+    })
+}
+
+/// Whether piece `i` begins a sentence: the first piece, one after a line break, or one after
+/// a sentence-ending mark (closing quotes and brackets after the mark allowed).
+fn starts_sentence(text: &str, p: &Pieces, i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let gap = &text[p.offsets[i - 1].1..p.offsets[i].0];
+    if gap.contains('\n') {
+        return true;
+    }
+    if gap.is_empty() {
+        return false;
+    }
+    // Walk back over closing marks to the last real character before the gap.
+    let before = text[..p.offsets[i - 1].1].trim_end_matches(['"', '\'', '”', '’', ')', ']']);
+    before.ends_with(['.', '!', '?'])
+}
+
+/// Window starts over `n` pieces: every `stride` pieces, each moved forward (by at most
+/// [`SNAP`]) to a sentence start; the last window reaches the end.
+fn window_starts(text: &str, p: &Pieces, room: usize, stride: usize) -> Vec<usize> {
+    let n = p.ids.len();
+    let mut starts = vec![0];
+    let mut nominal = 0;
+    while starts.last().is_some_and(|&s| s + room < n) {
+        nominal += stride.max(1);
+        let snapped = (nominal..(nominal + SNAP).min(n))
+            .find(|&i| starts_sentence(text, p, i))
+            .unwrap_or(nominal);
+        let last = *starts.last().unwrap_or(&0);
+        // Never skip a piece: a window starts no later than where the previous one ends.
+        let s = snapped.min(last + room).max(last + 1);
+        starts.push(s);
+        nominal = s;
+    }
+    starts
+}
+
+/// The windows of a document, each `[CLS] pieces [SEP]` of at most `t.max_len`, starting every
+/// `stride` pieces (see [`window_starts`]).
+pub fn document_windows(
+    tok: &Tokenizer,
+    t: &Template,
+    text: &str,
+    stride: usize,
+) -> std::result::Result<Vec<TokenWindow>, EncodeError> {
+    let p = pieces(tok, text)?;
+    Ok(windows_of(&p, t, text, stride))
+}
+
+fn windows_of(p: &Pieces, t: &Template, text: &str, stride: usize) -> Vec<TokenWindow> {
+    let room = t.max_len.saturating_sub(2).max(1);
+    let n = p.ids.len();
+    window_starts(text, p, room, stride)
+        .into_iter()
+        .map(|s| {
+            let e = (s + room).min(n);
+            let mut ids = vec![t.cls];
+            ids.extend(&p.ids[s..e]);
+            ids.push(t.sep);
+            let mut spans = vec![None];
+            spans.extend(p.offsets[s..e].iter().map(|&o| Some(o)));
+            spans.push(None);
+            let mut words = vec![None];
+            words.extend(&p.words[s..e]);
+            words.push(None);
+            TokenWindow {
+                encoded: Encoded {
+                    type_ids: vec![0; ids.len()],
+                    ids,
+                },
+                spans,
+                words,
+            }
+        })
+        .collect()
+}
+
+/// Gold byte ranges of an article by role (every range of a discontinuous span).
+fn gold_ranges(a: &Article) -> Vec<(usize, usize, Role)> {
+    let mut out = Vec::new();
+    for at in &a.attributions {
+        for (span, role) in [
+            (&at.source, Role::Source),
+            (&at.cue, Role::Cue),
+            (&at.content, Role::Content),
+        ] {
+            if let Some(s) = span {
+                out.extend(s.ranges.iter().map(|&(b, e)| (b, e, role)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The gold label of each position of a window: the role of the range holding the piece's first
+/// byte, `B-` on the first piece of a range in the window.
+fn window_labels(w: &TokenWindow, gold: &[(usize, usize, Role)]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(w.spans.len());
+    let mut prev: Option<usize> = None;
+    for span in &w.spans {
+        let Some((s, _)) = *span else {
+            out.push(0);
+            prev = None;
+            continue;
+        };
+        let hit = gold.iter().position(|&(b, e, _)| s >= b && s < e);
+        out.push(match hit {
+            Some(g) => gold[g].2.label(prev != Some(g)),
+            None => 0,
+        });
+        prev = hit;
+    }
+    // [CLS] and [SEP] take no loss.
+    if let Some(first) = out.first_mut() {
+        *first = crate::model::train::IGNORE;
+    }
+    if let Some(last) = out.last_mut() {
+        *last = crate::model::train::IGNORE;
+    }
+    out
+}
+
+/// Training rows of `articles`: every window (every `stride` pieces) with its labels.
+pub fn samples(
+    tok: &Tokenizer,
+    t: &Template,
+    articles: &[Article],
+    stride: usize,
+) -> Result<Vec<Sample>> {
+    let mut out = Vec::new();
+    for a in articles {
+        let gold = gold_ranges(a);
+        for w in document_windows(tok, t, &a.text, stride)? {
+            let labels = window_labels(&w, &gold);
+            out.push(Sample {
+                enc: w.encoded,
+                label: Target::Tokens(labels),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Spans of a document from its windows' per-position probabilities: each piece takes the
+/// window where it stands farthest from an edge; BIO is decoded over the pieces (an `I-` that
+/// continues nothing starts a span) and spans are widened to whole words.
+pub fn decode(text: &str, windows: &[TokenWindow], probs: &[Vec<Vec<f32>>]) -> Vec<RoleSpan> {
+    // piece start byte -> (margin, window, position)
+    let mut best: std::collections::BTreeMap<usize, (usize, usize, usize)> = Default::default();
+    for (wi, w) in windows.iter().enumerate() {
+        let n = w.spans.len();
+        for (pos, span) in w.spans.iter().enumerate() {
+            let Some((s, _)) = *span else { continue };
+            let margin = pos.min(n - 1 - pos);
+            let e = best.entry(s).or_insert((margin, wi, pos));
+            if margin > e.0 {
+                *e = (margin, wi, pos);
+            }
+        }
+    }
+    let mut tags: Vec<&str> = Vec::with_capacity(best.len());
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(best.len());
+    let mut scores: Vec<f32> = Vec::with_capacity(best.len());
+    for (_, &(_, wi, pos)) in &best {
+        let p = &probs[wi][pos];
+        let mut k = 0;
+        for (i, v) in p.iter().enumerate() {
+            if *v > p[k] {
+                k = i;
+            }
+        }
+        tags.push(LABELS[k]);
+        scores.push(p[k]);
+        spans.push(windows[wi].spans[pos].unwrap_or((0, 0)));
+    }
+    crate::metrics::bio_spans(&tags)
+        .into_iter()
+        .filter_map(|(first, last, ty)| {
+            let role = Role::from_tag(&ty)?;
+            let score = scores[first..last].iter().sum::<f32>() / (last - first) as f32;
+            let (start, end) = crate::model::classifier::whole_hyphenated_words(
+                text,
+                spans[first].0,
+                spans[last - 1].1,
+            );
+            Some(RoleSpan {
+                role,
+                start,
+                end,
+                score,
+            })
+        })
+        .collect()
+}
+
+/// Windows at inference overlap by half.
+pub fn inference_stride(t: &Template) -> usize {
+    (t.max_len.saturating_sub(2) / 2).max(1)
+}
+
+/// The attribution model at inference.
+pub struct AttributionTagger {
+    pub loaded: Loaded,
+    head: TokenClassificationHead,
+}
+
+impl AttributionTagger {
+    pub fn load(dir: &Path, base_dir: Option<&Path>) -> Result<Self> {
+        Self::load_with(dir, base_dir, &Settings::default())
+    }
+
+    pub fn load_with(dir: &Path, base_dir: Option<&Path>, settings: &Settings) -> Result<Self> {
+        let loaded = Loaded::load_with(dir, Task::Attribution, base_dir, settings)?;
+        let labels = loaded.manifest.labels().map_err(|reason| Error::Manifest {
+            path: dir.join("manifest.json"),
+            reason,
+        })?;
+        let want: Vec<String> = LABELS.iter().map(|s| s.to_string()).collect();
+        if labels != want {
+            return Err(Error::Manifest {
+                path: dir.join("manifest.json"),
+                reason: format!("labels must be {want:?}, found {labels:?}"),
+            });
+        }
+        let head = TokenClassificationHead::load(
+            loaded.vb.pp("classifier"),
+            loaded.backbone.hidden_size(),
+            LABELS.len(),
+            0.0,
+        )
+        .map_err(|e| Error::CorruptWeights {
+            path: dir.join(&loaded.manifest.weights),
+            reason: format!("missing token head: {e}"),
+        })?;
+        Ok(Self { loaded, head })
+    }
+
+    /// The source, cue and content spans of each document; all their windows go through the
+    /// encoder in shared batches (a document's numbers do not depend on its batch).
+    pub fn spans_many(&self, texts: &[&str]) -> Result<Vec<Vec<RoleSpan>>> {
+        let l = &self.loaded;
+        let stride = inference_stride(&l.template);
+        let mut windows = Vec::new();
+        let mut owner = Vec::new();
+        for (d, text) in texts.iter().enumerate() {
+            for w in document_windows(&l.tokenizer, &l.template, text, stride)? {
+                windows.push(w);
+                owner.push(d);
+            }
+        }
+        let probs = l.token_probs(&windows, |states| self.head.forward(states, false))?;
+        let mut per_doc: Vec<(Vec<TokenWindow>, Vec<Vec<Vec<f32>>>)> =
+            (0..texts.len()).map(|_| (Vec::new(), Vec::new())).collect();
+        for ((w, p), d) in windows.into_iter().zip(probs).zip(owner) {
+            per_doc[d].0.push(w);
+            per_doc[d].1.push(p);
+        }
+        Ok(per_doc
+            .into_iter()
+            .zip(texts)
+            .map(|((w, p), text)| decode(text, &w, &p))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::brat::{Attribution, BratSpan};
+
+    fn tokenizer() -> Tokenizer {
+        use std::str::FromStr;
+        Tokenizer::from_str(&crate::model::tiny::tokenizer_json()).unwrap()
+    }
+
+    fn span(text: &str, s: &str) -> BratSpan {
+        let b = text.find(s).expect("in text");
+        BratSpan {
+            ranges: vec![(b, b + s.len())],
+            surface: s.to_string(),
+        }
+    }
+
+    #[test]
+    fn every_piece_is_in_a_window_and_windows_start_at_sentences() {
+        let tok = tokenizer();
+        let t = Template::new(&tok, 12).unwrap();
+        let text = "the cat sat . the dog ran far away . a bird said hello to the cat . the end";
+        let p = pieces(&tok, text).unwrap();
+        let ws = windows_of(&p, &t, text, 5);
+        let mut seen = std::collections::BTreeSet::new();
+        for w in &ws {
+            assert!(w.encoded.ids.len() <= 12);
+            for s in w.spans.iter().flatten() {
+                seen.insert(*s);
+            }
+        }
+        assert_eq!(seen.len(), p.ids.len(), "every piece is covered");
+        // The second window starts right after a full stop (a sentence start).
+        let first = ws[1].spans[1].unwrap().0;
+        assert!(text[..first].trim_end().ends_with('.'), "{first}");
+    }
+
+    #[test]
+    fn labels_mark_each_range_and_decode_gives_the_spans_back() {
+        let tok = tokenizer();
+        let t = Template::new(&tok, 64).unwrap();
+        let text = "the dog said the cat ran away . the end";
+        let article = Article {
+            id: "a".into(),
+            annotator: "x".into(),
+            text: text.into(),
+            attributions: vec![Attribution {
+                id: "E1".into(),
+                source: Some(span(text, "the dog")),
+                cue: Some(span(text, "said")),
+                content: Some(span(text, "the cat ran away")),
+            }],
+        };
+        let rows = samples(&tok, &t, &[article], 31).unwrap();
+        assert_eq!(rows.len(), 1);
+        let Target::Tokens(labels) = &rows[0].label else {
+            panic!()
+        };
+        // Gold labels as one-hot probabilities decode to the gold spans.
+        let ws = document_windows(&tok, &t, text, 31).unwrap();
+        let probs: Vec<Vec<f32>> = labels
+            .iter()
+            .map(|&l| {
+                let mut p = vec![0.0; LABELS.len()];
+                p[if l == crate::model::train::IGNORE {
+                    0
+                } else {
+                    l
+                }] = 1.0;
+                p
+            })
+            .collect();
+        let got = decode(text, &ws, &[probs]);
+        let surfaces: Vec<(Role, &str)> = got
+            .iter()
+            .map(|s| (s.role, &text[s.start..s.end]))
+            .collect();
+        assert_eq!(
+            surfaces,
+            [
+                (Role::Source, "the dog"),
+                (Role::Cue, "said"),
+                (Role::Content, "the cat ran away")
+            ]
+        );
+    }
+}

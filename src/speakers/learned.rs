@@ -1,0 +1,740 @@
+//! Speakers from a learned attribution tagger: the tagger's source, cue and content spans are
+//! linked into relations, each source is resolved to a holder, and every sentence takes the
+//! holder of the content it lies in. The rules still resolve what they resolve best (pronouns
+//! and titles that are the subject of a speech verb); see [`apply`].
+//!
+//! This module sees only spans and sentences (no model): the pipeline runs the tagger and hands
+//! its spans here.
+
+use super::{Attribution, Cue, MentionKind, NamedMention, Reported, SentenceIn, SpeakerKind};
+
+/// The role of a tagged span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SpanRole {
+    Source,
+    Cue,
+    Content,
+}
+
+/// A span the tagger found, in document bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaggedRole {
+    pub role: SpanRole,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What kind of holder a source resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HolderKind {
+    Person,
+    Body,
+    Group,
+}
+
+/// How the content is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentKind {
+    /// In quotation marks.
+    Direct,
+    /// Reported speech or a paraphrase.
+    Indirect,
+    /// A belief or intention ("believes", "wants", "backs").
+    Belief,
+}
+
+/// One attribution relation of a document: spans in document bytes, and the resolved holder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Relation {
+    pub source: Option<(usize, usize)>,
+    pub cue: Option<(usize, usize)>,
+    pub content: (usize, usize),
+    /// Canonical name, a group as written ("analysts"), or `None` when the source could not be
+    /// resolved (or there is none).
+    pub holder: Option<String>,
+    pub kind: HolderKind,
+    pub content_kind: ContentKind,
+}
+
+/// How far (bytes) a cue may stand from its content, and a source from its cue.
+const CUE_REACH: usize = 250;
+const SOURCE_REACH: usize = 120;
+
+/// Bytes between two spans (0 when they touch or overlap).
+fn gap(a: (usize, usize), b: (usize, usize)) -> usize {
+    if a.1 <= b.0 {
+        b.0 - a.1
+    } else {
+        a.0.saturating_sub(b.1)
+    }
+}
+
+/// Whether any span of `others` lies strictly between `a` and `b`.
+fn between(others: &[(usize, usize)], a: (usize, usize), b: (usize, usize)) -> bool {
+    let (lo, hi) = if a.1 <= b.0 { (a.1, b.0) } else { (b.1, a.0) };
+    others
+        .iter()
+        .any(|&o| o.0 >= lo && o.1 <= hi && o.0 < o.1 && lo < hi)
+}
+
+/// Link each content to a cue and a source: its nearest cue with no other content between
+/// them, then that cue's nearest source with no content between; a content with no cue near
+/// takes its nearest source directly.
+pub fn link(
+    spans: &[TaggedRole],
+) -> Vec<(
+    Option<(usize, usize)>,
+    Option<(usize, usize)>,
+    (usize, usize),
+)> {
+    let of = |r: SpanRole| -> Vec<(usize, usize)> {
+        spans
+            .iter()
+            .filter(|s| s.role == r)
+            .map(|s| (s.start, s.end))
+            .collect()
+    };
+    let (sources, cues, contents) = (
+        of(SpanRole::Source),
+        of(SpanRole::Cue),
+        of(SpanRole::Content),
+    );
+    let nearest = |from: (usize, usize), pool: &[(usize, usize)], reach: usize| {
+        pool.iter()
+            .copied()
+            .filter(|&p| gap(from, p) <= reach && !between(&contents, from, p))
+            .min_by_key(|&p| (gap(from, p), p.0))
+    };
+    contents
+        .iter()
+        .map(|&k| {
+            let cue = nearest(k, &cues, CUE_REACH);
+            let source = match cue {
+                Some(c) => nearest(c, &sources, SOURCE_REACH),
+                None => nearest(k, &sources, SOURCE_REACH),
+            };
+            (source, cue, k)
+        })
+        .collect()
+}
+
+const PERSON_PRONOUNS: &[&str] = &["he", "she", "i", "me", "him", "her", "his", "my"];
+const OTHER_PRONOUNS: &[&str] = &["it", "they", "we", "us", "them", "its", "their", "our"];
+const DEFINITE: &[&str] = &["the", "this", "that", "these", "those"];
+const INDEFINITE: &[&str] = &["a", "an", "some", "many", "several", "other", "most", "few"];
+const BELIEF_CUES: &[&str] = &[
+    "believe",
+    "believes",
+    "believed",
+    "think",
+    "thinks",
+    "thought",
+    "want",
+    "wants",
+    "wanted",
+    "hope",
+    "hopes",
+    "hoped",
+    "fear",
+    "fears",
+    "feared",
+    "support",
+    "supports",
+    "supported",
+    "back",
+    "backs",
+    "backed",
+    "oppose",
+    "opposes",
+    "opposed",
+    "expect",
+    "expects",
+    "expected",
+    "plan",
+    "plans",
+    "planned",
+    "intend",
+    "intends",
+    "intended",
+    "endorse",
+    "endorses",
+    "endorsed",
+];
+const QUOTES: &[char] = &['"', '“', '”', '„', '«', '»'];
+
+/// The sentence holding byte `at` (or the last one starting before it).
+fn sentence_of(sentences: &[SentenceIn], at: usize) -> Option<usize> {
+    let i = sentences.partition_point(|s| s.start <= at);
+    i.checked_sub(1)
+}
+
+/// The text of a document span, from the sentence it starts in (cut at that sentence's end).
+fn surface<'a>(
+    sentences: &[SentenceIn<'a>],
+    (s, e): (usize, usize),
+) -> Option<(usize, usize, usize, &'a str)> {
+    let i = sentence_of(sentences, s)?;
+    let sent = &sentences[i];
+    let b = s - sent.start;
+    let e = (e - sent.start).min(sent.text.len());
+    if b >= e || !sent.text.is_char_boundary(b) || !sent.text.is_char_boundary(e) {
+        return None;
+    }
+    Some((i, b, e, &sent.text[b..e]))
+}
+
+fn words_lower(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The run of capitalised words in `s` that are no sentence opener or title, as written:
+/// "Sen. Ted Cruz of Texas" -> "Ted Cruz" (the first run).
+fn name_run(s: &str) -> Option<String> {
+    let mut run: Vec<&str> = Vec::new();
+    for w in s.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-');
+        let w = w.trim_end_matches("'s").trim_end_matches("’s");
+        let is_name = w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !crate::text::words::is_sentence_opener(w)
+            && !super::lexicon::is_title_word(super::lexicon::normalise_title_word(
+                &w.trim_end_matches('.').to_lowercase(),
+            ));
+        if is_name {
+            run.push(w.trim_end_matches('.'));
+        } else if !run.is_empty() {
+            break;
+        }
+    }
+    (!run.is_empty()).then(|| run.join(" "))
+}
+
+/// Resolves sources to holders through the document, in text order.
+struct HolderResolver<'a, 'b> {
+    sentences: &'b [SentenceIn<'a>],
+    mentions: &'b [NamedMention],
+    rules: &'b [Attribution],
+    canonical: &'b dyn Fn(&str) -> Option<String>,
+    last_person: Option<String>,
+    last_any: Option<(String, HolderKind)>,
+}
+
+impl HolderResolver<'_, '_> {
+    fn resolve(&mut self, source: (usize, usize)) -> Option<(String, HolderKind)> {
+        let (i, b, e, text) = surface(self.sentences, source)?;
+        let found = self.resolve_in(i, b, e, text);
+        if let Some((name, kind)) = &found {
+            if *kind == HolderKind::Person {
+                self.last_person = Some(name.clone());
+            }
+            if *kind != HolderKind::Group {
+                self.last_any = Some((name.clone(), *kind));
+            }
+        }
+        found
+    }
+
+    fn resolve_in(&self, i: usize, b: usize, e: usize, text: &str) -> Option<(String, HolderKind)> {
+        let overlaps = |(x, y): (usize, usize)| x < e && b < y;
+        let mut here: Vec<&NamedMention> = self
+            .mentions
+            .iter()
+            .filter(|m| m.sentence == i && overlaps((m.start, m.end)))
+            .collect();
+        here.sort_by_key(|m| (m.kind != MentionKind::Person, m.start));
+        // A person named inside the source.
+        if let Some(m) = here.first().filter(|m| m.kind == MentionKind::Person) {
+            return Some((m.name.clone(), HolderKind::Person));
+        }
+        // What the rules resolved for a speaker named at the same place (pronouns, titles of
+        // people named before).
+        let rule = &self.rules[i];
+        if !rule.is_author() && rule.span.is_some_and(overlaps) {
+            let kind = match rule.kind {
+                SpeakerKind::Person => HolderKind::Person,
+                _ => HolderKind::Body,
+            };
+            return Some((rule.speaker.clone(), kind));
+        }
+        let words = words_lower(text);
+        let first = words.first().map(String::as_str).unwrap_or_default();
+        if words.len() == 1 && PERSON_PRONOUNS.contains(&first) {
+            return self.last_person.clone().map(|p| (p, HolderKind::Person));
+        }
+        if words.len() == 1 && OTHER_PRONOUNS.contains(&first) {
+            return self.last_any.clone();
+        }
+        // A title held by a person named elsewhere in the document ("the interior minister" and,
+        // before or after, "Interior Minister Ana Ruiz").
+        if let Some(name) = self.title_holder(&words) {
+            return Some((name, HolderKind::Person));
+        }
+        // A state or body inside the source: an unnamed official or office speaks for it.
+        if let Some(m) = here.first() {
+            return Some((m.name.clone(), HolderKind::Body));
+        }
+        if let Some(c) = (self.canonical)(text.trim()) {
+            return Some((c, HolderKind::Body));
+        }
+        if let Some(run) = name_run(text).filter(|r| !self.common_at_start(i, b, r)) {
+            if let Some(c) = (self.canonical)(&run) {
+                return Some((c, HolderKind::Body));
+            }
+            return Some((run, HolderKind::Person));
+        }
+        if DEFINITE.contains(&first) && words.len() <= 3 {
+            // "the newspaper", "the agency": the most recent holder named before.
+            if let Some(x) = self.last_any.clone() {
+                return Some(x);
+            }
+        }
+        // An unnamed group or official, as written without its determiner.
+        let kept: Vec<&str> = text
+            .split_whitespace()
+            .skip_while(|w| {
+                let w = w.to_lowercase();
+                INDEFINITE.contains(&w.as_str()) || DEFINITE.contains(&w.as_str())
+            })
+            .collect();
+        (!kept.is_empty()).then(|| (kept.join(" "), HolderKind::Group))
+    }
+
+    /// Whether `run`, standing first in sentence `i` (byte `b`), is one common word capitalised
+    /// for the sentence start: a plural ("Analysts", "Observers") or a word the document also
+    /// writes in lowercase.
+    fn common_at_start(&self, i: usize, b: usize, run: &str) -> bool {
+        let text = self.sentences[i].text;
+        let first = text[..b]
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .is_empty()
+            && text[b..]
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .starts_with(run);
+        if !first || run.contains(' ') {
+            return false;
+        }
+        let lower = run.to_lowercase();
+        super::lexicon::is_group_head(&lower)
+            || self.sentences.iter().any(|s| {
+                s.text
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == lower)
+            })
+    }
+
+    /// The person who holds the title of a definite description ("the interior minister"): a
+    /// name right after the same title words anywhere in the document ("Interior Minister Ana
+    /// Ruiz"), the nearest such mention first.
+    fn title_holder(&self, words: &[String]) -> Option<String> {
+        let first = words.first()?;
+        if !DEFINITE.contains(&first.as_str()) || words.len() < 2 || words.len() > 5 {
+            return None;
+        }
+        let key = &words[1..];
+        let last = key.last()?;
+        if !super::lexicon::is_title_word(super::lexicon::normalise_title_word(last)) {
+            return None;
+        }
+        let key = key.join(" ");
+        for s in self.sentences {
+            let lower = s.text.to_lowercase();
+            // Lowercasing keeps byte offsets for the ASCII title words searched here.
+            if lower.len() != s.text.len() {
+                continue;
+            }
+            let mut from = 0;
+            while let Some(at) = lower[from..].find(&key) {
+                let at = from + at;
+                let after = &s.text[at + key.len()..];
+                let starts_word = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
+                let capitalised = s.text[at..].starts_with(|c: char| c.is_uppercase());
+                if starts_word && capitalised && after.starts_with(' ') {
+                    if let Some(run) = name_run(after) {
+                        let next = after.trim_start();
+                        if next.starts_with(run.split(' ').next().unwrap_or_default()) {
+                            return Some(run);
+                        }
+                    }
+                }
+                from = at + key.len();
+            }
+        }
+        None
+    }
+}
+
+/// Whether a content is given in quotation marks.
+fn is_direct(sentences: &[SentenceIn], content: (usize, usize)) -> bool {
+    let Some((i, b, e, text)) = surface(sentences, content) else {
+        return false;
+    };
+    let _ = e;
+    text.trim_start().starts_with(QUOTES) || sentences[i].text[..b].trim_end().ends_with(QUOTES)
+}
+
+/// Resolve the linked relations of a document, in text order.
+pub fn relations(
+    sentences: &[SentenceIn],
+    mentions: &[NamedMention],
+    rules: &[Attribution],
+    spans: &[TaggedRole],
+    canonical: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Relation> {
+    let mut resolver = HolderResolver {
+        sentences,
+        mentions,
+        rules,
+        canonical,
+        last_person: None,
+        last_any: None,
+    };
+    let mut linked = link(spans);
+    linked.sort_by_key(|(s, _, k)| s.map_or(k.0, |s| s.0.min(k.0)));
+    linked
+        .into_iter()
+        .map(|(source, cue, content)| {
+            let resolved = source.and_then(|s| resolver.resolve(s));
+            let cue_words = cue
+                .and_then(|c| surface(sentences, c))
+                .map(|(_, _, _, t)| words_lower(t))
+                .unwrap_or_default();
+            let content_kind = if is_direct(sentences, content) {
+                ContentKind::Direct
+            } else if cue_words.iter().any(|w| BELIEF_CUES.contains(&w.as_str())) {
+                ContentKind::Belief
+            } else {
+                ContentKind::Indirect
+            };
+            Relation {
+                source,
+                cue,
+                content,
+                kind: resolved.as_ref().map_or(HolderKind::Group, |r| r.1),
+                holder: resolved.map(|r| r.0),
+                content_kind,
+            }
+        })
+        .collect()
+}
+
+/// The share of a sentence a content must cover (or start in it) to make its holder the
+/// sentence's speaker.
+const MIN_COVER: f32 = 0.3;
+
+/// Every sentence's attribution from the relations: the holder of the content covering most of
+/// it becomes its speaker, the holders of other contents in it become reported holders; a
+/// sentence outside every content keeps the rules' attribution when `keep_rules`, else it is
+/// the author's.
+pub fn apply(
+    sentences: &[SentenceIn],
+    rules: Vec<Attribution>,
+    relations: &[Relation],
+    keep_rules: bool,
+) -> Vec<Attribution> {
+    let mut out = Vec::with_capacity(sentences.len());
+    for (i, (s, rule)) in sentences.iter().zip(rules).enumerate() {
+        let (s0, s1) = (s.start, s.start + s.text.len());
+        let mut inside: Vec<(usize, &Relation)> = relations
+            .iter()
+            .filter(|r| r.holder.is_some())
+            .filter_map(|r| {
+                let o = r.content.1.min(s1).saturating_sub(r.content.0.max(s0));
+                (o > 0).then_some((o, r))
+            })
+            .collect();
+        inside.sort_by(|a, b| b.0.cmp(&a.0));
+        let letters = s.text.trim().len().max(1) as f32;
+        let speaks = inside.first().filter(|(o, r)| {
+            *o as f32 / letters >= MIN_COVER || (r.content.0 >= s0 && r.content.0 < s1)
+        });
+        let Some(&(_, main)) = speaks else {
+            out.push(if keep_rules {
+                rule
+            } else {
+                author_keeping_quotes(rule)
+            });
+            continue;
+        };
+        let local = |(b, e): (usize, usize)| -> Option<(usize, usize)> {
+            (b >= s0 && e <= s1).then(|| (b - s0, e - s0))
+        };
+        let holder = main.holder.clone().unwrap_or_default();
+        let cue = match main.content_kind {
+            ContentKind::Direct if main.content.0 < s0 => Cue::QuoteContinuation,
+            ContentKind::Direct => Cue::DirectQuote,
+            _ if main.content.0 < s0 && main.source.is_none_or(|x| x.0 < s0) => {
+                Cue::QuoteContinuation
+            }
+            _ => Cue::ReportedSpeech,
+        };
+        let mut a = Attribution {
+            speaker: holder,
+            kind: match main.kind {
+                HolderKind::Person => SpeakerKind::Person,
+                HolderKind::Body | HolderKind::Group => SpeakerKind::Institution,
+            },
+            cue,
+            span: main.source.and_then(local),
+            quote_spans: rule.quote_spans,
+            reported: Vec::new(),
+        };
+        // The other holders of the sentence, each over the part of its content inside it.
+        for (_, r) in inside.iter().skip(1) {
+            let holder = r.holder.clone().unwrap_or_default();
+            if holder == a.speaker || a.reported.iter().any(|x| x.holder == holder) {
+                continue;
+            }
+            let (b, e) = (r.content.0.max(s0) - s0, r.content.1.min(s1) - s0);
+            a.reported.push(Reported {
+                holder,
+                holder_span: r.source.and_then(local).unwrap_or((b, b)),
+                verb: r
+                    .cue
+                    .and_then(|c| surface(sentences, c))
+                    .map(|(_, _, _, t)| t.to_lowercase())
+                    .unwrap_or_default(),
+                object_span: (b, e),
+            });
+        }
+        let _ = i;
+        out.push(a);
+    }
+    out
+}
+
+/// The author's attribution of a sentence, keeping what the rules saw of its quotations.
+fn author_keeping_quotes(rule: Attribution) -> Attribution {
+    let mut a = Attribution::author();
+    a.quote_spans = rule.quote_spans;
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(role: SpanRole, start: usize, end: usize) -> TaggedRole {
+        TaggedRole { role, start, end }
+    }
+
+    #[test]
+    fn a_content_links_to_its_nearest_cue_and_that_cues_source() {
+        // "Ana said the plan failed. "It is over," Bo added."
+        let spans = [
+            t(SpanRole::Source, 0, 3),
+            t(SpanRole::Cue, 4, 8),
+            t(SpanRole::Content, 9, 24),
+            t(SpanRole::Content, 26, 38),
+            t(SpanRole::Source, 39, 41),
+            t(SpanRole::Cue, 42, 47),
+        ];
+        let l = link(&spans);
+        assert_eq!(l[0], (Some((0, 3)), Some((4, 8)), (9, 24)));
+        assert_eq!(l[1], (Some((39, 41)), Some((42, 47)), (26, 38)));
+    }
+
+    /// Sentences of `doc` split at ". " (each keeps its full stop), as the pipeline gives them.
+    fn split(doc: &str) -> Vec<SentenceIn<'_>> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, _) in doc.match_indices(". ") {
+            out.push(SentenceIn {
+                text: &doc[start..=i],
+                start,
+                paragraph: 0,
+            });
+            start = i + 2;
+        }
+        out.push(SentenceIn {
+            text: &doc[start..],
+            start,
+            paragraph: 0,
+        });
+        out
+    }
+
+    /// The span of the `n`th occurrence (0-based) of `part` in `doc`.
+    fn at(doc: &str, part: &str, n: usize) -> (usize, usize) {
+        let b = doc.match_indices(part).nth(n).expect("part in doc").0;
+        (b, b + part.len())
+    }
+
+    fn role(doc: &str, r: SpanRole, part: &str) -> TaggedRole {
+        let (start, end) = at(doc, part, 0);
+        TaggedRole {
+            role: r,
+            start,
+            end,
+        }
+    }
+
+    fn mention(
+        sents: &[SentenceIn],
+        doc: &str,
+        part: &str,
+        name: &str,
+        kind: MentionKind,
+    ) -> NamedMention {
+        let (b, e) = at(doc, part, 0);
+        let i = sentence_of(sents, b).unwrap();
+        NamedMention {
+            sentence: i,
+            start: b - sents[i].start,
+            end: e - sents[i].start,
+            name: name.into(),
+            kind,
+        }
+    }
+
+    fn run(
+        doc: &str,
+        spans: &[TaggedRole],
+        mentions: &[NamedMention],
+    ) -> (Vec<Attribution>, Vec<Relation>) {
+        let sents = split(doc);
+        let rules = super::super::attribute(&sents, mentions);
+        let rel = relations(&sents, mentions, &rules, spans, &|_| None);
+        (apply(&sents, rules, &rel, false), rel)
+    }
+
+    #[test]
+    fn a_pronoun_source_is_the_last_person_who_spoke() {
+        let doc = "Ana Ruiz said the plan failed. She warned it was over.";
+        let sents = split(doc);
+        let m = [mention(
+            &sents,
+            doc,
+            "Ana Ruiz",
+            "Ana Ruiz",
+            MentionKind::Person,
+        )];
+        let spans = [
+            role(doc, SpanRole::Source, "Ana Ruiz"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the plan failed"),
+            role(doc, SpanRole::Source, "She"),
+            role(doc, SpanRole::Cue, "warned"),
+            role(doc, SpanRole::Content, "it was over"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Ana Ruiz");
+        assert_eq!(a[1].speaker, "Ana Ruiz");
+    }
+
+    #[test]
+    fn a_title_takes_the_name_given_later_in_the_document() {
+        let doc = "The interior minister mocked the plan as a fantasy. Interior Minister Ana Ruiz, who took office in May, spoke in Lima.";
+        let spans = [
+            role(doc, SpanRole::Source, "The interior minister"),
+            role(doc, SpanRole::Cue, "mocked"),
+            role(doc, SpanRole::Content, "the plan as a fantasy"),
+        ];
+        let (a, rel) = run(doc, &spans, &[]);
+        assert_eq!(a[0].speaker, "Ana Ruiz");
+        assert_eq!(rel[0].kind, HolderKind::Person);
+        assert_eq!(a[1].speaker, "author");
+    }
+
+    #[test]
+    fn an_unnamed_official_speaks_for_the_state_in_the_source() {
+        let doc = "An Israeli official, speaking on condition of anonymity, said talks had failed.";
+        let sents = split(doc);
+        let m = [mention(
+            &sents,
+            doc,
+            "Israeli",
+            "Israel",
+            MentionKind::State,
+        )];
+        let spans = [
+            role(doc, SpanRole::Source, "An Israeli official"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "talks had failed"),
+        ];
+        let (a, rel) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Israel");
+        assert_eq!(rel[0].kind, HolderKind::Body);
+    }
+
+    #[test]
+    fn an_unnamed_group_holds_its_view_and_the_narrator_does_not() {
+        let doc = "Analysts said the deal was weak. The talks resume on Monday.";
+        let spans = [
+            role(doc, SpanRole::Source, "Analysts"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the deal was weak"),
+        ];
+        let (a, rel) = run(doc, &spans, &[]);
+        assert_eq!(a[0].speaker, "Analysts");
+        assert_eq!(rel[0].kind, HolderKind::Group);
+        assert_eq!(a[1].speaker, "author");
+    }
+
+    #[test]
+    fn a_sentence_with_two_holders_reports_the_second() {
+        let doc = "Ana Ruiz said the border would open, a position Bo Lee welcomed.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
+            mention(&sents, doc, "Bo Lee", "Bo Lee", MentionKind::Person),
+        ];
+        let spans = [
+            role(doc, SpanRole::Source, "Ana Ruiz"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the border would open"),
+            role(doc, SpanRole::Content, "a position"),
+            role(doc, SpanRole::Source, "Bo Lee"),
+            role(doc, SpanRole::Cue, "welcomed"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Ana Ruiz");
+        let others: Vec<&str> = a[0].reported.iter().map(|r| r.holder.as_str()).collect();
+        assert_eq!(others, ["Bo Lee"]);
+    }
+
+    #[test]
+    fn a_quote_over_sentences_takes_its_source_after_the_end() {
+        let doc =
+            "\"We will not move. We will stay here,\" said Ana Ruiz of the farmers union in Lima.";
+        let sents = split(doc);
+        let m = [mention(
+            &sents,
+            doc,
+            "Ana Ruiz",
+            "Ana Ruiz",
+            MentionKind::Person,
+        )];
+        let spans = [
+            role(
+                doc,
+                SpanRole::Content,
+                "\"We will not move. We will stay here,\"",
+            ),
+            role(doc, SpanRole::Cue, "said"),
+            role(
+                doc,
+                SpanRole::Source,
+                "Ana Ruiz of the farmers union in Lima",
+            ),
+        ];
+        let (a, rel) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Ana Ruiz");
+        assert_eq!(a[1].speaker, "Ana Ruiz");
+        assert_eq!(rel[0].content_kind, ContentKind::Direct);
+        assert_eq!(a[0].cue, Cue::DirectQuote);
+    }
+
+    #[test]
+    fn name_runs_skip_titles_and_openers() {
+        assert_eq!(
+            name_run("Sen. Ted Cruz of Texas").as_deref(),
+            Some("Ted Cruz")
+        );
+        assert_eq!(name_run("the newspaper"), None);
+    }
+}
