@@ -137,6 +137,16 @@ impl Pipeline {
         self.engine.profile()
     }
 
+    /// The model folders (under the models directory) in use: the engine's, and `attribution`
+    /// when the tagger attributes speakers.
+    pub fn folders(&self) -> Vec<&'static str> {
+        let mut f = self.engine.folders();
+        if self.attribution.is_some() {
+            f.push("attribution");
+        }
+        f
+    }
+
     /// Classify one document (already decoded text). Offsets in the result index `original`.
     pub fn classify(&self, original: &str) -> Result<Document> {
         let mut docs = self.classify_many(&[original])?;
@@ -502,6 +512,7 @@ fn attribute(
                 },
                 start: s.start,
                 end: s.end,
+                score: s.score,
             })
             .collect();
         relations = learned::relations(&inputs, &mentions, &attributions, &tagged, &canonical);

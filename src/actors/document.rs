@@ -101,22 +101,49 @@ pub fn find_in_document(
             if !e.text.chars().any(char::is_uppercase) {
                 continue;
             }
+            // A title the tagger took for a name ("Mr" of "Mr. Clarke"): the name is what
+            // follows it; a title alone is no actor.
+            // Punctuation the tagger took in at the front (". Clarke" of "Mr. Clarke").
+            let mut e_start = e.start + e.text.len()
+                - e.text
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .len();
+            if e_start >= e.end {
+                continue;
+            }
+            let mut title_end = None;
+            if e.label == "PER" && is_bare_title(e.text) {
+                let after = e.end + usize::from(sentence[e.end..].starts_with('.'));
+                let next = name_continues(sentence, after, table);
+                if next == after {
+                    continue;
+                }
+                e_start = after + 1;
+                title_end = Some(next);
+            }
+            // A span already found here (the name after a title, tagged on its own too).
+            if here
+                .iter()
+                .any(|f| f.start < e.end.max(title_end.unwrap_or(0)) && e_start < f.end)
+            {
+                continue;
+            }
             // A person's name the tagger cut short ("Avner" of "Avner Shaked") runs on over
             // the capitalised words right after it.
-            let end = if e.label == "PER" {
-                name_continues(sentence, e.end, table)
-            } else {
-                e.end
+            let end = match title_end {
+                Some(end) => end,
+                None if e.label == "PER" => name_continues(sentence, e.end, table),
+                None => e.end,
             };
-            let surface = sentence[e.start..end]
+            let surface = sentence[e_start..end]
                 .trim_end_matches("'s")
                 .trim_end_matches("’s")
                 .to_string();
             match e.label {
                 "PER" => {
                     here.push(Found {
-                        start: e.start,
-                        end: e.start + surface.len(),
+                        start: e_start,
+                        end: e_start + surface.len(),
                         canonical: surface,
                         id: String::new(),
                         kind: ActorKind::Person,
@@ -192,6 +219,16 @@ pub fn find_in_document(
 /// The end of a person's name that starts before `end`: at most two more capitalised words
 /// (letters, hyphens, apostrophes) directly after it, when they are not a day, a month or a
 /// name the alias table knows ("Avner" + " Shaked"; not "Asif Sunday", not "Putin Russia").
+/// Whether a tagged span is only a title or honorific ("Mr", "Mrs.", "Sen.").
+fn is_bare_title(text: &str) -> bool {
+    let t = text.trim().trim_end_matches('.').to_lowercase();
+    crate::text::words::TITLES.contains(&t.as_str())
+        || matches!(
+            t.as_str(),
+            "sen" | "rep" | "gov" | "gen" | "lt" | "col" | "rev"
+        )
+}
+
 fn name_continues(text: &str, mut end: usize, table: &AliasTable) -> usize {
     for _ in 0..2 {
         let rest = &text[end..];
@@ -210,6 +247,7 @@ fn name_continues(text: &str, mut end: usize, table: &AliasTable) -> usize {
             && word.chars().skip(1).any(char::is_lowercase);
         if word.len() < 2
             || !capitalised
+            || crate::text::words::is_sentence_opener(word)
             || crate::text::words::is_day_or_month(&word.to_lowercase())
             || table.lookup(word).is_some()
         {

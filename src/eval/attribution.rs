@@ -4,7 +4,9 @@
 //!
 //! - **Speaker accuracy.** For each gold attribution with a source: the sentence holding the
 //!   start of its content. Standpoint is right when that sentence's speaker, or the holder of one
-//!   of its stance rows, shares a name with the gold source. A name is a capitalised word of 3 or
+//!   of its stance rows, or the holder of one of its attributions whose content overlaps the
+//!   gold content (the attribution model gives a sentence several holders), shares a name with
+//!   the gold source. A name is a capitalised word of 3 or
 //!   more letters that is no title ("President"), sentence opener ("The") or party word
 //!   ("Republican"), compared lowercased. A gold source with no name (a pronoun, "the
 //!   newspaper") is resolved to the nearest preceding gold source of the article that has one,
@@ -160,12 +162,27 @@ fn sentence_at(doc: &Document, at: usize) -> Option<usize> {
         .or_else(|| doc.sentences.iter().position(|s| s.start >= at))
 }
 
-/// The speakers standpoint names for one sentence: its speaker and its stance rows' holders,
-/// without `author`, in order, once each.
-fn predicted_speakers(doc: &Document, sentence: usize) -> Vec<String> {
+/// The speakers standpoint names for one sentence: its speaker, its stance rows' holders, and
+/// the holders of its attributions whose content overlaps the gold `content` (a sentence with
+/// several holders gives each content its own), without `author`, in order, once each.
+fn predicted_speakers(doc: &Document, sentence: usize, content: Option<&BratSpan>) -> Vec<String> {
     let s = &doc.sentences[sentence];
     let mut out: Vec<String> = Vec::new();
-    for name in std::iter::once(&s.speaker).chain(s.actors.iter().map(|a| &a.holder)) {
+    let of_content = s
+        .attributions
+        .iter()
+        .filter(|a| {
+            content.is_some_and(|c| {
+                c.ranges
+                    .iter()
+                    .any(|&r| overlaps(r, (a.content.start, a.content.end)))
+            })
+        })
+        .filter_map(|a| a.holder.as_ref());
+    for name in std::iter::once(&s.speaker)
+        .chain(s.actors.iter().map(|a| &a.holder))
+        .chain(of_content)
+    {
         if name != AUTHOR && !out.contains(name) {
             out.push(name.clone());
         }
@@ -298,7 +315,8 @@ pub fn score_article(
             .as_ref()
             .is_some_and(|c| is_direct(&article.text, c));
         let sentence = a.content.as_ref().and_then(|c| sentence_at(doc, c.start()));
-        let predicted = sentence.map_or_else(Vec::new, |s| predicted_speakers(doc, s));
+        let predicted =
+            sentence.map_or_else(Vec::new, |s| predicted_speakers(doc, s, a.content.as_ref()));
         let mut correct = None;
         if a.source.is_some() {
             counts.with_source += 1;

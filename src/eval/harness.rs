@@ -329,7 +329,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
         Mode::Documents => {
             need_rows(&read, &input)?;
             let pipeline = Pipeline::load_with(&s.models, &s.models_dir, s.base.as_deref())?;
-            input.model = model_info(&s.models_dir, &pipeline.engine.folders());
+            input.model = model_info(&s.models_dir, &pipeline.folders());
             let gold_summaries = match &s.summary {
                 Some(p) => Some(read_summaries(p)?),
                 None => None,
@@ -351,7 +351,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
                 )));
             }
             let pipeline = Pipeline::load_with(&s.models, &s.models_dir, s.base.as_deref())?;
-            input.model = model_info(&s.models_dir, &pipeline.engine.folders());
+            input.model = model_info(&s.models_dir, &pipeline.folders());
             let t = Instant::now();
             let prepared: Vec<Prepared> = read
                 .articles

@@ -290,9 +290,23 @@ pub fn decode(text: &str, windows: &[TokenWindow], probs: &[Vec<Vec<f32>>]) -> V
                 k = i;
             }
         }
+        let span = windows[wi].spans[pos].unwrap_or((0, 0));
+        // A piece glued to the one before (a word's continuation, "'s") takes that piece's
+        // role, so spans hold whole words.
+        if let (Some(&(_, prev_end)), Some(&prev)) = (spans.last(), tags.last()) {
+            if prev_end == span.0 {
+                k = match prev {
+                    "O" => 0,
+                    t => LABELS
+                        .iter()
+                        .position(|l| *l == t)
+                        .map_or(0, |i| i + (i % 2)),
+                };
+            }
+        }
         tags.push(LABELS[k]);
         scores.push(p[k]);
-        spans.push(windows[wi].spans[pos].unwrap_or((0, 0)));
+        spans.push(span);
     }
     crate::metrics::bio_spans(&tags)
         .into_iter()

@@ -17,11 +17,13 @@ pub enum SpanRole {
 }
 
 /// A span the tagger found, in document bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TaggedRole {
     pub role: SpanRole,
     pub start: usize,
     pub end: usize,
+    /// The tagger's mean probability over the span's pieces.
+    pub score: f32,
 }
 
 /// What kind of holder a source resolves to.
@@ -46,7 +48,7 @@ pub enum ContentKind {
 }
 
 /// One attribution relation of a document: spans in document bytes, and the resolved holder.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Relation {
     pub source: Option<(usize, usize)>,
     pub cue: Option<(usize, usize)>,
@@ -56,6 +58,12 @@ pub struct Relation {
     pub holder: Option<String>,
     pub kind: HolderKind,
     pub content_kind: ContentKind,
+    /// The lowest tagger probability of its spans.
+    #[serde(skip)]
+    pub score: f32,
+    /// Words in the content (as far as its first sentence goes).
+    #[serde(skip)]
+    pub content_words: usize,
 }
 
 /// How far (bytes) a cue may stand from its content, and a source from its cue.
@@ -79,16 +87,25 @@ fn between(others: &[(usize, usize)], a: (usize, usize), b: (usize, usize)) -> b
         .any(|&o| o.0 >= lo && o.1 <= hi && o.0 < o.1 && lo < hi)
 }
 
-/// Link each content to a cue and a source: its nearest cue with no other content between
-/// them, then that cue's nearest source with no content between; a content with no cue near
-/// takes its nearest source directly.
-pub fn link(
-    spans: &[TaggedRole],
-) -> Vec<(
+/// A linked relation's spans: source, cue, content.
+pub type Linked = (
     Option<(usize, usize)>,
     Option<(usize, usize)>,
     (usize, usize),
-)> {
+);
+
+/// Extra cost (bytes) of a link across a sentence boundary, and of a cue another content
+/// already took.
+const CROSS_SENTENCE: usize = 80;
+const CUE_TAKEN: usize = 60;
+
+/// Link each content to a cue and a source. Contents pick cues greedily, cheapest first: the
+/// cost is the gap in bytes, more across a sentence boundary or for a cue already taken, and
+/// no other content may stand between. A cue's source is its nearest source on the same terms;
+/// a content whose cue has none takes its own nearest source; a quotation with neither takes
+/// the source of the quotation just before it in the same paragraph ("Lynch said:" and the
+/// paragraph of quotation after).
+pub fn link(spans: &[TaggedRole], sentences: &[SentenceIn]) -> Vec<Linked> {
     let of = |r: SpanRole| -> Vec<(usize, usize)> {
         spans
             .iter()
@@ -101,26 +118,74 @@ pub fn link(
         of(SpanRole::Cue),
         of(SpanRole::Content),
     );
-    let nearest = |from: (usize, usize), pool: &[(usize, usize)], reach: usize| {
-        pool.iter()
-            .copied()
-            .filter(|&p| gap(from, p) <= reach && !between(&contents, from, p))
-            .min_by_key(|&p| (gap(from, p), p.0))
+    let sentence = |at: usize| sentence_of(sentences, at).unwrap_or(0);
+    let crosses = |a: (usize, usize), b: (usize, usize)| {
+        let (x, y) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+        sentence(x.1.saturating_sub(1).max(x.0)) != sentence(y.0)
     };
-    contents
-        .iter()
-        .map(|&k| {
-            let cue = nearest(k, &cues, CUE_REACH);
-            let source = match cue {
-                Some(c) => nearest(c, &sources, SOURCE_REACH),
-                None => nearest(k, &sources, SOURCE_REACH),
-            };
-            (source, cue, k)
-        })
-        .collect()
+    let cost = |a: (usize, usize), b: (usize, usize), reach: usize| -> Option<usize> {
+        let g = gap(a, b);
+        (g <= reach && !between(&contents, a, b))
+            .then(|| g + if crosses(a, b) { CROSS_SENTENCE } else { 0 })
+    };
+    // Every (content, cue) option with its cost, cheapest first.
+    let mut options: Vec<(usize, usize, usize)> = Vec::new();
+    for (ki, &k) in contents.iter().enumerate() {
+        for (ci, &c) in cues.iter().enumerate() {
+            if let Some(x) = cost(k, c, CUE_REACH) {
+                options.push((x, ki, ci));
+            }
+        }
+    }
+    options.sort();
+    let mut cue_of: Vec<Option<usize>> = vec![None; contents.len()];
+    let mut taken = vec![false; cues.len()];
+    // First pass: cues not yet taken; second: any cue (a quotation cut in two by its cue).
+    for second in [false, true] {
+        for &(x, ki, ci) in &options {
+            if cue_of[ki].is_some() || (taken[ci] && !second) {
+                continue;
+            }
+            if second && x + CUE_TAKEN > CUE_REACH + CROSS_SENTENCE {
+                continue;
+            }
+            cue_of[ki] = Some(ci);
+            taken[ci] = true;
+        }
+    }
+    let nearest_source = |from: (usize, usize)| {
+        sources
+            .iter()
+            .copied()
+            .filter_map(|s| cost(from, s, SOURCE_REACH).map(|c| (c, s)))
+            .min()
+            .map(|(_, s)| s)
+    };
+    let mut out: Vec<Linked> = Vec::with_capacity(contents.len());
+    for (ki, &k) in contents.iter().enumerate() {
+        let cue = cue_of[ki].map(|ci| cues[ci]);
+        let source = cue.and_then(nearest_source).or_else(|| nearest_source(k));
+        out.push((source, cue, k));
+    }
+    // A quotation with no source continues the quotation before it in its paragraph.
+    let direct = |k: (usize, usize)| is_direct(sentences, k);
+    for i in 1..out.len() {
+        if out[i].0.is_none() && direct(out[i].2) {
+            let (prev_source, prev_content) = (out[i - 1].0, out[i - 1].2);
+            let same_paragraph = sentences
+                .get(sentence(prev_content.0))
+                .zip(sentences.get(sentence(out[i].2 .0)))
+                .is_some_and(|(a, b)| b.paragraph <= a.paragraph + 1);
+            if same_paragraph && out[i].2 .0 - prev_content.1 <= CUE_REACH * 2 {
+                out[i].0 = prev_source;
+            }
+        }
+    }
+    out
 }
 
 const PERSON_PRONOUNS: &[&str] = &["he", "she", "i", "me", "him", "her", "his", "my"];
+const RELATIVES: &[&str] = &["who", "whom", "whose", "which", "that"];
 const OTHER_PRONOUNS: &[&str] = &["it", "they", "we", "us", "them", "its", "their", "our"];
 const DEFINITE: &[&str] = &["the", "this", "that", "these", "those"];
 const INDEFINITE: &[&str] = &["a", "an", "some", "many", "several", "other", "most", "few"];
@@ -163,6 +228,46 @@ const BELIEF_CUES: &[&str] = &[
     "endorsed",
 ];
 const QUOTES: &[char] = &['"', '“', '”', '„', '«', '»'];
+/// Heads of a definite description that refers back to a body ("the company said").
+const BODY_HEADS: &[&str] = &[
+    "company",
+    "firm",
+    "group",
+    "agency",
+    "newspaper",
+    "paper",
+    "ministry",
+    "government",
+    "board",
+    "party",
+    "campaign",
+    "organisation",
+    "organization",
+    "union",
+    "council",
+    "commission",
+    "committee",
+    "network",
+    "channel",
+    "daily",
+    "outlet",
+    "bank",
+    "fund",
+    "court",
+    "department",
+    "office",
+    "regulator",
+    "federation",
+    "association",
+    "embassy",
+    "administration",
+    "team",
+    "club",
+    "alliance",
+    "movement",
+    "coalition",
+    "station",
+];
 
 /// The sentence holding byte `at` (or the last one starting before it).
 fn sentence_of(sentences: &[SentenceIn], at: usize) -> Option<usize> {
@@ -192,9 +297,51 @@ fn words_lower(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// The run of capitalised words in `s` that are no sentence opener or title, as written:
-/// "Sen. Ted Cruz of Texas" -> "Ted Cruz" (the first run).
-fn name_run(s: &str) -> Option<String> {
+/// Whether a capitalised word is a title or honorific rather than part of a name ("Sen.",
+/// "Mr", "President", "Gov").
+fn is_title(w: &str) -> bool {
+    let lower = w.trim_end_matches('.').to_lowercase();
+    crate::text::words::TITLES.contains(&lower.as_str())
+        || HONORIFICS.contains(&lower.as_str())
+        || super::lexicon::is_title_word(super::lexicon::normalise_title_word(&lower))
+}
+
+/// Short forms of titles in American and British news that the title list spells out.
+const HONORIFICS: &[&str] = &[
+    "sen",
+    "sens",
+    "rep",
+    "reps",
+    "gov",
+    "lt",
+    "col",
+    "gen",
+    "adm",
+    "sgt",
+    "capt",
+    "maj",
+    "rev",
+    "hon",
+    "amb",
+    "atty",
+    "supt",
+    "insp",
+    "cmdr",
+    "pres",
+    "nominee",
+    "candidate",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "director",
+    "spokesman",
+    "spokeswoman",
+];
+
+/// The runs of capitalised words in `s` that are no sentence opener or title, as written.
+fn name_runs(s: &str) -> Vec<String> {
+    let mut runs = Vec::new();
     let mut run: Vec<&str> = Vec::new();
     for w in s.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-');
@@ -202,16 +349,29 @@ fn name_run(s: &str) -> Option<String> {
         let is_name = w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !crate::text::words::is_sentence_opener(w)
-            && !super::lexicon::is_title_word(super::lexicon::normalise_title_word(
-                &w.trim_end_matches('.').to_lowercase(),
-            ));
+            && !is_title(w);
         if is_name {
             run.push(w.trim_end_matches('.'));
         } else if !run.is_empty() {
-            break;
+            runs.push(run.join(" "));
+            run.clear();
         }
     }
-    (!run.is_empty()).then(|| run.join(" "))
+    if !run.is_empty() {
+        runs.push(run.join(" "));
+    }
+    runs
+}
+
+/// The name in a source: its first run of two or more capitalised words (a full name: "Sen.
+/// Ted Cruz of Texas" -> "Ted Cruz", "Republican nominee Donald Trump" -> "Donald Trump"),
+/// else its first single word.
+fn name_run(s: &str) -> Option<String> {
+    let runs = name_runs(s);
+    runs.iter()
+        .find(|r| r.contains(' '))
+        .or(runs.first())
+        .cloned()
 }
 
 /// Resolves sources to holders through the document, in text order.
@@ -222,6 +382,8 @@ struct HolderResolver<'a, 'b> {
     canonical: &'b dyn Fn(&str) -> Option<String>,
     last_person: Option<String>,
     last_any: Option<(String, HolderKind)>,
+    /// The most recent body (state, organisation) that held a view.
+    last_body: Option<String>,
 }
 
 impl HolderResolver<'_, '_> {
@@ -235,6 +397,9 @@ impl HolderResolver<'_, '_> {
             if *kind != HolderKind::Group {
                 self.last_any = Some((name.clone(), *kind));
             }
+            if *kind == HolderKind::Body {
+                self.last_body = Some(name.clone());
+            }
         }
         found
     }
@@ -246,7 +411,16 @@ impl HolderResolver<'_, '_> {
             .iter()
             .filter(|m| m.sentence == i && overlaps((m.start, m.end)))
             .collect();
-        here.sort_by_key(|m| (m.kind != MentionKind::Person, m.start));
+        // A person first, then an organisation ("Danish shipping group Nordlys Line"), then a
+        // state.
+        here.sort_by_key(|m| {
+            let rank = match m.kind {
+                MentionKind::Person => 0,
+                MentionKind::Organisation => 1,
+                MentionKind::State => 2,
+            };
+            (rank, m.start)
+        });
         // A person named inside the source.
         if let Some(m) = here.first().filter(|m| m.kind == MentionKind::Person) {
             return Some((m.name.clone(), HolderKind::Person));
@@ -268,6 +442,51 @@ impl HolderResolver<'_, '_> {
         }
         if words.len() == 1 && OTHER_PRONOUNS.contains(&first) {
             return self.last_any.clone();
+        }
+        // "who said", "which reported": the name just before, in the same sentence.
+        if words.len() == 1 && RELATIVES.contains(&first) {
+            let before = &self.sentences[i].text[..b];
+            let mut near: Vec<&NamedMention> = self
+                .mentions
+                .iter()
+                .filter(|m| m.sentence == i && m.end <= b && b - m.end <= 80)
+                .collect();
+            near.sort_by_key(|m| m.end);
+            if let Some(m) = near.last() {
+                let kind = match m.kind {
+                    MentionKind::Person => HolderKind::Person,
+                    _ => HolderKind::Body,
+                };
+                return Some((m.name.clone(), kind));
+            }
+            let mut from = before.len().saturating_sub(80);
+            while !before.is_char_boundary(from) {
+                from += 1;
+            }
+            let tail = &before[from..];
+            return name_runs(tail).pop().map(|r| (r, HolderKind::Person));
+        }
+        // "his speech", "her campaign's statement": the owner speaks.
+        if words.len() > 1 && ["his", "her"].contains(&first) {
+            if let Some(p) = self.last_person.clone() {
+                return Some((p, HolderKind::Person));
+            }
+        }
+        // "its envoy", "their spokesman": the body whose official speaks.
+        if words.len() > 1 && ["its", "their"].contains(&first) {
+            if let Some(b) = self.last_body.clone() {
+                return Some((b, HolderKind::Body));
+            }
+            if let Some(x) = self.last_any.clone() {
+                return Some(x);
+            }
+        }
+        // "the company", "the ministry", "the newspaper": the most recent body.
+        let head = words.last().map(String::as_str).unwrap_or_default();
+        if DEFINITE.contains(&first) && words.len() <= 3 && BODY_HEADS.contains(&head) {
+            if let Some(b) = self.last_body.clone() {
+                return Some((b, HolderKind::Body));
+            }
         }
         // A title held by a person named elsewhere in the document ("the interior minister" and,
         // before or after, "Interior Minister Ana Ruiz").
@@ -392,8 +611,13 @@ pub fn relations(
         canonical,
         last_person: None,
         last_any: None,
+        last_body: None,
     };
-    let mut linked = link(spans);
+    let score_of = |r: SpanRole, x: Option<(usize, usize)>| {
+        x.and_then(|x| spans.iter().find(|s| s.role == r && (s.start, s.end) == x))
+            .map_or(1.0, |s| s.score)
+    };
+    let mut linked = link(spans, sentences);
     linked.sort_by_key(|(s, _, k)| s.map_or(k.0, |s| s.0.min(k.0)));
     linked
         .into_iter()
@@ -410,7 +634,14 @@ pub fn relations(
             } else {
                 ContentKind::Indirect
             };
+            let score = score_of(SpanRole::Content, Some(content))
+                .min(score_of(SpanRole::Cue, cue))
+                .min(score_of(SpanRole::Source, source));
+            let content_words =
+                surface(sentences, content).map_or(0, |(_, _, _, t)| words_lower(t).len());
             Relation {
+                content_words,
+                score,
                 source,
                 cue,
                 content,
@@ -421,6 +652,17 @@ pub fn relations(
         })
         .collect()
 }
+
+impl Relation {
+    /// Whether the relation can make its holder a speaker: a quotation, or a content of
+    /// [`MIN_CONTENT_WORDS`] words or more (shorter ones are mostly the tagger's fragments).
+    pub fn speaks(&self) -> bool {
+        self.content_kind == ContentKind::Direct || self.content_words >= MIN_CONTENT_WORDS
+    }
+}
+
+/// Words a content must have to make a speaker, unless it is a quotation.
+const MIN_CONTENT_WORDS: usize = 3;
 
 /// The share of a sentence a content must cover (or start in it) to make its holder the
 /// sentence's speaker.
@@ -439,9 +681,15 @@ pub fn apply(
     let mut out = Vec::with_capacity(sentences.len());
     for (i, (s, rule)) in sentences.iter().zip(rules).enumerate() {
         let (s0, s1) = (s.start, s.start + s.text.len());
+        let min_score: f32 = std::env::var("STANDPOINT_ATTR_MIN")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0);
+        let need_cue = std::env::var("STANDPOINT_ATTR_CUE").is_ok_and(|v| v == "1");
         let mut inside: Vec<(usize, &Relation)> = relations
             .iter()
-            .filter(|r| r.holder.is_some())
+            .filter(|r| r.holder.is_some() && r.speaks())
+            .filter(|r| r.score >= min_score && (!need_cue || r.cue.is_some()))
             .filter_map(|r| {
                 let o = r.content.1.min(s1).saturating_sub(r.content.0.max(s0));
                 (o > 0).then_some((o, r))
@@ -452,6 +700,15 @@ pub fn apply(
         let speaks = inside.first().filter(|(o, r)| {
             *o as f32 / letters >= MIN_COVER || (r.content.0 >= s0 && r.content.0 < s1)
         });
+        let rules_first = std::env::var("STANDPOINT_RULES_FIRST").is_ok_and(|v| v == "1");
+        let strong = matches!(
+            rule.cue,
+            Cue::DirectQuote | Cue::ColonQuote | Cue::ReportedSpeech | Cue::AccordingTo
+        );
+        if rules_first && strong && !rule.is_author() {
+            out.push(rule);
+            continue;
+        }
         let Some(&(_, main)) = speaks else {
             out.push(if keep_rules {
                 rule
@@ -519,7 +776,12 @@ mod tests {
     use super::*;
 
     fn t(role: SpanRole, start: usize, end: usize) -> TaggedRole {
-        TaggedRole { role, start, end }
+        TaggedRole {
+            role,
+            start,
+            end,
+            score: 1.0,
+        }
     }
 
     #[test]
@@ -533,7 +795,14 @@ mod tests {
             t(SpanRole::Source, 39, 41),
             t(SpanRole::Cue, 42, 47),
         ];
-        let l = link(&spans);
+        let l = link(
+            &spans,
+            &[SentenceIn {
+                text: &"x".repeat(60),
+                start: 0,
+                paragraph: 0,
+            }],
+        );
         assert_eq!(l[0], (Some((0, 3)), Some((4, 8)), (9, 24)));
         assert_eq!(l[1], (Some((39, 41)), Some((42, 47)), (26, 38)));
     }
