@@ -516,8 +516,7 @@ fn attribute(
             })
             .collect();
         relations = learned::relations(&inputs, &mentions, &attributions, &tagged, &canonical);
-        let keep_rules = std::env::var("STANDPOINT_KEEP_RULES").is_ok_and(|v| v == "1");
-        attributions = learned::apply(&inputs, attributions, &relations, keep_rules);
+        attributions = learned::apply(&inputs, attributions, &relations);
     }
     // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
     // document's person whose fullest name holds all its words.
