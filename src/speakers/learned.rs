@@ -537,7 +537,15 @@ impl HolderResolver<'_, '_> {
                 INDEFINITE.contains(&w.as_str()) || DEFINITE.contains(&w.as_str())
             })
             .collect();
-        (!kept.is_empty()).then(|| (kept.join(" "), HolderKind::Group))
+        let mut group = kept.join(" ");
+        // Capitalised only for the sentence start ("Analysts said"): "analysts", as the
+        // guidelines name groups.
+        if let Some(first) = kept.first() {
+            if self.common_at_start(i, b, first) {
+                group = group.replacen(first, &first.to_lowercase(), 1);
+            }
+        }
+        (!group.is_empty()).then_some((group, HolderKind::Group))
     }
 
     /// Whether `run`, standing first in sentence `i` (byte `b`), is one common word capitalised
@@ -968,7 +976,7 @@ mod tests {
             role(doc, SpanRole::Content, "the deal was weak"),
         ];
         let (a, rel) = run(doc, &spans, &[]);
-        assert_eq!(a[0].speaker, "Analysts");
+        assert_eq!(a[0].speaker, "analysts");
         assert_eq!(rel[0].kind, HolderKind::Group);
         assert_eq!(a[1].speaker, "author");
     }
