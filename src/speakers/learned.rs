@@ -440,11 +440,10 @@ impl HolderResolver<'_, '_> {
         let rule = &self.rules[i];
         // Not a title the rules could not tie to a name ("Pakistan's foreign minister"): the
         // body in it speaks then (below).
-        let named = rule.cue != Cue::TitleReference
-            && rule
-                .speaker
-                .split_whitespace()
-                .all(|w| !w.starts_with(char::is_lowercase));
+        let named = rule
+            .speaker
+            .split_whitespace()
+            .all(|w| !w.starts_with(char::is_lowercase));
         if !rule.is_author() && named && rule.span.is_some_and(overlaps) {
             let kind = match rule.kind {
                 SpeakerKind::Person => HolderKind::Person,
@@ -571,41 +570,68 @@ impl HolderResolver<'_, '_> {
             })
     }
 
-    /// The person who holds the title of a definite description ("the interior minister"): a
-    /// name right after the same title words anywhere in the document ("Interior Minister Ana
-    /// Ruiz"), the nearest such mention first.
+    /// The person who holds the title of a description ("the interior minister", "Pakistani
+    /// defence minister"): a name right after the same title words, capitalised, anywhere in
+    /// the document ("Interior Minister Ana Ruiz", "Pakistan's Defense Minister Khawaja
+    /// Muhammad Asif"). The title words are the description's last words that are title words
+    /// (spelling normalised, "defence" as "defense"), ending in a title head ("minister").
     fn title_holder(&self, words: &[String]) -> Option<String> {
-        let first = words.first()?;
-        if !DEFINITE.contains(&first.as_str()) || words.len() < 2 || words.len() > 5 {
+        if words.len() < 2 || words.len() > 6 {
             return None;
         }
-        let key = &words[1..];
-        let last = key.last()?;
-        if !super::lexicon::is_title_word(super::lexicon::normalise_title_word(last)) {
+        let norm = |w: &str| super::lexicon::normalise_title_word(&w.to_lowercase()).to_string();
+        let head = norm(words.last()?);
+        if !super::lexicon::is_title_head(&head) {
             return None;
         }
-        let key = key.join(" ");
-        for s in self.sentences {
-            let lower = s.text.to_lowercase();
-            // Lowercasing keeps byte offsets for the ASCII title words searched here.
-            if lower.len() != s.text.len() {
-                continue;
+        let mut key: Vec<String> = Vec::new();
+        for w in words.iter().rev() {
+            let n = norm(w);
+            if !super::lexicon::is_title_word(&n) || super::lexicon::is_honorific(&n) {
+                break;
             }
-            let mut from = 0;
-            while let Some(at) = lower[from..].find(&key) {
-                let at = from + at;
-                let after = &s.text[at + key.len()..];
-                let starts_word = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
-                let capitalised = s.text[at..].starts_with(|c: char| c.is_uppercase());
-                if starts_word && capitalised && after.starts_with(' ') {
-                    if let Some(run) = name_run(after) {
-                        let next = after.trim_start();
-                        if next.starts_with(run.split(' ').next().unwrap_or_default()) {
-                            return Some(run);
-                        }
+            key.insert(0, n);
+        }
+        if key.len() < 2 {
+            // A bare "minister" names nobody in particular.
+            return None;
+        }
+        for s in self.sentences {
+            // Words of the sentence with their byte starts.
+            let mut toks: Vec<(usize, &str)> = Vec::new();
+            let mut start = None;
+            for (i, c) in s.text.char_indices() {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(b)) => {
+                        toks.push((b, &s.text[b..i]));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(b) = start {
+                toks.push((b, &s.text[b..]));
+            }
+            for j in 0..toks.len().saturating_sub(key.len()) {
+                let window = &toks[j..j + key.len()];
+                let capitalised = window[0].1.starts_with(char::is_uppercase);
+                if !capitalised || window.iter().zip(&key).any(|((_, w), k)| norm(w) != *k) {
+                    continue;
+                }
+                let (at, last) = window[key.len() - 1];
+                let after = &s.text[at + last.len()..];
+                if !after.starts_with(' ') {
+                    continue;
+                }
+                if let Some(run) = name_run(after) {
+                    if after
+                        .trim_start()
+                        .starts_with(run.split(' ').next().unwrap_or_default())
+                    {
+                        return Some(run);
                     }
                 }
-                from = at + key.len();
             }
         }
         None
