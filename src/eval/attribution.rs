@@ -66,9 +66,28 @@ pub fn name_words(s: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Whether two names share a name word.
+/// Whether a predicted holder `b` shares a name word with the gold names `a`. Every word of
+/// the holder counts, capitalised or not: it is a canonical name or a group as standpoint
+/// writes it ("analysts", "polls"), which the gold source may capitalise only because it opens
+/// a sentence ("Polls show ...").
 pub fn shares_name(a: &BTreeSet<String>, b: &str) -> bool {
-    let b = name_words(b);
+    let b: BTreeSet<String> = b
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .filter(|w| {
+            let mut chars = w.chars();
+            let cap: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .chain(chars)
+                .collect();
+            !crate::text::words::is_sentence_opener(&cap)
+        })
+        .filter(|w| !crate::actors::TITLES.contains(&w.as_str()))
+        .filter(|w| !DESCRIPTION_WORDS.contains(&w.as_str()))
+        .collect();
     a.iter().any(|w| b.contains(w))
 }
 

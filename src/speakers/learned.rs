@@ -238,6 +238,12 @@ const BELIEF_CUES: &[&str] = &[
     "endorsed",
 ];
 const QUOTES: &[char] = &['"', '“', '”', '„', '«', '»'];
+/// Words after which a group's description only qualifies it.
+const QUALIFIERS: &[&str] = &[
+    "at", "in", "of", "from", "with", "on", "for", "close", "who", "which", "that", "speaking",
+    "familiar", "across", "inside", "outside",
+];
+
 /// Heads of a definite description that refers back to a body ("the company said").
 const BODY_HEADS: &[&str] = &[
     "company",
@@ -536,6 +542,18 @@ impl HolderResolver<'_, '_> {
                 INDEFINITE.contains(&w.as_str()) || DEFINITE.contains(&w.as_str())
             })
             .collect();
+        // The group's own words: up to a preposition, comma or participle that qualifies it
+        // ("analysts at a Johannesburg bank", "observers in both capitals").
+        // A qualifier that names something ("scholars at the Peterson Institute") stays.
+        let cut = kept
+            .iter()
+            .position(|w| QUALIFIERS.contains(&w.to_lowercase().as_str()))
+            .filter(|&q| !kept[q..].iter().any(|w| w.starts_with(char::is_uppercase)))
+            .unwrap_or(kept.len());
+        let kept: Vec<&str> = kept[..cut]
+            .iter()
+            .map(|w| w.trim_end_matches([',', ';', ':']))
+            .collect();
         let mut group = kept.join(" ");
         // Capitalised only for the sentence start ("Analysts said"): "analysts", as the
         // guidelines name groups.
@@ -753,7 +771,23 @@ pub fn apply(
             .collect();
         // The speaker comes from a content that [`Relation::speaks`]; a shorter one with a
         // cue may still give a reported holder ("..., a position B welcomed").
-        inside.sort_by(|a, b| (b.1.speaks(), b.0).cmp(&(a.1.speaks(), a.0)));
+        // Nested attribution ("X said Y had told him ..."): a relation whose source stands
+        // inside another's unquoted content gives way to the outer one for the speaker.
+        let nested = |r: &Relation| {
+            r.source.is_some_and(|(b, e)| {
+                relations.iter().any(|o| {
+                    !std::ptr::eq(o, r)
+                        && o.content_kind != ContentKind::Direct
+                        && o.content.0 <= b
+                        && e <= o.content.1
+                        && o.cue.is_some_and(|c| c.0 >= s0 && c.1 <= b)
+                })
+            })
+        };
+        inside.sort_by(|a, b| {
+            let key = |(o, r): &(usize, &Relation)| (r.speaks(), !nested(r), *o);
+            key(b).cmp(&key(a))
+        });
         let letters = s.text.trim().len().max(1) as f32;
         let local = |(b, e): (usize, usize)| -> Option<(usize, usize)> {
             (b >= s0 && e <= s1).then(|| (b - s0, e - s0))
@@ -763,7 +797,7 @@ pub fn apply(
         // somebody else in the same sentence, the model wins.
         let model_source = inside
             .first()
-            .filter(|(_, r)| r.speaks())
+            .filter(|(_, r)| r.speaks() && !nested(r))
             .and_then(|(_, r)| r.source)
             .and_then(local);
         let disagrees = match (model_source, rule.span) {
@@ -775,6 +809,7 @@ pub fn apply(
         } else {
             let speaks = inside.first().filter(|(o, r)| {
                 r.speaks()
+                    && !nested(r)
                     && (*o as f32 / letters >= MIN_COVER || (r.content.0 >= s0 && r.content.0 < s1))
             });
             match speaks {
