@@ -33,6 +33,8 @@ pub struct BenchSettings {
     pub repeat: usize,
     pub base: Option<PathBuf>,
     pub models_dir: PathBuf,
+    /// `batch --speakers` of the end-to-end runs: auto, model or rules.
+    pub speakers: &'static str,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -318,6 +320,7 @@ fn batch_run(
         .arg(&out)
         .args(["--threads", &s.threads.to_string(), "--quiet"])
         .args(["--profile", profile.name()])
+        .args(["--speakers", s.speakers])
         .arg("--models-dir")
         .arg(&s.models_dir);
     if let Some(b) = &s.base {

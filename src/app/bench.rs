@@ -32,6 +32,11 @@ pub(super) fn bench_cmd(args: BenchArgs) -> Result<()> {
         repeat: args.repeat.max(1),
         base: args.model.base.clone(),
         models_dir: models_dir(args.model.models_dir.as_deref()),
+        speakers: match args.model.speakers {
+            crate::cli::SpeakersArg::Auto => "auto",
+            crate::cli::SpeakersArg::Model => "model",
+            crate::cli::SpeakersArg::Rules => "rules",
+        },
     };
     let v = crate::bench::run(&settings)?;
     println!("{}", serde_json::to_string(&v).unwrap_or_default());

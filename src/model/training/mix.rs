@@ -558,7 +558,7 @@ fn attribution_set(
     Ok(TrainSet {
         task: Task::Attribution,
         labels: attribution::LABELS.iter().map(|s| s.to_string()).collect(),
-        train: attribution::samples(tok, t, train, attribution::inference_stride(t))?,
+        train: attribution::samples(tok, t, train, attribution::training_stride(t))?,
         dev: attribution::samples(tok, t, dev, room)?,
         own_tail: 0,
         data: described,
