@@ -940,6 +940,15 @@ mod tests {
         }
     }
 
+    /// A source, its cue and its content, as the tagger would give them.
+    fn said(doc: &str, source: &str, cue: &str, content: &str) -> [TaggedRole; 3] {
+        [
+            role(doc, SpanRole::Source, source),
+            role(doc, SpanRole::Cue, cue),
+            role(doc, SpanRole::Content, content),
+        ]
+    }
+
     fn mention(
         sents: &[SentenceIn],
         doc: &str,
@@ -996,11 +1005,12 @@ mod tests {
     #[test]
     fn a_title_takes_the_name_given_later_in_the_document() {
         let doc = "The interior minister mocked the plan as a fantasy. Interior Minister Ana Ruiz, who took office in May, spoke in Lima.";
-        let spans = [
-            role(doc, SpanRole::Source, "The interior minister"),
-            role(doc, SpanRole::Cue, "mocked"),
-            role(doc, SpanRole::Content, "the plan as a fantasy"),
-        ];
+        let spans = said(
+            doc,
+            "The interior minister",
+            "mocked",
+            "the plan as a fantasy",
+        );
         let (a, rel) = run(doc, &spans, &[]);
         assert_eq!(a[0].speaker, "Ana Ruiz");
         assert_eq!(rel[0].kind, HolderKind::Person);
@@ -1018,11 +1028,7 @@ mod tests {
             "Israel",
             MentionKind::State,
         )];
-        let spans = [
-            role(doc, SpanRole::Source, "An Israeli official"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "talks had failed"),
-        ];
+        let spans = said(doc, "An Israeli official", "said", "talks had failed");
         let (a, rel) = run(doc, &spans, &m);
         assert_eq!(a[0].speaker, "Israel");
         assert_eq!(rel[0].kind, HolderKind::Body);
@@ -1031,11 +1037,7 @@ mod tests {
     #[test]
     fn an_unnamed_group_holds_its_view_and_the_narrator_does_not() {
         let doc = "Analysts said the deal was weak. The talks resume on Monday.";
-        let spans = [
-            role(doc, SpanRole::Source, "Analysts"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "the deal was weak"),
-        ];
+        let spans = said(doc, "Analysts", "said", "the deal was weak");
         let (a, rel) = run(doc, &spans, &[]);
         assert_eq!(a[0].speaker, "analysts");
         assert_eq!(rel[0].kind, HolderKind::Group);
