@@ -395,11 +395,7 @@ pub fn score_article(
         .flat_map(|s| s.ranges.iter().copied())
         .collect();
     // The model's relations, once each (a relation is listed in every sentence it covers).
-    let mut relations: Vec<(
-        Option<(usize, usize)>,
-        Option<(usize, usize)>,
-        (usize, usize),
-    )> = doc
+    let mut relations: Vec<crate::speakers::learned::Linked> = doc
         .sentences
         .iter()
         .flat_map(|s| &s.attributions)

@@ -283,7 +283,7 @@ pub fn decode(text: &str, windows: &[TokenWindow], probs: &[Vec<Vec<f32>>]) -> V
     let mut tags: Vec<&str> = Vec::with_capacity(best.len());
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(best.len());
     let mut scores: Vec<f32> = Vec::with_capacity(best.len());
-    for (_, &(_, wi, pos)) in &best {
+    for &(_, wi, pos) in best.values() {
         let p = &probs[wi][pos];
         let mut k = 0;
         for (i, v) in p.iter().enumerate() {
@@ -394,8 +394,9 @@ impl AttributionTagger {
             }
         }
         let probs = l.token_probs(&windows, |states| self.head.forward(states, false))?;
-        let mut per_doc: Vec<(Vec<TokenWindow>, Vec<Vec<Vec<f32>>>)> =
-            (0..texts.len()).map(|_| (Vec::new(), Vec::new())).collect();
+        // Per document: its windows and their per-position probabilities.
+        type Read = (Vec<TokenWindow>, Vec<Vec<Vec<f32>>>);
+        let mut per_doc: Vec<Read> = (0..texts.len()).map(|_| (Vec::new(), Vec::new())).collect();
         for ((w, p), d) in windows.into_iter().zip(probs).zip(owner) {
             per_doc[d].0.push(w);
             per_doc[d].1.push(p);
