@@ -367,16 +367,7 @@ impl AttributionTagger {
                 reason: format!("labels must be {want:?}, found {labels:?}"),
             });
         }
-        let head = TokenClassificationHead::load(
-            loaded.vb.pp("classifier"),
-            loaded.backbone.hidden_size(),
-            LABELS.len(),
-            0.0,
-        )
-        .map_err(|e| Error::CorruptWeights {
-            path: dir.join(&loaded.manifest.weights),
-            reason: format!("missing token head: {e}"),
-        })?;
+        let head = loaded.token_head(LABELS.len())?;
         Ok(Self { loaded, head })
     }
 

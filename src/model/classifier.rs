@@ -223,6 +223,21 @@ impl Loaded {
         })
     }
 
+    /// The token classification head (`classifier.*`) of a tagger with `labels` labels; a
+    /// weights file without it is corrupt.
+    pub(crate) fn token_head(&self, labels: usize) -> Result<TokenClassificationHead> {
+        TokenClassificationHead::load(
+            self.vb.pp("classifier"),
+            self.backbone.hidden_size(),
+            labels,
+            0.0,
+        )
+        .map_err(|e| Error::CorruptWeights {
+            path: self.dir.join(&self.manifest.weights),
+            reason: format!("missing token head: {e}"),
+        })
+    }
+
     fn labels<L: LabelSet>(&self) -> Result<Vec<L>> {
         let names = self.manifest.labels().map_err(|reason| Error::Manifest {
             path: self.dir.join("manifest.json"),
@@ -483,16 +498,7 @@ impl NerTagger {
                 });
             }
         }
-        let head = TokenClassificationHead::load(
-            loaded.vb.pp("classifier"),
-            loaded.backbone.hidden_size(),
-            labels.len(),
-            0.0,
-        )
-        .map_err(|e| Error::CorruptWeights {
-            path: dir.join(&loaded.manifest.weights),
-            reason: format!("missing token head: {e}"),
-        })?;
+        let head = loaded.token_head(labels.len())?;
         Ok(Self {
             loaded,
             head,
