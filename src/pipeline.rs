@@ -12,9 +12,12 @@ use crate::document::{
 use crate::error::Result;
 use crate::labels::AUTHOR;
 use crate::model::attribution::{AttributionTagger, Role, RoleSpan};
+use crate::model::attribution_head::{AttributionHead, DocStates};
 use crate::model::classifier::Entity;
 use crate::model::encode::StanceInput;
 use crate::model::engine::{self, estimated_tokens, Engine, Need, Question, STATE_WINDOW_TOKENS};
+use crate::model::joint::SentenceStates;
+use crate::model::manifest::Manifest;
 use crate::speakers::{self, Attribution, MentionKind, NamedMention, SentenceIn};
 use crate::text;
 use std::collections::HashMap;
@@ -25,9 +28,28 @@ pub use crate::model::engine::{Profile, Settings, Speakers};
 /// The models, loaded once and used for many documents.
 pub struct Pipeline {
     pub engine: Box<dyn Engine>,
-    /// The attribution tagger (`models_dir/attribution`), when shipped: speakers then come from
-    /// its source, cue and content spans, the rules filling in (see `speakers::learned`).
-    pub attribution: Option<AttributionTagger>,
+    /// The attribution model, when shipped: speakers then come from its source, cue and
+    /// content spans, the rules filling in (see `speakers::learned`).
+    pub attribution: Option<Attributor>,
+}
+
+/// Where the source, cue and content spans come from.
+pub enum Attributor {
+    /// The tagger (`models_dir/attribution`): its own encoder pass over document windows.
+    Tagger(AttributionTagger),
+    /// The fast profile's head (`models_dir/joint-attribution`) over the joint model's states:
+    /// no encoder pass of its own.
+    Head(AttributionHead),
+}
+
+impl Attributor {
+    /// The model folder it was loaded from.
+    pub fn folder(&self) -> &'static str {
+        match self {
+            Attributor::Tagger(_) => "attribution",
+            Attributor::Head(_) => "joint-attribution",
+        }
+    }
 }
 
 /// One stance question: holder toward the actor of `found` in sentence `sentence`.
@@ -119,12 +141,28 @@ impl Pipeline {
         base: Option<&Path>,
     ) -> Result<Pipeline> {
         let dir = models_dir.join("attribution");
+        let head_dir = models_dir.join("joint-attribution");
+        let shipped = |d: &Path| d.join("manifest.json").is_file();
         let attribution = match settings.speakers {
             Speakers::Rules => None,
-            Speakers::Model => Some(AttributionTagger::load_with(&dir, base, settings)?),
-            Speakers::Auto if dir.join("manifest.json").is_file() => {
-                Some(AttributionTagger::load_with(&dir, base, settings)?)
+            // The fast profile reads attribution from the joint model's states when the head
+            // is shipped; otherwise (and in the accurate profile) the tagger reads the document.
+            _ if settings.profile == Profile::Fast && shipped(&head_dir) => {
+                let joint = models_dir.join("joint").join("manifest.json");
+                let joint = Manifest::read(&joint).map_err(|reason| {
+                    crate::model::error::Error::Manifest {
+                        path: joint.clone(),
+                        reason,
+                    }
+                })?;
+                Some(Attributor::Head(AttributionHead::load(&head_dir, &joint)?))
             }
+            Speakers::Model => Some(Attributor::Tagger(AttributionTagger::load_with(
+                &dir, base, settings,
+            )?)),
+            Speakers::Auto if shipped(&dir) => Some(Attributor::Tagger(
+                AttributionTagger::load_with(&dir, base, settings)?,
+            )),
             Speakers::Auto => None,
         };
         Ok(Pipeline {
@@ -141,8 +179,8 @@ impl Pipeline {
     /// when the tagger attributes speakers.
     pub fn folders(&self) -> Vec<&'static str> {
         let mut f = self.engine.folders();
-        if self.attribution.is_some() {
-            f.push("attribution");
+        if let Some(a) = &self.attribution {
+            f.push(a.folder());
         }
         f
     }
@@ -200,6 +238,24 @@ impl Pipeline {
         Ok(out.into_iter().flatten().collect())
     }
 
+    /// The head's spans of a document too long to keep every state at once: its sentences are
+    /// read again in ranges of [`STATE_WINDOW_TOKENS`], each range's states go through the head
+    /// and are dropped (a head window never spans two ranges).
+    fn head_spans_by_window(
+        &self,
+        head: &AttributionHead,
+        p: &Prepared,
+        texts: &[&str],
+    ) -> Result<Vec<RoleSpan>> {
+        let mut out = Vec::new();
+        for range in engine::state_windows(texts) {
+            let reading = self.engine.read(&texts[range.clone()], true)?;
+            let states = reading.states.unwrap_or_default();
+            out.extend(head.spans(&p.text, &p.head_states_from(range.start, &states))?);
+        }
+        Ok(out)
+    }
+
     /// The model stages over `prepared` in one go; `windowed` (the fast profile's long
     /// documents) reads the sentences window by window instead of keeping every state.
     fn classify_together(&self, prepared: Vec<Prepared>, windowed: bool) -> Result<Vec<Document>> {
@@ -213,12 +269,36 @@ impl Pipeline {
         // that answers stance from encoder states keeps them for the pairs the rules ask about.
         let reading = self.engine.read(&all_texts, !windowed)?;
         let mut entities = reading.entities.into_iter();
-        // The attribution tagger reads each document whole, in windows of several sentences.
+        // The attribution tagger reads each document whole, in windows of several sentences;
+        // the head reads the same windows from the states the engine kept.
         let spans: Vec<Option<Vec<RoleSpan>>> = match &self.attribution {
-            Some(tagger) => {
+            Some(Attributor::Tagger(tagger)) => {
                 let docs: Vec<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
                 tagger.spans_many(&docs)?.into_iter().map(Some).collect()
             }
+            Some(Attributor::Head(head)) => match reading.states.as_deref() {
+                Some(states) => {
+                    let mut first = 0;
+                    let docs: Vec<DocStates> = prepared
+                        .iter()
+                        .map(|p| {
+                            first += p.sents.len();
+                            p.head_states(&states[first - p.sents.len()..first])
+                        })
+                        .collect();
+                    let refs: Vec<(&str, &DocStates)> = prepared
+                        .iter()
+                        .zip(&docs)
+                        .map(|(p, d)| (p.text.as_str(), d))
+                        .collect();
+                    head.spans_many(&refs)?.into_iter().map(Some).collect()
+                }
+                // Windowed: one long document.
+                None => prepared
+                    .iter()
+                    .map(|p| self.head_spans_by_window(head, p, &all_texts).map(Some))
+                    .collect::<Result<_>>()?,
+            },
             None => prepared.iter().map(|_| None).collect(),
         };
         let ner_s = started.elapsed().as_secs_f64();
@@ -413,6 +493,27 @@ impl Prepared {
     /// Number of sentences.
     pub fn sentences(&self) -> usize {
         self.sents.len()
+    }
+
+    /// Each sentence's text and the byte offset where it starts in the document.
+    pub fn sentence_texts(&self) -> Vec<(usize, &str)> {
+        self.sents
+            .iter()
+            .map(|s| (s.start, s.text.as_str()))
+            .collect()
+    }
+
+    /// The document as the fast profile's attribution head reads it: the joint model's states
+    /// of its sentences (`states`, one per sentence) end to end.
+    pub fn head_states(&self, states: &[SentenceStates]) -> DocStates {
+        self.head_states_from(0, states)
+    }
+
+    /// [`Prepared::head_states`] of the sentences from `first` on.
+    fn head_states_from(&self, first: usize, states: &[SentenceStates]) -> DocStates {
+        let refs: Vec<&SentenceStates> = states.iter().collect();
+        let starts: Vec<usize> = self.sents[first..].iter().map(|s| s.start).collect();
+        DocStates::new(&refs, &starts)
     }
 }
 

@@ -53,6 +53,13 @@ pub fn evaluate_task(
                 crate::eval::attribution::score_tagger_spans(&m, &dev)?,
             );
         }
+        Task::JointAttribution => {
+            return Err(Error::Invalid(
+                "the joint-attribution head is scored through the pipeline: \
+                 standpoint eval --data ../shared/data/polnear/dev --mode attribution --profile fast"
+                    .into(),
+            ))
+        }
         Task::Joint => {
             // Each head on the sets of its task, named "<task>: <set>".
             use crate::eval::run::{

@@ -70,6 +70,9 @@ pub(super) fn train_cmd(args: TrainArgs) -> Result<()> {
     if task == Task::Joint {
         return train_joint_cmd(args);
     }
+    if task == Task::JointAttribution {
+        return train_joint_attribution_cmd(args);
+    }
     let mut recipe = recipe_from_args(task, &args);
     let spec = BaseSpec::default_encoder();
     let files = resolve::resolve(&spec, args.base.as_deref())?;
@@ -78,7 +81,7 @@ pub(super) fn train_cmd(args: TrainArgs) -> Result<()> {
         Task::Sentiment => Sentiment::ALL.len(),
         Task::Ner => mix::NER_LABELS.len(),
         Task::Attribution => crate::model::attribution::LABELS.len(),
-        Task::Joint => unreachable!("handled by train_joint_cmd"),
+        Task::Joint | Task::JointAttribution => unreachable!("handled by their own commands"),
     };
     if let Some(p) = args.pooling {
         recipe.pooling = p.into();
@@ -318,5 +321,140 @@ pub(super) fn write_model_and_score(
         write_metrics(output, scores.clone())?;
         print_json(&scores)?;
     }
+    Ok(())
+}
+
+/// `train --task joint-attribution`: the fast profile's attribution head over the states of the
+/// joint model in the models folder beside `--output` (default `models/joint`). The joint model
+/// reads every PolNeAR article once (its states stay in memory, about 1.5 GB for the training
+/// split); then only the head trains. `--train DIR --dev DIR` take other brat folders.
+pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
+    use crate::model::attribution_head::{self as ah, HeadObjective, HeadSet, HeadTrainModel};
+    let recipe = recipe_from_args(Task::JointAttribution, &args);
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("models/joint-attribution"));
+    let joint_dir = output
+        .parent()
+        .map_or_else(|| PathBuf::from("models"), Path::to_path_buf)
+        .join("joint");
+    let joint = JointModel::load(&joint_dir, args.base.as_deref())?;
+    let hidden = joint.loaded.backbone.hidden_size();
+    let roots = DataRoots {
+        shared: args.data_root.clone(),
+        annotated: args.annotated.clone(),
+        own_repeat: args.own_repeat as usize,
+    };
+    let brat = |p: &Path| -> Result<Vec<crate::data::brat::Article>> {
+        Ok(crate::data::brat::read(p)?.rows)
+    };
+    let (train_a, dev_a, described) = match (&args.train, &args.dev) {
+        (Some(t), Some(d)) => (
+            brat(t)?,
+            brat(d)?,
+            serde_json::json!({"train": t.display().to_string(), "dev": d.display().to_string()}),
+        ),
+        (None, None) => (
+            mix::attribution_articles(&roots, "train")?,
+            mix::attribution_articles(&roots, "dev")?,
+            serde_json::json!({
+                "train": "polnear train (articles, first annotator)",
+                "dev": "polnear dev (articles, first annotator)",
+            }),
+        ),
+        _ => {
+            return Err(Error::Invalid(
+                "--train and --dev go together (brat folders in PolNeAR's layout)".into(),
+            ))
+        }
+    };
+    note!(
+        "reading {} + {} articles through the joint model in {}",
+        train_a.len(),
+        dev_a.len(),
+        joint_dir.display()
+    );
+    let mut docs = Vec::with_capacity(train_a.len() + dev_a.len());
+    for chunk in train_a.chunks(32).chain(dev_a.chunks(32)) {
+        let prepared: Vec<crate::pipeline::Prepared> = chunk
+            .iter()
+            .map(|a| crate::pipeline::Prepared::new(&a.text))
+            .collect();
+        let texts: Vec<&str> = prepared
+            .iter()
+            .flat_map(|p| p.sentence_texts().into_iter().map(|(_, t)| t))
+            .collect();
+        let (states, _, _) = joint.read(&texts)?;
+        let mut states = states.into_iter();
+        for p in &prepared {
+            let mine: Vec<_> = states.by_ref().take(p.sentences()).collect();
+            docs.push(p.head_states(&mine));
+        }
+    }
+    let n_train = train_a.len();
+    let set = HeadSet {
+        train: ah::rows(&docs[..n_train], 0, &train_a, ah::training_stride()),
+        dev: ah::rows(&docs[n_train..], n_train, &dev_a, ah::training_stride()),
+        docs,
+        data: described,
+    };
+    note!(
+        "{} training windows, {} dev windows",
+        set.train.len(),
+        set.dev.len()
+    );
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("target/train/joint-attribution"));
+    let opts = RunOptions {
+        work_dir: work_dir.clone(),
+        resume: args.resume,
+        progress: if args.quiet {
+            Progress::Hidden
+        } else {
+            Progress::Lines
+        },
+    };
+    let mut model = HeadTrainModel::new(hidden, &recipe)?;
+    if let Some(init) = &args.init {
+        let saved = candle_core::safetensors::load(init, &candle_core::Device::Cpu)?;
+        for (name, var) in model.vars() {
+            if let Some(t) = saved.get(&name) {
+                var.set(t)?;
+            }
+        }
+        note!("started from {}", init.display());
+    }
+    let outcome = trainer::run(&mut HeadObjective::new(&mut model, &set), &recipe, &opts)?;
+    note!(
+        "trained {} steps in {:.0} s ({:.1} windows/s), best dev span F1 {:.4} at step {}",
+        outcome.state.step,
+        outcome.state.seconds,
+        outcome.examples_per_s,
+        outcome.state.best_score,
+        outcome.state.best_step
+    );
+    let mut training = training_record(
+        &set.data,
+        set.train.len(),
+        &recipe,
+        &model.vars(),
+        &outcome,
+        &work_dir,
+        args.init.as_deref(),
+    );
+    training[ah::JOINT_SHA_KEY] = serde_json::json!(joint.loaded.manifest.weights_sha256);
+    training["joint_model"] = serde_json::json!(joint_dir.display().to_string());
+    trainer::write_model(
+        &output,
+        &ah::model_kind(),
+        &recipe,
+        &joint.loaded.manifest.base,
+        &outcome.best_weights,
+        training,
+    )?;
+    note!("wrote {}", output.display());
     Ok(())
 }

@@ -74,7 +74,7 @@ impl Role {
     }
 
     /// Label index of `B-` (`begin`) or `I-` of this role.
-    fn label(self, begin: bool) -> usize {
+    pub(crate) fn label(self, begin: bool) -> usize {
         let base = match self {
             Role::Source => 1,
             Role::Cue => 3,
@@ -197,7 +197,7 @@ fn windows_of(p: &Pieces, t: &Template, text: &str, stride: usize) -> Vec<TokenW
 }
 
 /// Gold byte ranges of an article by role (every range of a discontinuous span).
-fn gold_ranges(a: &Article) -> Vec<(usize, usize, Role)> {
+pub(crate) fn gold_ranges(a: &Article) -> Vec<(usize, usize, Role)> {
     let mut out = Vec::new();
     for at in &a.attributions {
         for (span, role) in [

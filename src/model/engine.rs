@@ -417,7 +417,7 @@ pub fn estimated_tokens(text: &str) -> usize {
 
 /// Consecutive ranges of `texts`, each at most [`STATE_WINDOW_TOKENS`] (estimated; or one
 /// sentence).
-fn state_windows(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
+pub fn state_windows(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
     let mut windows = Vec::new();
     let (mut start, mut tokens) = (0, 0);
     for (i, t) in texts.iter().enumerate() {

@@ -822,6 +822,13 @@ pub struct WindowStates {
     mean: Vec<f32>,
 }
 
+impl WindowStates {
+    /// The window's token states, `[positions x hidden]` row-major.
+    pub fn states(&self) -> &[f32] {
+        &self.states
+    }
+}
+
 /// What one encoder pass over a sentence gives: its windows' states, its actors and sentiment.
 pub struct SentenceStates {
     pub windows: Vec<WindowStates>,

@@ -17,6 +17,10 @@ pub enum Task {
     Joint,
     /// Source, cue and content spans over document windows (see `model::attribution`).
     Attribution,
+    /// The fast profile's attribution head over the joint model's states (see
+    /// `model::attribution_head`).
+    #[serde(rename = "joint-attribution")]
+    JointAttribution,
 }
 
 impl Task {
@@ -27,6 +31,7 @@ impl Task {
             Task::Ner => "ner",
             Task::Joint => "joint",
             Task::Attribution => "attribution",
+            Task::JointAttribution => "joint-attribution",
         }
     }
 }
@@ -40,8 +45,9 @@ impl std::str::FromStr for Task {
             "ner" | "actors" => Ok(Task::Ner),
             "joint" => Ok(Task::Joint),
             "attribution" => Ok(Task::Attribution),
+            "joint-attribution" => Ok(Task::JointAttribution),
             _ => Err(format!(
-                "unknown task '{s}'; expected stance, sentiment, ner, joint, attribution"
+                "unknown task '{s}'; expected stance, sentiment, ner, joint, attribution, joint-attribution"
             )),
         }
     }

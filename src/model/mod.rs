@@ -4,6 +4,7 @@
 //! (`training`: one loop in `trainer`, an objective per model beside it).
 
 pub mod attribution;
+pub mod attribution_head;
 pub mod backbone;
 pub mod classifier;
 pub mod encode;

@@ -90,21 +90,22 @@ impl Backbone for BertBackbone {
 
 /// A layer norm that keeps the autograd graph (see the module docs for why not `candle_nn`'s).
 #[derive(Debug, Clone)]
-struct SlowLayerNorm {
+pub(crate) struct SlowLayerNorm {
     weight: Tensor,
     bias: Tensor,
     eps: f32,
 }
 
 impl SlowLayerNorm {
-    fn load(size: usize, eps: f64, vb: VarBuilder) -> candle_core::Result<Self> {
+    /// A new variable (a head's own norm) starts as the identity: weight 1, bias 0.
+    pub(crate) fn load(size: usize, eps: f64, vb: VarBuilder) -> candle_core::Result<Self> {
         Ok(Self {
-            weight: vb.get(size, "weight")?,
-            bias: vb.get(size, "bias")?,
+            weight: vb.get_with_hints(size, "weight", candle_nn::Init::Const(1.0))?,
+            bias: vb.get_with_hints(size, "bias", candle_nn::Init::Const(0.0))?,
             eps: eps as f32,
         })
     }
-    fn forward(&self, x: &Tensor, fused: bool) -> candle_core::Result<Tensor> {
+    pub(crate) fn forward(&self, x: &Tensor, fused: bool) -> candle_core::Result<Tensor> {
         if fused {
             ops::layer_norm(x, &self.weight, &self.bias, self.eps)
         } else {
@@ -196,7 +197,7 @@ impl Embeddings {
 }
 
 /// modeling_bert.py BertLayer (attention, intermediate, output).
-struct Layer {
+pub(crate) struct Layer {
     query: Linear,
     key: Linear,
     value: Linear,
@@ -215,7 +216,7 @@ struct Layer {
 }
 
 impl Layer {
-    fn load(vb: VarBuilder, c: &Config, fused: bool) -> candle_core::Result<Self> {
+    pub(crate) fn load(vb: VarBuilder, c: &Config, fused: bool) -> candle_core::Result<Self> {
         let h = c.hidden_size;
         let a = vb.pp("attention");
         Ok(Self {
@@ -244,7 +245,12 @@ impl Layer {
             .contiguous()
     }
 
-    fn forward(&self, x: &Tensor, mask: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+    pub(crate) fn forward(
+        &self,
+        x: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> candle_core::Result<Tensor> {
         let q = self.split_heads(&self.query.forward(x)?)?;
         let k = self.split_heads(&self.key.forward(x)?)?;
         let v = self.split_heads(&self.value.forward(x)?)?;

@@ -366,6 +366,50 @@ impl FastBert {
         Ok(out)
     }
 
+    /// Hidden states of rows given as input vectors instead of token ids: `inputs` holds each
+    /// row's vectors (`[lens[r], hidden]`) one row after another, and takes the place of the
+    /// word embeddings (position and first segment embeddings are added, then the layer norm,
+    /// then the layers). Returns the rows' states packed the same way. A small model over
+    /// another model's states (the attribution head) runs on the same kernels as the encoder.
+    pub fn forward_embedded(
+        &self,
+        inputs: &[f32],
+        lens: &[usize],
+    ) -> candle_core::Result<Vec<f32>> {
+        let h = self.hidden;
+        let tokens: usize = lens.iter().sum();
+        if inputs.len() != tokens * h {
+            bail!(
+                "fast bert: {} input values for {tokens} positions of {h}",
+                inputs.len()
+            );
+        }
+        let longest = lens.iter().copied().max().unwrap_or(0);
+        if longest > self.max_positions {
+            bail!(
+                "fast bert: {longest} positions is more than the {} the encoder has",
+                self.max_positions
+            );
+        }
+        let zeros = vec![0u32; longest];
+        let rows: Vec<Row> = lens
+            .iter()
+            .map(|&n| Row {
+                ids: &zeros[..n],
+                types: &zeros[..n],
+                keep: None,
+            })
+            .collect();
+        let mut s = {
+            let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+            pool.pop().unwrap_or_default()
+        };
+        self.encode(&rows, Some(inputs), &mut s, self.threads);
+        let out = s.x[..tokens * h].to_vec();
+        self.pool.lock().unwrap_or_else(|e| e.into_inner()).push(s);
+        Ok(out)
+    }
+
     /// Ends of the row groups (one per core), or a single group (every step split instead)
     /// when the rows are too few to share out: measured in examples/encoder_speed.rs, splitting
     /// the rows wins once each core gets about `ROWS_SPLIT_TOKENS` tokens (each core then
@@ -426,7 +470,7 @@ impl FastBert {
             let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
             pool.pop().unwrap_or_default()
         };
-        self.encode(rows, &mut s, parts);
+        self.encode(rows, None, &mut s, parts);
         let h = self.hidden;
         let mut t = 0;
         for (r, row) in rows.iter().enumerate() {
@@ -439,7 +483,7 @@ impl FastBert {
 
     /// The encoder over the packed real tokens of `rows`, each step split in `parts` (columns
     /// of the matmuls, heads of attention, rows of the rest); the result is left in `s.x`.
-    fn encode(&self, rows: &[Row], s: &mut Scratch, parts: usize) {
+    fn encode(&self, rows: &[Row], embedded: Option<&[f32]>, s: &mut Scratch, parts: usize) {
         let h = self.hidden;
         let tokens: usize = rows.iter().map(|r| r.ids.len()).sum();
         let longest = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0);
@@ -458,9 +502,13 @@ impl FastBert {
         for row in rows {
             for (p, (&id, &ty)) in row.ids.iter().zip(row.types).enumerate() {
                 let dst = &mut x[t * h..(t + 1) * h];
+                let word = match embedded {
+                    Some(e) => &e[t * h..][..h],
+                    None => &self.word[id as usize * h..][..h],
+                };
                 kernels::embed(
                     dst,
-                    &self.word[id as usize * h..][..h],
+                    word,
                     &self.position[p * h..][..h],
                     &self.token_type[ty as usize * h..][..h],
                 );

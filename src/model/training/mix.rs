@@ -395,13 +395,7 @@ pub fn training_set(
             })
         }
         Task::Attribution => {
-            let read = |split: &str| -> Result<Vec<data::brat::Article>> {
-                let dir = need(d_attribution(roots).join(split))?;
-                Ok(report_skipped(
-                    &format!("polnear {split}"),
-                    data::brat::read(&dir)?,
-                ))
-            };
+            let read = |split: &str| attribution_articles(roots, split);
             let (train, dev) = (read("train")?, read("dev")?);
             attribution_set(
                 tok,
@@ -415,8 +409,8 @@ pub fn training_set(
                 }),
             )
         }
-        Task::Joint => Err(Error::Invalid(
-            "the joint model has its own training set (model::joint::training_set)".into(),
+        Task::Joint | Task::JointAttribution => Err(Error::Invalid(
+            "the joint model and its attribution head have their own training sets".into(),
         )),
     }
 }
@@ -544,6 +538,15 @@ fn d_attribution(roots: &DataRoots) -> PathBuf {
     roots.shared.join("polnear")
 }
 
+/// The PolNeAR articles of `split` (`train` or `dev`), read in place.
+pub fn attribution_articles(roots: &DataRoots, split: &str) -> Result<Vec<data::brat::Article>> {
+    let dir = need(d_attribution(roots).join(split))?;
+    Ok(report_skipped(
+        &format!("polnear {split}"),
+        data::brat::read(&dir)?,
+    ))
+}
+
 /// The attribution tagger's set from brat articles: training windows overlap by half, dev
 /// windows do not (each dev piece is scored once).
 fn attribution_set(
@@ -603,7 +606,7 @@ pub fn custom_set(
                 };
                 return attribution_set(tok, t, &read(train_path)?, &read(dev_path)?, described);
             }
-            Task::Joint => return Err(Error::Invalid(
+            Task::Joint | Task::JointAttribution => return Err(Error::Invalid(
                 "--train/--dev take one task's data; the joint model trains on the built-in mix"
                     .into(),
             )),

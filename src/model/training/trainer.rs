@@ -99,6 +99,18 @@ impl Recipe {
                 class_weights: false,
                 ..base
             },
+            // A small head from scratch over the joint model's cached states (see
+            // `model::attribution_head`): the encoder does not train, so epochs are cheap.
+            Task::JointAttribution => Recipe {
+                epochs: 4,
+                batch_size: 16,
+                lr: 1e-3,
+                frozen_layers: 0,
+                max_len: crate::model::attribution_head::WINDOW,
+                eval_every: 300,
+                class_weights: false,
+                ..base
+            },
             // Over the shipped stance model's top layers (see `joint::JointTrainModel`).
             Task::Joint => Recipe {
                 epochs: 2,
