@@ -72,8 +72,11 @@ pub struct ModelArgs {
     /// instead of the Hugging Face cache.
     #[arg(long)]
     pub base: Option<PathBuf>,
-    /// Where speakers come from: auto (the attribution model in <models>/attribution when it is
-    /// there, else the rules), model (the attribution model; an error without it) or rules.
+    /// Where speakers come from: auto (the profile's attribution model when it is there, else
+    /// the rules: in the fast profile the head over the joint model's states in
+    /// <models>/joint-attribution, else the tagger in <models>/attribution), model (the same
+    /// choice; an error without one), tagger (the attribution tagger in any profile: its own
+    /// encoder pass, the more accurate one) or rules.
     #[arg(long, value_enum, default_value = "auto")]
     pub speakers: SpeakersArg,
 }
@@ -83,6 +86,7 @@ pub struct ModelArgs {
 pub enum SpeakersArg {
     Auto,
     Model,
+    Tagger,
     Rules,
 }
 
@@ -91,6 +95,7 @@ impl From<SpeakersArg> for crate::model::engine::Speakers {
         match s {
             SpeakersArg::Auto => Self::Auto,
             SpeakersArg::Model => Self::Model,
+            SpeakersArg::Tagger => Self::Tagger,
             SpeakersArg::Rules => Self::Rules,
         }
     }
@@ -163,6 +168,11 @@ pub struct TrainArgs {
     /// model, the head's new input half starts at zero, so training starts from its predictions.
     #[arg(long, value_enum)]
     pub pooling: Option<PoolingArg>,
+    /// joint-attribution only: the attribution tagger whose per-piece probabilities the head
+    /// also learns from (soft labels), on the training articles and on unannotated news
+    /// (PerSenT dev documents), e.g. `models/attribution`.
+    #[arg(long)]
+    pub teacher: Option<PathBuf>,
     /// Skip scoring the test sets after training.
     #[arg(long)]
     pub no_test: bool,

@@ -145,6 +145,9 @@ impl Pipeline {
         let shipped = |d: &Path| d.join("manifest.json").is_file();
         let attribution = match settings.speakers {
             Speakers::Rules => None,
+            Speakers::Tagger => Some(Attributor::Tagger(AttributionTagger::load_with(
+                &dir, base, settings,
+            )?)),
             // The fast profile reads attribution from the joint model's states when the head
             // is shipped; otherwise (and in the accurate profile) the tagger reads the document.
             _ if settings.profile == Profile::Fast && shipped(&head_dir) => {
@@ -277,21 +280,18 @@ impl Pipeline {
                 tagger.spans_many(&docs)?.into_iter().map(Some).collect()
             }
             Some(Attributor::Head(head)) => match reading.states.as_deref() {
+                // One document at a time: its states are copied for the head only while it
+                // reads them.
                 Some(states) => {
                     let mut first = 0;
-                    let docs: Vec<DocStates> = prepared
-                        .iter()
-                        .map(|p| {
-                            first += p.sents.len();
-                            p.head_states(&states[first - p.sents.len()..first])
-                        })
-                        .collect();
-                    let refs: Vec<(&str, &DocStates)> = prepared
-                        .iter()
-                        .zip(&docs)
-                        .map(|(p, d)| (p.text.as_str(), d))
-                        .collect();
-                    head.spans_many(&refs)?.into_iter().map(Some).collect()
+                    let mut out = Vec::with_capacity(prepared.len());
+                    for p in &prepared {
+                        let n = p.sents.len();
+                        let doc = p.head_states(&states[first..first + n]);
+                        out.push(Some(head.spans(&p.text, &doc)?));
+                        first += n;
+                    }
+                    out
                 }
                 // Windowed: one long document.
                 None => prepared

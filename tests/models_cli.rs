@@ -373,3 +373,72 @@ fn a_stderr_nobody_reads_does_not_turn_a_finished_command_into_a_panic() {
         "the base is installed; the note is lost, not fatal"
     );
 }
+
+/// A models folder with the fast profile's joint model and its attribution head, copied.
+fn copy_fast_models() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for task in ["joint", "joint-attribution"] {
+        let to = dir.path().join(task);
+        std::fs::create_dir_all(&to).unwrap();
+        for f in ["manifest.json", "model.safetensors"] {
+            std::fs::copy(models().join(task).join(f), to.join(f)).unwrap();
+        }
+    }
+    dir
+}
+
+fn classify_fast_in(models_dir: &Path) -> Output {
+    run(bin()
+        .args(["classify", "--profile", "fast", "--models-dir"])
+        .arg(models_dir)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/defence-minister-pact.txt")))
+}
+
+#[test]
+fn an_attribution_head_trained_over_other_joint_weights_is_refused_with_the_fix() {
+    let dir = copy_fast_models();
+    let m = dir.path().join("joint-attribution/manifest.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
+    v["training"]["joint_weights_sha256"] = serde_json::json!("0".repeat(64));
+    std::fs::write(&m, v.to_string()).unwrap();
+    let o = classify_fast_in(dir.path());
+    assert_clean_error(
+        &o,
+        &[
+            "joint-attribution",
+            "trained over joint weights",
+            "standpoint train --task joint-attribution",
+            "--speakers rules",
+        ],
+    );
+    // Without the head, the same models answer with the rules.
+    let o = run(bin()
+        .args([
+            "classify",
+            "--profile",
+            "fast",
+            "--speakers",
+            "rules",
+            "--models-dir",
+        ])
+        .arg(dir.path())
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/defence-minister-pact.txt")));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_truncated_attribution_head_is_a_clear_error() {
+    let dir = copy_fast_models();
+    let w = dir.path().join("joint-attribution/model.safetensors");
+    let bytes = std::fs::read(&w).unwrap();
+    std::fs::write(&w, &bytes[..bytes.len() / 2]).unwrap();
+    let o = classify_fast_in(dir.path());
+    assert_clean_error(
+        &o,
+        &[
+            "joint-attribution/model.safetensors",
+            "truncated or corrupted",
+        ],
+    );
+}

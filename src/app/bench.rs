@@ -35,6 +35,7 @@ pub(super) fn bench_cmd(args: BenchArgs) -> Result<()> {
         speakers: match args.model.speakers {
             crate::cli::SpeakersArg::Auto => "auto",
             crate::cli::SpeakersArg::Model => "model",
+            crate::cli::SpeakersArg::Tagger => "tagger",
             crate::cli::SpeakersArg::Rules => "rules",
         },
     };

@@ -349,7 +349,7 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
     let brat = |p: &Path| -> Result<Vec<crate::data::brat::Article>> {
         Ok(crate::data::brat::read(p)?.rows)
     };
-    let (train_a, dev_a, described) = match (&args.train, &args.dev) {
+    let (train_a, dev_a, described): (_, _, serde_json::Value) = match (&args.train, &args.dev) {
         (Some(t), Some(d)) => (
             brat(t)?,
             brat(d)?,
@@ -393,9 +393,88 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
         }
     }
     let n_train = train_a.len();
+    // With a teacher (`--teacher DIR`, the attribution tagger), its per-piece probabilities are
+    // soft labels for the training articles and for unannotated news (PerSenT dev documents).
+    let mut teacher: Vec<std::collections::BTreeMap<usize, Vec<f32>>> = Vec::new();
+    let mut described = described;
+    if let Some(dir) = &args.teacher {
+        let tagger = crate::model::attribution::AttributionTagger::load(dir, args.base.as_deref())?;
+        let extra = crate::bench::persent_documents(
+            &roots.shared.join("persent").join("dev.csv"),
+            usize::MAX,
+        )?;
+        note!(
+            "reading {} + {} documents through the teacher in {}",
+            train_a.len(),
+            extra.len(),
+            dir.display()
+        );
+        let texts: Vec<&str> = train_a
+            .iter()
+            .map(|a| a.text.as_str())
+            .chain(extra.iter().map(String::as_str))
+            .collect();
+        for chunk in texts.chunks(32) {
+            teacher.extend(tagger.piece_probs_many(chunk)?);
+        }
+        for chunk in extra.chunks(32) {
+            let prepared: Vec<crate::pipeline::Prepared> = chunk
+                .iter()
+                .map(|t| crate::pipeline::Prepared::new(t))
+                .collect();
+            let texts: Vec<&str> = prepared
+                .iter()
+                .flat_map(|p| p.sentence_texts().into_iter().map(|(_, t)| t))
+                .collect();
+            let (states, _, _) = joint.read(&texts)?;
+            let mut states = states.into_iter();
+            for p in &prepared {
+                let mine: Vec<_> = states.by_ref().take(p.sentences()).collect();
+                docs.push(p.head_states(&mine));
+            }
+        }
+        described["teacher"] = serde_json::json!(dir.display().to_string());
+        described["unannotated"] =
+            serde_json::json!(format!("persent dev.csv ({} documents)", extra.len()));
+    }
+    let n_dev = dev_a.len();
+    let supervision = |i: usize| ah::Supervision {
+        gold: if i < n_train {
+            train_a.get(i)
+        } else {
+            dev_a.get(i - n_train)
+        },
+        teacher: if i < n_train {
+            teacher.get(i)
+        } else if i >= n_train + n_dev {
+            teacher.get(i - n_dev)
+        } else {
+            None
+        },
+    };
+    let train_sup: Vec<ah::Supervision> = (0..n_train).map(supervision).collect();
+    let dev_sup: Vec<ah::Supervision> = (n_train..n_train + n_dev).map(supervision).collect();
+    let extra_sup: Vec<ah::Supervision> = (n_train + n_dev..docs.len())
+        .map(|i| ah::Supervision {
+            gold: None,
+            teacher: teacher.get(i - n_dev),
+        })
+        .collect();
+    let mut train_rows = ah::rows(&docs[..n_train], 0, &train_sup, ah::training_stride());
+    train_rows.extend(ah::rows(
+        &docs[n_train + n_dev..],
+        n_train + n_dev,
+        &extra_sup,
+        ah::training_stride(),
+    ));
     let set = HeadSet {
-        train: ah::rows(&docs[..n_train], 0, &train_a, ah::training_stride()),
-        dev: ah::rows(&docs[n_train..], n_train, &dev_a, ah::training_stride()),
+        train: train_rows,
+        dev: ah::rows(
+            &docs[n_train..n_train + n_dev],
+            n_train,
+            &dev_sup,
+            ah::training_stride(),
+        ),
         docs,
         data: described,
     };

@@ -267,19 +267,7 @@ pub fn samples(
 /// window where it stands farthest from an edge; BIO is decoded over the pieces (an `I-` that
 /// continues nothing starts a span) and spans are widened to whole words.
 pub fn decode(text: &str, windows: &[TokenWindow], probs: &[Vec<Vec<f32>>]) -> Vec<RoleSpan> {
-    // piece start byte -> (margin, window, position)
-    let mut best: std::collections::BTreeMap<usize, (usize, usize, usize)> = Default::default();
-    for (wi, w) in windows.iter().enumerate() {
-        let n = w.spans.len();
-        for (pos, span) in w.spans.iter().enumerate() {
-            let Some((s, _)) = *span else { continue };
-            let margin = pos.min(n - 1 - pos);
-            let e = best.entry(s).or_insert((margin, wi, pos));
-            if margin > e.0 {
-                *e = (margin, wi, pos);
-            }
-        }
-    }
+    let best = farthest_from_edges(windows);
     let mut tags: Vec<&str> = Vec::with_capacity(best.len());
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(best.len());
     let mut scores: Vec<f32> = Vec::with_capacity(best.len());
@@ -329,6 +317,38 @@ pub fn decode(text: &str, windows: &[TokenWindow], probs: &[Vec<Vec<f32>>]) -> V
         .collect()
 }
 
+/// For each piece (by its first byte): (margin, window, position) of the window where it stands
+/// farthest from an edge.
+fn farthest_from_edges(
+    windows: &[TokenWindow],
+) -> std::collections::BTreeMap<usize, (usize, usize, usize)> {
+    let mut best: std::collections::BTreeMap<usize, (usize, usize, usize)> = Default::default();
+    for (wi, w) in windows.iter().enumerate() {
+        let n = w.spans.len();
+        for (pos, span) in w.spans.iter().enumerate() {
+            let Some((s, _)) = *span else { continue };
+            let margin = pos.min(n - 1 - pos);
+            let e = best.entry(s).or_insert((margin, wi, pos));
+            if margin > e.0 {
+                *e = (margin, wi, pos);
+            }
+        }
+    }
+    best
+}
+
+/// Per piece of a document (by its first byte), the tag probabilities of the window where it
+/// stands farthest from an edge: what [`decode`] reads, as soft labels for another model.
+pub fn piece_probs(
+    windows: &[TokenWindow],
+    probs: &[Vec<Vec<f32>>],
+) -> std::collections::BTreeMap<usize, Vec<f32>> {
+    farthest_from_edges(windows)
+        .into_iter()
+        .map(|(start, (_, wi, pos))| (start, probs[wi][pos].clone()))
+        .collect()
+}
+
 /// Training windows overlap by half: every piece is seen twice, in two contexts.
 pub fn training_stride(t: &Template) -> usize {
     (t.max_len.saturating_sub(2) / 2).max(1)
@@ -374,6 +394,30 @@ impl AttributionTagger {
     /// The source, cue and content spans of each document; all their windows go through the
     /// encoder in shared batches (a document's numbers do not depend on its batch).
     pub fn spans_many(&self, texts: &[&str]) -> Result<Vec<Vec<RoleSpan>>> {
+        Ok(self
+            .read_many(texts)?
+            .into_iter()
+            .zip(texts)
+            .map(|((w, p), text)| decode(text, &w, &p))
+            .collect())
+    }
+
+    /// Each piece's tag probabilities (by its first byte) in each document: soft labels for
+    /// the fast profile's head (see `model::attribution_head`).
+    pub fn piece_probs_many(
+        &self,
+        texts: &[&str],
+    ) -> Result<Vec<std::collections::BTreeMap<usize, Vec<f32>>>> {
+        Ok(self
+            .read_many(texts)?
+            .into_iter()
+            .map(|(w, p)| piece_probs(&w, &p))
+            .collect())
+    }
+
+    /// Each document's windows and their per-position probabilities.
+    #[allow(clippy::type_complexity)]
+    fn read_many(&self, texts: &[&str]) -> Result<Vec<(Vec<TokenWindow>, Vec<Vec<Vec<f32>>>)>> {
         let l = &self.loaded;
         let stride = inference_stride(&l.template);
         let mut windows = Vec::new();
@@ -392,11 +436,7 @@ impl AttributionTagger {
             per_doc[d].0.push(w);
             per_doc[d].1.push(p);
         }
-        Ok(per_doc
-            .into_iter()
-            .zip(texts)
-            .map(|((w, p), text)| decode(text, &w, &p))
-            .collect())
+        Ok(per_doc)
     }
 }
 

@@ -47,6 +47,10 @@ pub const WINDOW: usize = 256;
 /// A window starts at most this many positions after its nominal start, to begin a sentence.
 const SNAP: usize = 48;
 
+/// Windows read through the head's layers at once at inference (their scratch is about 5 KB
+/// per position).
+const WINDOWS_AT_ONCE: usize = 32;
+
 /// What the input of the head is (the manifest's `input_template`).
 pub const TEMPLATE: &str = "the joint model's final token states of a document's sentences laid end to end ([CLS] and [SEP] of each kept), in windows of 256 positions starting at a sentence where one is near (training windows overlap by half, inference windows by a quarter); projected to 128, a learned position per slot, two BERT layers, a tag on every piece";
 
@@ -251,13 +255,17 @@ fn labels_of(
     out
 }
 
-/// One training window: a document's positions `start..end` and their labels.
+/// One training window: a document's positions `start..end`, their gold labels (`IGNORE`
+/// where a position takes no loss, everywhere in a document without annotation) and the
+/// teacher's tag probabilities (`[positions x labels]`, empty without a teacher; a row of zeros
+/// where the teacher has no piece there).
 #[derive(Debug, Clone)]
 pub struct HeadRow {
     pub doc: usize,
     pub start: usize,
     pub end: usize,
     pub labels: Vec<usize>,
+    pub soft: Vec<f32>,
 }
 
 /// The training data of the head: the documents' states and the windows over them.
@@ -268,26 +276,48 @@ pub struct HeadSet {
     pub data: serde_json::Value,
 }
 
-/// Rows of `docs` (states) with their `articles` (gold), every `stride` positions.
+/// One document's training material: its gold attributions (when annotated) and the teacher's
+/// per-piece probabilities (by first byte, when a teacher read it).
+pub struct Supervision<'a> {
+    pub gold: Option<&'a Article>,
+    pub teacher: Option<&'a BTreeMap<usize, Vec<f32>>>,
+}
+
+/// Rows of `docs` (states, numbered from `first_doc` in the set) with their supervision, every
+/// `stride` positions.
 pub fn rows(
     docs: &[DocStates],
     first_doc: usize,
-    articles: &[Article],
+    supervision: &[Supervision],
     stride: usize,
 ) -> Vec<HeadRow> {
     let mut out = Vec::new();
-    for (i, (d, a)) in docs.iter().zip(articles).enumerate() {
-        let gold = attribution::gold_ranges(a);
+    for (i, (d, sup)) in docs.iter().zip(supervision).enumerate() {
+        let gold = sup.gold.map(attribution::gold_ranges);
         for s in d.window_starts(stride) {
             let e = (s + WINDOW).min(d.len());
             if e <= s {
                 continue;
             }
+            let labels = match &gold {
+                Some(g) => labels_of(d, g, s, e),
+                None => vec![IGNORE; e - s],
+            };
+            let mut soft = Vec::new();
+            if let Some(t) = sup.teacher {
+                soft = vec![0f32; (e - s) * LABELS.len()];
+                for (k, span) in d.spans[s..e].iter().enumerate() {
+                    if let Some(p) = span.and_then(|(b, _)| t.get(&b)) {
+                        soft[k * LABELS.len()..][..LABELS.len()].copy_from_slice(p);
+                    }
+                }
+            }
             out.push(HeadRow {
                 doc: first_doc + i,
                 start: s,
                 end: e,
-                labels: labels_of(d, &gold, s, e),
+                labels,
+                soft,
             });
         }
     }
@@ -437,8 +467,26 @@ impl Objective for HeadObjective<'_> {
             .iter()
             .map(|&l| if l == IGNORE { 0.0 } else { 1.0 })
             .collect();
-        let loss =
-            train::weighted_cross_entropy(&logits.reshape((b * seq, k))?, &labels, &weights)?;
+        let logits = logits.reshape((b * seq, k))?;
+        let mut loss = if weights.iter().any(|&w| w > 0.0) {
+            train::weighted_cross_entropy(&logits, &labels, &weights)?
+        } else {
+            Tensor::zeros((), DType::F32, logits.device())?
+        };
+        // The teacher's probabilities: cross-entropy against them, over the positions it read.
+        if refs.iter().any(|r| !r.soft.is_empty()) {
+            let mut soft = vec![0f32; b * seq * k];
+            for (i, r) in refs.iter().enumerate() {
+                soft[i * seq * k..][..r.soft.len()].copy_from_slice(&r.soft);
+            }
+            let soft = Tensor::from_vec(soft, (b * seq, k), logits.device())?;
+            let read: f32 = soft.sum_all()?.to_scalar()?;
+            if read > 0.0 {
+                let logp = candle_nn::ops::log_softmax(&logits, candle_core::D::Minus1)?;
+                let distil = ((soft * logp)?.sum_all()? / (-(read as f64)))?;
+                loss = (loss + distil)?;
+            }
+        }
         Ok((loss, 0))
     }
 
@@ -631,7 +679,17 @@ impl AttributionHead {
         if windows.is_empty() {
             return Ok(out);
         }
-        let probs = self.window_probs(inputs, &lens)?;
+        // At most WINDOWS_AT_ONCE windows through the layers at a time, so the scratch of a very
+        // long document stays small.
+        let mut probs = Vec::with_capacity(lens.iter().sum());
+        let mut at = 0;
+        for group in lens.chunks(WINDOWS_AT_ONCE) {
+            let n: usize = group.iter().sum();
+            let x = inputs[at * self.hidden..(at + n) * self.hidden].to_vec();
+            probs.extend(self.window_probs(x, group)?);
+            at += n;
+        }
+        drop(inputs);
         let mut per_doc: Vec<(Vec<TokenWindow>, Vec<Vec<Vec<f32>>>)> =
             (0..docs.len()).map(|_| (Vec::new(), Vec::new())).collect();
         let mut at = 0;

@@ -87,11 +87,16 @@ pub struct Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Speakers {
-    /// The attribution tagger when `models/attribution` is there, else the rules.
+    /// The profile's attribution model when it is there, else the rules: in the fast profile
+    /// the head over the joint model's states (`models/joint-attribution`), else the tagger
+    /// (`models/attribution`); in the accurate profile the tagger.
     #[default]
     Auto,
-    /// The attribution tagger (an error when it is missing).
+    /// The profile's attribution model, as `Auto` chooses it (an error when none is there).
     Model,
+    /// The attribution tagger in any profile (its own encoder pass over each document; an error
+    /// when it is missing).
+    Tagger,
     /// The rules alone.
     Rules,
 }
