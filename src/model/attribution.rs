@@ -267,36 +267,111 @@ pub fn samples(
 /// window where it stands farthest from an edge; BIO is decoded over the pieces (an `I-` that
 /// continues nothing starts a span) and spans are widened to whole words.
 pub fn decode(text: &str, windows: &[TokenWindow], probs: &[Vec<Vec<f32>>]) -> Vec<RoleSpan> {
+    decode_with(text, windows, probs, SWITCH_COST)
+}
+
+/// The cost (in log probability) of opening or closing a span in [`decode_with`]: the tags of
+/// a document are the sequence that maximises the sum of the pieces' log probabilities minus
+/// this for every span opened or closed, so a piece or two the model doubts inside a span
+/// does not cut it in three. Measured on PolNeAR dev (0, 0.4, 0.8, 1.5 tried; 0 is the
+/// per-piece argmax): with 0.4 the tagger's exact content F1 goes from 0.433 to 0.526 and
+/// content-source linking from 0.646 to 0.718, speaker accuracy 0.680 to 0.677, direct quotes
+/// 0.793 to 0.806, false-speaker rate 0.074 to 0.065; the head's content F1 0.242 to 0.382 and
+/// speaker accuracy 0.614 to 0.617. Higher costs drop short cues and sources.
+pub const SWITCH_COST: f32 = 0.4;
+
+/// The role a label index stands for (`None` for `O`).
+fn role_of(k: usize) -> Option<usize> {
+    (k > 0).then(|| (k - 1) / 2)
+}
+
+/// [`decode`] with the span switch cost `switch`.
+pub fn decode_with(
+    text: &str,
+    windows: &[TokenWindow],
+    probs: &[Vec<Vec<f32>>],
+    switch: f32,
+) -> Vec<RoleSpan> {
     let best = farthest_from_edges(windows);
-    let mut tags: Vec<&str> = Vec::with_capacity(best.len());
-    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(best.len());
-    let mut scores: Vec<f32> = Vec::with_capacity(best.len());
+    let n = best.len();
+    let k = LABELS.len();
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(n);
+    let mut emit: Vec<&Vec<f32>> = Vec::with_capacity(n);
     for &(_, wi, pos) in best.values() {
-        let p = &probs[wi][pos];
-        let mut k = 0;
-        for (i, v) in p.iter().enumerate() {
-            if *v > p[k] {
-                k = i;
-            }
-        }
-        let span = windows[wi].spans[pos].unwrap_or((0, 0));
-        // A piece glued to the one before (a word's continuation, "'s") takes that piece's
-        // role, so spans hold whole words.
-        if let (Some(&(_, prev_end)), Some(&prev)) = (spans.last(), tags.last()) {
-            if prev_end == span.0 {
-                k = match prev {
-                    "O" => 0,
-                    t => LABELS
-                        .iter()
-                        .position(|l| *l == t)
-                        .map_or(0, |i| i + (i % 2)),
-                };
-            }
-        }
-        tags.push(LABELS[k]);
-        scores.push(p[k]);
-        spans.push(span);
+        spans.push(windows[wi].spans[pos].unwrap_or((0, 0)));
+        emit.push(&probs[wi][pos]);
     }
+    // Viterbi over the pieces. A piece glued to the one before (a word's continuation, "'s")
+    // keeps that piece's role, so spans hold whole words.
+    let cost = |from: usize, to: usize, glued: bool| -> Option<f32> {
+        let (rf, rt) = (role_of(from), role_of(to));
+        let begins = to > 0 && to % 2 == 1;
+        if glued {
+            // Same role, continuing.
+            return match (rf, rt) {
+                (None, None) => Some(0.0),
+                (Some(a), Some(b)) if a == b && !begins => Some(0.0),
+                _ => None,
+            };
+        }
+        Some(match (rf, rt) {
+            (None, None) => 0.0,
+            (Some(a), Some(b)) if a == b && !begins => 0.0,
+            // Closing one span and opening another costs both.
+            (Some(_), Some(_)) => 2.0 * switch,
+            _ => switch,
+        })
+    };
+    let ln = |p: f32| p.max(1e-6).ln();
+    let mut score: Vec<f32> = (0..k)
+        .map(|t| ln(emit.first().map_or(1.0, |e| e[t])))
+        .collect();
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(n);
+    back.push(vec![0; k]);
+    // Glued: a word's continuation (a letter or digit right after one). Punctuation touching a
+    // word keeps its own reading: its emission would otherwise pull the word out of its span
+    // ("said" losing its role to the full stop after it).
+    let word_char = |at: usize, before: bool| {
+        let c = if before {
+            text.get(..at).and_then(|t| t.chars().next_back())
+        } else {
+            text.get(at..).and_then(|t| t.chars().next())
+        };
+        c.is_some_and(char::is_alphanumeric)
+    };
+    for i in 1..n {
+        let glued = spans[i - 1].1 == spans[i].0
+            && word_char(spans[i].0, true)
+            && word_char(spans[i].0, false);
+        let mut next = vec![f32::NEG_INFINITY; k];
+        let mut from = vec![0usize; k];
+        for to in 0..k {
+            for (f, &sf) in score.iter().enumerate() {
+                if let Some(c) = cost(f, to, glued) {
+                    let v = sf - c;
+                    if v > next[to] {
+                        next[to] = v;
+                        from[to] = f;
+                    }
+                }
+            }
+            next[to] += ln(emit[i][to]);
+        }
+        score = next;
+        back.push(from);
+    }
+    let mut tag_idx = vec![0usize; n];
+    if n > 0 {
+        let mut t = (0..k)
+            .max_by(|&a, &b| score[a].total_cmp(&score[b]))
+            .unwrap_or(0);
+        for i in (0..n).rev() {
+            tag_idx[i] = t;
+            t = back[i][t];
+        }
+    }
+    let tags: Vec<&str> = tag_idx.iter().map(|&t| LABELS[t]).collect();
+    let scores: Vec<f32> = tag_idx.iter().zip(&emit).map(|(&t, e)| e[t]).collect();
     crate::metrics::bio_spans(&tags)
         .into_iter()
         .filter_map(|(first, last, ty)| {
@@ -476,6 +551,115 @@ mod tests {
         // The second window starts right after a full stop (a sentence start).
         let first = ws[1].spans[1].unwrap().0;
         assert!(text[..first].trim_end().ends_with('.'), "{first}");
+    }
+
+    /// One window over `text` whose pieces are its words, with these tag probabilities.
+    fn word_window(text: &str) -> TokenWindow {
+        let mut spans = vec![None];
+        let mut at = 0;
+        for w in text.split(' ') {
+            spans.push(Some((at, at + w.len())));
+            at += w.len() + 1;
+        }
+        spans.push(None);
+        TokenWindow {
+            encoded: Encoded {
+                ids: Vec::new(),
+                type_ids: Vec::new(),
+            },
+            spans,
+            words: Vec::new(),
+        }
+    }
+
+    fn probs_of(tags: &[(usize, f32)]) -> Vec<Vec<f32>> {
+        let mut out = vec![vec![1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]];
+        for &(label, p) in tags {
+            let mut row = vec![(1.0 - p) / 6.0; LABELS.len()];
+            row[label] = p;
+            out.push(row);
+        }
+        out.push(out[0].clone());
+        out
+    }
+
+    #[test]
+    fn a_piece_the_model_doubts_inside_a_span_does_not_cut_it() {
+        let text = "he said the tax was a mistake";
+        let w = word_window(text);
+        // "was" leans to O (0.45 against 0.30 for I-CONTENT); its neighbours are sure.
+        let mut probs = probs_of(&[
+            (1, 0.9),
+            (3, 0.9),
+            (5, 0.9),
+            (6, 0.9),
+            (0, 0.45),
+            (6, 0.9),
+            (6, 0.9),
+        ]);
+        probs[5][6] = 0.30;
+        let spans = |cost| {
+            decode_with(text, std::slice::from_ref(&w), &[probs.clone()], cost)
+                .iter()
+                .map(|s| (s.role, text[s.start..s.end].to_string()))
+                .collect::<Vec<_>>()
+        };
+        let content = |v: &[(Role, String)]| {
+            v.iter()
+                .filter(|(r, _)| *r == Role::Content)
+                .map(|(_, t)| t.clone())
+                .collect::<Vec<_>>()
+        };
+        // Per piece, the content falls in two; with the switch cost it stays whole, and the
+        // one-word source and cue are kept.
+        assert_eq!(content(&spans(0.0)), ["the tax", "a mistake"]);
+        let smoothed = spans(SWITCH_COST);
+        assert_eq!(content(&smoothed), ["the tax was a mistake"]);
+        assert!(smoothed.contains(&(Role::Source, "he".to_string())));
+        assert!(smoothed.contains(&(Role::Cue, "said".to_string())));
+    }
+
+    #[test]
+    fn a_full_stop_after_the_last_word_does_not_pull_it_out_of_its_span() {
+        // "mistake" and "." touch; the full stop leans to O, the word to I-CONTENT.
+        let text = "he said it was a mistake.";
+        let mut spans = vec![None];
+        for (a, b) in [
+            (0, 2),
+            (3, 7),
+            (8, 10),
+            (11, 14),
+            (15, 16),
+            (17, 24),
+            (24, 25),
+        ] {
+            spans.push(Some((a, b)));
+        }
+        spans.push(None);
+        let w = TokenWindow {
+            encoded: Encoded {
+                ids: Vec::new(),
+                type_ids: Vec::new(),
+            },
+            spans,
+            words: Vec::new(),
+        };
+        let probs = probs_of(&[
+            (1, 0.9),
+            (3, 0.9),
+            (5, 0.9),
+            (6, 0.9),
+            (6, 0.9),
+            (6, 0.6),
+            (0, 0.95),
+        ]);
+        let got = decode(text, &[w], &[probs]);
+        let content: Vec<&str> = got
+            .iter()
+            .filter(|s| s.role == Role::Content)
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(content, ["it was a mistake"]);
     }
 
     #[test]
