@@ -374,6 +374,10 @@ pub struct BenchArgs {
     /// the batch_* fields of the last line and `accurate` in accurate_batch_*).
     #[arg(long, default_value = "both")]
     pub profile: String,
+    /// The base encoder compared with PyTorch; with mpnet only the encoder comparison runs
+    /// (no shipped model is built on it).
+    #[arg(long, value_enum, default_value = "minilm")]
+    pub encoder: EncoderArg,
     #[command(flatten)]
     pub model: ModelArgs,
 }
