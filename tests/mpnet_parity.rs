@@ -50,7 +50,7 @@ fn mpnet_hidden_states_match_transformers_on_the_real_weights() {
 
     let long = "The minister said the agreement, which was signed after months of talks, \
                 would open the border to trade and travel. "
-        .repeat(6);
+        .repeat(7);
     let texts = [
         "Hello.",
         "The defence minister of Pakistan met his Indian counterpart in Islamabad on Monday.",
