@@ -2,8 +2,9 @@
 //! weights: last hidden states of a padded batch of rows of different lengths (one of them past
 //! the 128 tokens where the relative position buckets stop growing, one with a hole in its
 //! mask) within 1e-3 (measured: 1.4e-6), the same bits at 1 and 2 threads and for each row
-//! alone, and bf16 within 5e-2 (measured: 8.1e-3). Needs the base (`standpoint models fetch --encoder mpnet`) and the
-//! PyTorch virtualenv (`bash benches/setup-pytorch-venv.sh`); says SKIPPED without them.
+//! alone, and bf16 within 5e-2 (measured: 8.1e-3). Needs the base (`standpoint models fetch
+//! --encoder mpnet`) and the PyTorch virtualenv (`bash benches/setup-pytorch-venv.sh`); says
+//! SKIPPED without them.
 
 mod common;
 
