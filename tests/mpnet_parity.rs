@@ -13,7 +13,7 @@ use std::process::Command;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use standpoint::model::bert::{Backbone, Batch};
+use standpoint::model::bert::{Backbone, Batch, TrainBert};
 use standpoint::model::classifier::{load_base_tensors, load_encoder_config, EncoderConfig};
 use standpoint::model::fast::Precision;
 use standpoint::model::resolve::{self, BaseSpec};
@@ -50,7 +50,9 @@ fn mpnet_hidden_states_match_transformers_on_the_real_weights() {
         return;
     };
     let (config, tokenizer) = load_encoder_config(&files).unwrap();
-    assert!(matches!(config, EncoderConfig::Mpnet(_)), "{config:?}");
+    let EncoderConfig::Mpnet(mpnet) = &config else {
+        panic!("all-mpnet-base-v2's config is not read as mpnet: {config:?}");
+    };
 
     let long = "The minister said the agreement, which was signed after months of talks, \
                 would open the border to trade and travel. "
@@ -184,6 +186,27 @@ fn mpnet_hidden_states_match_transformers_on_the_real_weights() {
             "row {r} alone differs from row {r} in the batch"
         );
     }
+
+    // The trainable MPNet (half the layers frozen) on the same weights.
+    let train = TrainBert::load_mpnet(vb.clone(), vb.clone(), mpnet, 6).unwrap();
+    let got: Vec<f32> = train
+        .forward_train(&batch, false)
+        .unwrap()
+        .flatten_all()
+        .unwrap()
+        .to_vec1()
+        .unwrap();
+    let mut worst = 0f32;
+    for (r, row) in rows.iter().enumerate() {
+        for p in 0..row.len() {
+            for (i, v) in want[r][p].as_array().unwrap().iter().enumerate() {
+                let d = (got[(r * width + p) * h + i] - v.as_f64().unwrap() as f32).abs();
+                worst = worst.max(d);
+            }
+        }
+    }
+    eprintln!("mpnet parity, TrainBert (6 of 12 layers frozen): max abs diff {worst:e}");
+    assert!(worst < TOLERANCE, "TrainBert: max abs diff {worst}");
 
     // bf16 matmuls, where the CPU has them: near, not equal (as for MiniLM).
     match config.fast_encoder(vb.clone(), Some(2), Precision::Bf16) {

@@ -24,8 +24,15 @@ pub struct MpnetConfig {
     pub hidden_act: HiddenAct,
     pub max_position_embeddings: usize,
     pub layer_norm_eps: f64,
+    /// Dropout of the trainable layers (`TrainBert::load_mpnet`); none at inference.
+    #[serde(default = "default_dropout")]
+    pub hidden_dropout_prob: f64,
     #[serde(default = "default_buckets")]
     pub relative_attention_num_buckets: usize,
+}
+
+fn default_dropout() -> f64 {
+    0.1
 }
 
 fn default_buckets() -> usize {
@@ -94,6 +101,10 @@ impl RelativeBias {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::bert::{Backbone, Batch, TrainBert};
+    use crate::model::fast::FastBert;
+    use candle_core::{DType, Device, Tensor};
+    use candle_nn::VarBuilder;
 
     /// Where each bucket starts, over relative positions -600..=600, as transformers 5.24
     /// computes them (`MPNetEncoder.relative_position_bucket(torch.arange(-600, 601))`).
@@ -140,6 +151,123 @@ mod tests {
             for offset in start..end {
                 assert_eq!(relative_position_bucket(offset), bucket, "offset {offset}");
             }
+        }
+    }
+
+    /// A two-layer MPNet with random weights (biases and norm scales included) under the
+    /// Hugging Face names: hidden 20, 4 heads, 36 intermediate units, 40 positions.
+    fn tiny_mpnet(seed: u64) -> (MpnetConfig, std::collections::HashMap<String, Tensor>) {
+        use rand::{Rng, SeedableRng};
+        let c: MpnetConfig = serde_json::from_value(serde_json::json!({
+            "vocab_size": 50, "hidden_size": 20, "num_hidden_layers": 2,
+            "num_attention_heads": 4, "intermediate_size": 36, "hidden_act": "gelu",
+            "max_position_embeddings": 40, "layer_norm_eps": 1e-5, "model_type": "mpnet",
+            "relative_attention_num_buckets": 32, "pad_token_id": 1
+        }))
+        .unwrap();
+        let (h, i) = (c.hidden_size, c.intermediate_size);
+        let mut shapes: Vec<(String, Vec<usize>)> = vec![
+            (
+                "embeddings.word_embeddings.weight".into(),
+                vec![c.vocab_size, h],
+            ),
+            (
+                "embeddings.position_embeddings.weight".into(),
+                vec![c.max_position_embeddings, h],
+            ),
+            ("embeddings.LayerNorm.weight".into(), vec![h]),
+            ("embeddings.LayerNorm.bias".into(), vec![h]),
+            (
+                "encoder.relative_attention_bias.weight".into(),
+                vec![BUCKETS, 4],
+            ),
+        ];
+        for n in 0..c.num_hidden_layers {
+            let p = format!("encoder.layer.{n}");
+            for (name, o, inp) in [
+                ("attention.attn.q", h, h),
+                ("attention.attn.k", h, h),
+                ("attention.attn.v", h, h),
+                ("attention.attn.o", h, h),
+                ("intermediate.dense", i, h),
+                ("output.dense", h, i),
+            ] {
+                shapes.push((format!("{p}.{name}.weight"), vec![o, inp]));
+                shapes.push((format!("{p}.{name}.bias"), vec![o]));
+            }
+            for name in ["attention.LayerNorm", "output.LayerNorm"] {
+                shapes.push((format!("{p}.{name}.weight"), vec![h]));
+                shapes.push((format!("{p}.{name}.bias"), vec![h]));
+            }
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let tensors = shapes
+            .into_iter()
+            .map(|(name, shape)| {
+                let n: usize = shape.iter().product();
+                let centre = if name.ends_with("LayerNorm.weight") {
+                    1.0
+                } else {
+                    0.0
+                };
+                let v: Vec<f32> = (0..n)
+                    .map(|_| centre + rng.gen_range(-0.5f32..0.5))
+                    .collect();
+                (name, Tensor::from_vec(v, shape, &Device::Cpu).unwrap())
+            })
+            .collect();
+        (c, tensors)
+    }
+
+    #[test]
+    fn the_trainable_mpnet_computes_what_the_fast_engine_computes() {
+        let (c, tensors) = tiny_mpnet(3);
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+        // Rows of 9, 1 and 30 tokens, padded; a padding id inside the first row moves the
+        // positions after it; a hole in the third row's mask.
+        let rows: Vec<Vec<u32>> = vec![
+            vec![0, 7, 1, 9, 12, 30, 41, 5, 2],
+            vec![0],
+            (0..30).map(|p| 3 + (p * 7) % 45).collect(),
+        ];
+        let width = 30;
+        let mut ids = vec![0u32; 3 * width];
+        let mut mask = vec![0f32; 3 * width];
+        for (r, row) in rows.iter().enumerate() {
+            ids[r * width..][..row.len()].copy_from_slice(row);
+            mask[r * width..][..row.len()].fill(1.0);
+        }
+        mask[2 * width + 11] = 0.0;
+        let batch = Batch {
+            input_ids: Tensor::from_vec(ids, (3, width), &Device::Cpu).unwrap(),
+            type_ids: Tensor::zeros((3, width), DType::U32, &Device::Cpu).unwrap(),
+            mask: Tensor::from_vec(mask, (3, width), &Device::Cpu).unwrap(),
+        };
+        let fast: Vec<f32> = FastBert::load_mpnet(vb.clone(), &c)
+            .unwrap()
+            .forward(&batch)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        for frozen in [0, 1, 2] {
+            let train = TrainBert::load_mpnet(vb.clone(), vb.clone(), &c, frozen).unwrap();
+            let got: Vec<f32> = train
+                .forward_train(&batch, false)
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1()
+                .unwrap();
+            let h = c.hidden_size;
+            let mut worst = 0f32;
+            for (r, row) in rows.iter().enumerate() {
+                for i in r * width * h..(r * width + row.len()) * h {
+                    worst = worst.max((got[i] - fast[i]).abs());
+                }
+            }
+            assert!(worst < 1e-4, "{frozen} frozen: max abs diff {worst}");
         }
     }
 
