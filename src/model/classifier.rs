@@ -842,4 +842,45 @@ mod tests {
         assert_eq!((e[2].0, e[2].1, e[2].2.as_str()), (21, 25, "LOC"));
         assert_eq!(e[3].2, "ORG");
     }
+
+    #[test]
+    fn a_base_config_is_read_by_its_model_type() {
+        let path = Path::new("base/config.json");
+        let bert = crate::model::tiny::config();
+        let text = serde_json::json!({
+            "vocab_size": 40, "hidden_size": 16, "num_hidden_layers": 2,
+            "num_attention_heads": 2, "intermediate_size": 32, "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1, "max_position_embeddings": 64, "type_vocab_size": 2,
+            "initializer_range": 0.02, "layer_norm_eps": 1e-12, "pad_token_id": 0,
+            "model_type": "bert"
+        })
+        .to_string();
+        let parsed = EncoderConfig::parse(&text, path).unwrap();
+        assert_eq!(parsed, EncoderConfig::Bert(bert));
+        assert_eq!((parsed.architecture(), parsed.max_tokens()), ("bert", 64));
+
+        // all-mpnet-base-v2's config.json: no type_vocab_size, positions from 2.
+        let mpnet = r#"{"_name_or_path": "microsoft/mpnet-base", "architectures": ["MPNetForMaskedLM"],
+            "attention_probs_dropout_prob": 0.1, "bos_token_id": 0, "eos_token_id": 2,
+            "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": 768,
+            "initializer_range": 0.02, "intermediate_size": 3072, "layer_norm_eps": 1e-05,
+            "max_position_embeddings": 514, "model_type": "mpnet", "num_attention_heads": 12,
+            "num_hidden_layers": 12, "pad_token_id": 1, "relative_attention_num_buckets": 32,
+            "transformers_version": "4.8.2", "vocab_size": 30527}"#;
+        let parsed = EncoderConfig::parse(mpnet, path).unwrap();
+        assert_eq!(
+            (
+                parsed.architecture(),
+                parsed.max_tokens(),
+                parsed.hidden_size()
+            ),
+            ("mpnet", 512, 768)
+        );
+
+        let err = EncoderConfig::parse(r#"{"model_type": "deberta-v2"}"#, path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "base/config.json: model_type 'deberta-v2' is not supported; expected bert or mpnet"
+        );
+    }
 }
