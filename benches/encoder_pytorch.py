@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Encoder forward throughput of PyTorch/transformers, the reference side of `standpoint bench`.
 
-Runs BertModel (all-MiniLM-L6-v2: config.json + model.safetensors in --model-dir) over batches
-of token ids that the Rust side already tokenized, then takes the mean over the attention mask
-of last_hidden_state: the same work as standpoint's encoder plus `mean_pool` (no L2 norm).
+Runs BertModel (all-MiniLM-L6-v2: config.json + model.safetensors in --model-dir), or
+MPNetModel when the config's model_type is mpnet (all-mpnet-base-v2), over batches of token ids
+that the Rust side already tokenized, then takes the mean over the attention mask of
+last_hidden_state: the same work as standpoint's encoder plus `mean_pool` (no L2 norm).
 
     python benches/encoder_pytorch.py --model-dir DIR --batches FILE --threads N \
         [--warmup 1] [--repeat 3] [--dump-first K [--dump OUT.json]] [--attn sdpa|eager]
 
 FILE is JSON Lines, one batch a line: {"ids": [[101, ...], [101, ...]]}. Rows of one batch may
-differ in length: they are padded with 0 to the batch's longest, attention_mask is 1 on real
-tokens and 0 on padding, token_type_ids are all 0.
+differ in length: they are padded with the config's pad_token_id (BERT: 0, MPNet: 1) to the
+batch's longest, attention_mask is 1 on real tokens and 0 on padding, token_type_ids are all 0
+(BERT only: MPNet takes none).
 
 `--warmup` untimed passes over all batches, then `--repeat` timed passes; the reported time is
 the median pass. stdout gets one JSON line and nothing else; everything else goes to stderr.
@@ -80,7 +82,7 @@ def main():
 
     import torch
     import transformers
-    from transformers import BertModel
+    from transformers import AutoConfig, BertModel, MPNetModel
 
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)  # must come before any inter-op parallel work
@@ -94,8 +96,12 @@ def main():
     t = time.perf_counter()
     # add_pooling_layer=False: standpoint has no BERT pooler (dense+tanh on [CLS]); the
     # checkpoint's pooler weights, if any, are then reported as unused on stderr.
-    model = BertModel.from_pretrained(a.model_dir, dtype=torch.float32, add_pooling_layer=False,
-                                      use_safetensors=True, **kw)
+    model_type = AutoConfig.from_pretrained(a.model_dir).model_type
+    classes = {"bert": BertModel, "mpnet": MPNetModel}
+    if model_type not in classes:
+        sys.exit(f"{a.model_dir}: model_type {model_type}; expected bert or mpnet")
+    model = classes[model_type].from_pretrained(a.model_dir, dtype=torch.float32,
+                                                add_pooling_layer=False, use_safetensors=True, **kw)
     model.eval()
     log(f"loaded {a.model_dir} in {time.perf_counter() - t:.2f}s; "
         f"attention: {model.config._attn_implementation}")
@@ -111,7 +117,7 @@ def main():
         top = max(max(r) for r in rows)
         if top >= cfg.vocab_size:
             sys.exit(f"batch {n}: token id {top} >= vocab_size={cfg.vocab_size}")
-        ids = torch.zeros((len(rows), width), dtype=torch.long)
+        ids = torch.full((len(rows), width), cfg.pad_token_id or 0, dtype=torch.long)
         mask = torch.zeros((len(rows), width), dtype=torch.long)
         for i, r in enumerate(rows):
             ids[i, : len(r)] = torch.tensor(r, dtype=torch.long)
@@ -122,7 +128,8 @@ def main():
         padded_tokens += len(rows) * width
 
     def encode(ids, mask, types):
-        states = model(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+        kw = {"token_type_ids": types} if model_type == "bert" else {}
+        states = model(input_ids=ids, attention_mask=mask, **kw).last_hidden_state
         m = mask.unsqueeze(-1).to(states.dtype)
         return (states * m).sum(1) / m.sum(1).clamp(min=1e-9)
 
@@ -184,6 +191,7 @@ def main():
         "warmup": a.warmup,
         "pass_seconds": times,
         "attn_implementation": model.config._attn_implementation,
+        "model_type": model_type,
         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
     }), flush=True)
 

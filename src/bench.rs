@@ -2,12 +2,13 @@
 //! reference) and of PyTorch/transformers on the same token ids, the same batches and the same
 //! thread count, in one run; the achieved GFLOP/s against a measured gemm peak; and the
 //! end-to-end throughput and peak RSS of `standpoint batch` on real news documents (PerSenT,
-//! read in place). The last line of output is one JSON object.
+//! read in place). The last line of output is one JSON object. With another base encoder than
+//! the shipped models' (`--encoder mpnet`), only the encoder comparison with PyTorch runs.
 
 use crate::error::{Error, Result};
 use crate::model::bert::{Backbone, Batch, BertBackbone};
-use crate::model::classifier::{load_base_config, load_base_tensors};
-use crate::model::fast::FastBert;
+use crate::model::classifier::{load_base_tensors, load_encoder_config, EncoderConfig};
+use crate::model::fast::{FastBert, Precision};
 use crate::model::resolve::{self, BaseSpec};
 use crate::pipeline::Profile;
 use candle_core::{DType, Device};
@@ -32,6 +33,9 @@ pub struct BenchSettings {
     pub pytorch: bool,
     pub repeat: usize,
     pub base: Option<PathBuf>,
+    /// The base encoder compared with PyTorch; the end-to-end runs and candle's BERT only
+    /// with the shipped models' own (`BaseSpec::default_encoder`).
+    pub encoder: BaseSpec,
     pub models_dir: PathBuf,
     /// `batch --speakers` of the end-to-end runs: auto, model or rules.
     pub speakers: &'static str,
@@ -368,14 +372,70 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// The encoder and the batches it is timed on.
+struct Timed<'a> {
+    fast: &'a FastBert,
+    batches: &'a [Batch],
+    batches_file: &'a Path,
+    model_dir: &'a Path,
+}
+
+/// The encoder against PyTorch alone, for a base encoder no shipped model is built on: the
+/// fast engine before and after PyTorch (the better of the two, so that noise from the rest of
+/// the machine hits both sides alike), with its GFLOP/s.
+fn encoder_only(
+    s: &BenchSettings,
+    config: &EncoderConfig,
+    sents: &[Vec<u32>],
+    t: &Timed,
+) -> Result<serde_json::Value> {
+    let n = sents.len() as f64;
+    let tokens: usize = sents.iter().map(Vec::len).sum();
+    let first = time_passes(t.fast, t.batches, s.repeat)?;
+    let (torch_rate, torch_info) = if s.pytorch {
+        match pytorch(s, t.model_dir, t.batches_file) {
+            Ok(v) => (v["sents_per_s"].as_f64(), v),
+            Err(reason) => {
+                note!("PyTorch comparison skipped: {reason}");
+                (None, serde_json::json!({"skipped": reason}))
+            }
+        }
+    } else {
+        (None, serde_json::json!({"skipped": "--no-pytorch"}))
+    };
+    let fast_s = first.min(time_passes(t.fast, t.batches, s.repeat)?);
+    let encoder = n / fast_s;
+    let total_flops: f64 = sents.iter().map(|x| config.flops(x.len())).sum();
+    let gflops = total_flops / fast_s / 1e9;
+    note!(
+        "encoder {}: standpoint {encoder:.1} sentences/s ({gflops:.0} GFLOP/s); PyTorch {} {:.1} sentences/s on the same batches ({:.2}x)",
+        s.encoder.repo_id,
+        torch_info["torch"].as_str().unwrap_or("?"),
+        torch_rate.unwrap_or(f64::NAN),
+        torch_rate.map_or(f64::NAN, |r| encoder / r)
+    );
+    Ok(serde_json::json!({
+        "encoder": s.encoder.repo_id,
+        "architecture": config.architecture(),
+        "threads": s.threads,
+        "sentences": sents.len(),
+        "tokens": tokens,
+        "batch_size": s.batch_size,
+        "encoder_sents_per_s": r2(encoder),
+        "pytorch_sents_per_s": torch_rate.map(r2),
+        "ratio_vs_pytorch": torch_rate.map(|r| r2(encoder / r)),
+        "gflops": r2(gflops),
+        "pytorch": torch_info,
+    }))
+}
+
 /// Run the benchmark; print a readable account on stderr and return the JSON summary.
 pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
-    let files = resolve::resolve(&BaseSpec::default_encoder(), s.base.as_deref())?;
-    let (config, tok) = load_base_config(&files)?;
+    let files = resolve::resolve(&s.encoder, s.base.as_deref())?;
+    let (encoder_config, tok) = load_encoder_config(&files)?;
     let tensors = load_base_tensors(&files, &Device::Cpu)?;
     let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-    let fast = FastBert::load(vb.clone(), &config)?.with_threads(s.threads);
-    let candle = BertBackbone::load(vb, &config)?;
+    let fast = encoder_config.fast_encoder(vb.clone(), Some(s.threads), Precision::F32)?;
 
     let persent = s.data_root.join("persent");
     let dev_docs = persent_documents(&persent.join("dev.csv"), usize::MAX)?;
@@ -403,7 +463,8 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     }
     std::fs::write(&batches_file, lines).map_err(io(&batches_file))?;
     note!(
-        "{} sentences ({} tokens, {:.1}% padding) in {} batches of {}, {} threads",
+        "{}: {} sentences ({} tokens, {:.1}% padding) in {} batches of {}, {} threads",
+        s.encoder.repo_id,
         sents.len(),
         tokens,
         100.0 * (padded - tokens) as f64 / padded as f64,
@@ -411,6 +472,19 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         s.batch_size,
         s.threads
     );
+    let config = match (&encoder_config, s.encoder == BaseSpec::default_encoder()) {
+        (EncoderConfig::Bert(config), true) => config.clone(),
+        _ => {
+            let timed = Timed {
+                fast: &fast,
+                batches: &batches,
+                batches_file: &batches_file,
+                model_dir: &files.dir,
+            };
+            return encoder_only(s, &encoder_config, &sents, &timed);
+        }
+    };
+    let candle = BertBackbone::load(vb, &config)?;
 
     // End to end first, so that the peak RSS of finished children is the batch run's alone.
     let docs = persent_documents(&persent.join("random_test.csv"), s.docs)?;

