@@ -123,9 +123,21 @@ pub fn link(spans: &[TaggedRole], sentences: &[SentenceIn]) -> Vec<Linked> {
         let (x, y) = if a.0 <= b.0 { (a, b) } else { (b, a) };
         sentence(x.1.saturating_sub(1).max(x.0)) != sentence(y.0)
     };
+    // Contents that stand between a content and its cue or source: a content the tagger cut
+    // into fragments (under three words, no quotation) makes no speaker and does not block a
+    // link either ("An Israeli official, [speaking] on condition of anonymity, said ...").
+    let barriers: Vec<(usize, usize)> = contents
+        .iter()
+        .copied()
+        .filter(|&k| {
+            is_direct(sentences, k)
+                || surface(sentences, k)
+                    .is_some_and(|(_, _, _, t)| words_lower(t).len() >= MIN_CONTENT_WORDS)
+        })
+        .collect();
     let cost = |a: (usize, usize), b: (usize, usize), reach: usize| -> Option<usize> {
         let g = gap(a, b);
-        (g <= reach && !between(&contents, a, b))
+        (g <= reach && !between(&barriers, a, b))
             .then(|| g + if crosses(a, b) { CROSS_SENTENCE } else { 0 })
     };
     // Every (content, cue) option with its cost, cheapest first. Only a quotation reaches a
@@ -726,7 +738,8 @@ impl Relation {
     /// Whether the relation can make its holder a speaker: a quotation, or a content of
     /// [`MIN_CONTENT_WORDS`] words or more (shorter ones are mostly the tagger's fragments).
     pub fn speaks(&self) -> bool {
-        self.content_kind == ContentKind::Direct || self.content_words >= MIN_CONTENT_WORDS
+        self.content_kind == ContentKind::Direct
+            || (self.content_words >= MIN_CONTENT_WORDS && self.cue.is_some())
     }
 }
 
@@ -1032,6 +1045,44 @@ mod tests {
         let (a, rel) = run(doc, &spans, &m);
         assert_eq!(a[0].speaker, "Israel");
         assert_eq!(rel[0].kind, HolderKind::Body);
+    }
+
+    #[test]
+    fn a_content_fragment_between_a_cue_and_its_source_does_not_block_the_link() {
+        // The tagger cut "speaking" out as a content of its own; before, it stood between "said"
+        // and its source, so the real content had no source and the sentence went to `author`.
+        let doc = "An Israeli official, speaking on condition of anonymity, said talks had failed.";
+        let sents = split(doc);
+        let m = [mention(
+            &sents,
+            doc,
+            "Israeli",
+            "Israel",
+            MentionKind::State,
+        )];
+        let mut spans = said(doc, "An Israeli official", "said", "talks had failed").to_vec();
+        spans.push(role(doc, SpanRole::Content, "speaking"));
+        spans.sort_by_key(|s| s.start);
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Israel");
+    }
+
+    #[test]
+    fn an_unquoted_content_without_a_cue_makes_no_speaker() {
+        // An action the tagger read as a content with a source but no cue: the narrator's.
+        let doc = "Iran and the European Union resumed nuclear talks in Vienna.";
+        let spans = [
+            role(doc, SpanRole::Source, "Iran"),
+            role(
+                doc,
+                SpanRole::Content,
+                "European Union resumed nuclear talks",
+            ),
+        ];
+        let (a, rel) = run(doc, &spans, &[]);
+        assert_eq!(a[0].speaker, "author");
+        // It is still listed, with its holder, for whoever reads the attributions.
+        assert_eq!(rel.len(), 1);
     }
 
     #[test]
