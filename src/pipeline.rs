@@ -242,8 +242,9 @@ impl Pipeline {
     }
 
     /// The head's spans of a document too long to keep every state at once: its sentences are
-    /// read again in ranges of [`STATE_WINDOW_TOKENS`], each range's states go through the head
-    /// and are dropped (a head window never spans two ranges).
+    /// read again in ranges of a quarter of [`STATE_WINDOW_TOKENS`], each range's states go
+    /// through the head and are dropped (a head window never spans two ranges, so the sentences
+    /// at a range's edge, one in some 60 KB of text, are read with context on one side only).
     fn head_spans_by_window(
         &self,
         head: &AttributionHead,
@@ -251,10 +252,12 @@ impl Pipeline {
         texts: &[&str],
     ) -> Result<Vec<RoleSpan>> {
         let mut out = Vec::new();
-        for range in engine::state_windows(texts) {
+        for range in engine::token_windows(texts, STATE_WINDOW_TOKENS / 4) {
             let reading = self.engine.read(&texts[range.clone()], true)?;
             let states = reading.states.unwrap_or_default();
-            out.extend(head.spans(&p.text, &p.head_states_from(range.start, &states))?);
+            let doc = p.head_states_from(range.start, &states);
+            drop(states);
+            out.extend(head.spans(&p.text, &doc)?);
         }
         Ok(out)
     }

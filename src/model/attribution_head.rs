@@ -654,7 +654,6 @@ impl AttributionHead {
     /// sentences). All windows of all documents go through the layers together; each window
     /// is computed on its own (a document's spans do not depend on its batch).
     pub fn spans_many(&self, docs: &[(&str, &DocStates)]) -> Result<Vec<Vec<RoleSpan>>> {
-        let mut inputs: Vec<f32> = Vec::new();
         let mut lens = Vec::new();
         // Per window: its document and its positions.
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
@@ -670,7 +669,6 @@ impl AttributionHead {
             }
             for s in doc.window_starts(inference_stride()) {
                 let e = (s + WINDOW).min(doc.len());
-                inputs.extend_from_slice(&doc.states[s * doc.hidden..e * doc.hidden]);
                 lens.push(e - s);
                 windows.push((d, s, e));
             }
@@ -681,15 +679,19 @@ impl AttributionHead {
         }
         // At most WINDOWS_AT_ONCE windows through the layers at a time, so the scratch of a very
         // long document stays small.
+        // Their inputs are copied a group at a time.
         let mut probs = Vec::with_capacity(lens.iter().sum());
-        let mut at = 0;
-        for group in lens.chunks(WINDOWS_AT_ONCE) {
-            let n: usize = group.iter().sum();
-            let x = inputs[at * self.hidden..(at + n) * self.hidden].to_vec();
+        for (group, ws) in lens
+            .chunks(WINDOWS_AT_ONCE)
+            .zip(windows.chunks(WINDOWS_AT_ONCE))
+        {
+            let mut x = Vec::with_capacity(group.iter().sum::<usize>() * self.hidden);
+            for &(d, s, e) in ws {
+                let doc = docs[d].1;
+                x.extend_from_slice(&doc.states[s * doc.hidden..e * doc.hidden]);
+            }
             probs.extend(self.window_probs(x, group)?);
-            at += n;
         }
-        drop(inputs);
         let mut per_doc: Vec<(Vec<TokenWindow>, Vec<Vec<Vec<f32>>>)> =
             (0..docs.len()).map(|_| (Vec::new(), Vec::new())).collect();
         let mut at = 0;

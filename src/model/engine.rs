@@ -423,11 +423,16 @@ pub fn estimated_tokens(text: &str) -> usize {
 /// Consecutive ranges of `texts`, each at most [`STATE_WINDOW_TOKENS`] (estimated; or one
 /// sentence).
 pub fn state_windows(texts: &[&str]) -> Vec<std::ops::Range<usize>> {
+    token_windows(texts, STATE_WINDOW_TOKENS)
+}
+
+/// Consecutive ranges of `texts`, each at most `budget` tokens (estimated; or one sentence).
+pub fn token_windows(texts: &[&str], budget: usize) -> Vec<std::ops::Range<usize>> {
     let mut windows = Vec::new();
     let (mut start, mut tokens) = (0, 0);
     for (i, t) in texts.iter().enumerate() {
         let n = estimated_tokens(t);
-        if i > start && tokens + n > STATE_WINDOW_TOKENS {
+        if i > start && tokens + n > budget {
             windows.push(start..i);
             (start, tokens) = (i, 0);
         }
