@@ -36,10 +36,10 @@ pub struct Pipeline {
 /// Where the source, cue and content spans come from.
 pub enum Attributor {
     /// The tagger (`models_dir/attribution`): its own encoder pass over document windows.
-    Tagger(AttributionTagger),
+    Tagger(Box<AttributionTagger>),
     /// The fast profile's head (`models_dir/joint-attribution`) over the joint model's states:
     /// no encoder pass of its own.
-    Head(AttributionHead),
+    Head(Box<AttributionHead>),
 }
 
 impl Attributor {
@@ -145,9 +145,9 @@ impl Pipeline {
         let shipped = |d: &Path| d.join("manifest.json").is_file();
         let attribution = match settings.speakers {
             Speakers::Rules => None,
-            Speakers::Tagger => Some(Attributor::Tagger(AttributionTagger::load_with(
+            Speakers::Tagger => Some(Attributor::Tagger(Box::new(AttributionTagger::load_with(
                 &dir, base, settings,
-            )?)),
+            )?))),
             // The fast profile reads attribution from the joint model's states when the head
             // is shipped; otherwise (and in the accurate profile) the tagger reads the document.
             _ if settings.profile == Profile::Fast && shipped(&head_dir) => {
@@ -158,14 +158,16 @@ impl Pipeline {
                         reason,
                     }
                 })?;
-                Some(Attributor::Head(AttributionHead::load(&head_dir, &joint)?))
+                Some(Attributor::Head(Box::new(AttributionHead::load(
+                    &head_dir, &joint,
+                )?)))
             }
-            Speakers::Model => Some(Attributor::Tagger(AttributionTagger::load_with(
+            Speakers::Model => Some(Attributor::Tagger(Box::new(AttributionTagger::load_with(
                 &dir, base, settings,
-            )?)),
-            Speakers::Auto if shipped(&dir) => Some(Attributor::Tagger(
+            )?))),
+            Speakers::Auto if shipped(&dir) => Some(Attributor::Tagger(Box::new(
                 AttributionTagger::load_with(&dir, base, settings)?,
-            )),
+            ))),
             Speakers::Auto => None,
         };
         Ok(Pipeline {

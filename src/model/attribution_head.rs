@@ -233,11 +233,8 @@ fn labels_of(
     let mut prev: Option<usize> = None;
     // The range of the last piece before the window, so a window starting inside a span
     // continues it as the decoder would see it.
-    for span in doc.spans[..start].iter().rev() {
-        if let Some((s, _)) = span {
-            prev = gold.iter().position(|&(b, e, _)| *s >= b && *s < e);
-            break;
-        }
+    if let Some((s, _)) = doc.spans[..start].iter().rev().flatten().next() {
+        prev = gold.iter().position(|&(b, e, _)| *s >= b && *s < e);
     }
     let mut out = Vec::with_capacity(end - start);
     for span in &doc.spans[start..end] {
@@ -692,8 +689,9 @@ impl AttributionHead {
             }
             probs.extend(self.window_probs(x, group)?);
         }
-        let mut per_doc: Vec<(Vec<TokenWindow>, Vec<Vec<Vec<f32>>>)> =
-            (0..docs.len()).map(|_| (Vec::new(), Vec::new())).collect();
+        // Per document: its windows and their per-position probabilities.
+        type Read = (Vec<TokenWindow>, Vec<Vec<Vec<f32>>>);
+        let mut per_doc: Vec<Read> = (0..docs.len()).map(|_| (Vec::new(), Vec::new())).collect();
         let mut at = 0;
         for (d, s, e) in windows {
             per_doc[d].0.push(docs[d].1.token_window(s, e));
