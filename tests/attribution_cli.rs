@@ -177,3 +177,71 @@ fn every_sentence_lists_its_attributions_with_offsets_into_the_input() {
     let doc: serde_json::Value = serde_json::from_slice(&rules.stdout).expect("json");
     assert!(doc["sentences"][1].get("attributions").is_none(), "{doc}");
 }
+
+#[test]
+fn the_fast_profiles_head_trains_on_brat_folders_and_then_attributes() {
+    // A few steps on the small brat fixture, over the shipped joint model beside the output.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let models = dir.path().join("models");
+    std::fs::create_dir_all(models.join("joint")).unwrap();
+    for f in ["manifest.json", "model.safetensors"] {
+        std::fs::copy(
+            root.join("models/joint").join(f),
+            models.join("joint").join(f),
+        )
+        .unwrap();
+    }
+    let fixture = root.join("tests/fixtures/brat-small");
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .args([
+            "train",
+            "--task",
+            "joint-attribution",
+            "--quiet",
+            "--max-steps",
+            "3",
+        ])
+        .args(["--eval-every", "2", "--train"])
+        .arg(&fixture)
+        .arg("--dev")
+        .arg(&fixture)
+        .arg("--output")
+        .arg(models.join("joint-attribution"))
+        .arg("--work-dir")
+        .arg(dir.path().join("work"))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(models.join("joint-attribution/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["task"], "joint-attribution");
+    let joint: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(models.join("joint/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["training"]["joint_weights_sha256"],
+        joint["weights_sha256"]
+    );
+    // The fast profile loads it (`--speakers model` insists on a model) and attributes with it.
+    let o = Command::new(env!("CARGO_BIN_EXE_standpoint"))
+        .args([
+            "classify",
+            "--profile",
+            "fast",
+            "--speakers",
+            "model",
+            "--format",
+            "json",
+        ])
+        .arg("--models-dir")
+        .arg(&models)
+        .arg(root.join("examples/defence-minister-pact.txt"))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(!doc["sentences"].as_array().expect("sentences").is_empty());
+}

@@ -258,19 +258,7 @@ pub(super) fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("models/joint"));
-    let work_dir = args
-        .work_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("target/train/joint"));
-    let opts = RunOptions {
-        work_dir: work_dir.clone(),
-        resume: args.resume,
-        progress: if args.quiet {
-            Progress::Hidden
-        } else {
-            Progress::Lines
-        },
-    };
+    let (work_dir, opts) = run_options(&args, "target/train/joint", Progress::Lines);
     let outcome = trainer::run(&mut JointObjective::new(&mut model, &set), &recipe, &opts)?;
     note!(
         "trained {} steps in {:.0} s ({:.1} examples/s), best dev score {:.4} at step {}",
@@ -375,23 +363,33 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
         dev_a.len(),
         joint_dir.display()
     );
-    let mut docs = Vec::with_capacity(train_a.len() + dev_a.len());
-    for chunk in train_a.chunks(32).chain(dev_a.chunks(32)) {
-        let prepared: Vec<crate::pipeline::Prepared> = chunk
-            .iter()
-            .map(|a| crate::pipeline::Prepared::new(&a.text))
-            .collect();
-        let texts: Vec<&str> = prepared
-            .iter()
-            .flat_map(|p| p.sentence_texts().into_iter().map(|(_, t)| t))
-            .collect();
-        let (states, _, _) = joint.read(&texts)?;
-        let mut states = states.into_iter();
-        for p in &prepared {
-            let mine: Vec<_> = states.by_ref().take(p.sentences()).collect();
-            docs.push(p.head_states(&mine));
+    // Each document's sentences through the joint model, 32 documents at a time.
+    let read_states = |texts: &[&str]| -> Result<Vec<crate::model::attribution_head::DocStates>> {
+        let mut out = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(32) {
+            let prepared: Vec<crate::pipeline::Prepared> = chunk
+                .iter()
+                .map(|t| crate::pipeline::Prepared::new(t))
+                .collect();
+            let sentences: Vec<&str> = prepared
+                .iter()
+                .flat_map(|p| p.sentence_texts().into_iter().map(|(_, t)| t))
+                .collect();
+            let (states, _, _) = joint.read(&sentences)?;
+            let mut states = states.into_iter();
+            for p in &prepared {
+                let mine: Vec<_> = states.by_ref().take(p.sentences()).collect();
+                out.push(p.head_states(&mine));
+            }
         }
-    }
+        Ok(out)
+    };
+    let articles: Vec<&str> = train_a
+        .iter()
+        .chain(&dev_a)
+        .map(|a| a.text.as_str())
+        .collect();
+    let mut docs = read_states(&articles)?;
     let n_train = train_a.len();
     // With a teacher (`--teacher DIR`, the attribution tagger), its per-piece probabilities are
     // soft labels for the training articles and for unannotated news (PerSenT dev documents).
@@ -417,22 +415,8 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
         for chunk in texts.chunks(32) {
             teacher.extend(tagger.piece_probs_many(chunk)?);
         }
-        for chunk in extra.chunks(32) {
-            let prepared: Vec<crate::pipeline::Prepared> = chunk
-                .iter()
-                .map(|t| crate::pipeline::Prepared::new(t))
-                .collect();
-            let texts: Vec<&str> = prepared
-                .iter()
-                .flat_map(|p| p.sentence_texts().into_iter().map(|(_, t)| t))
-                .collect();
-            let (states, _, _) = joint.read(&texts)?;
-            let mut states = states.into_iter();
-            for p in &prepared {
-                let mine: Vec<_> = states.by_ref().take(p.sentences()).collect();
-                docs.push(p.head_states(&mine));
-            }
-        }
+        let extra_texts: Vec<&str> = extra.iter().map(String::as_str).collect();
+        docs.extend(read_states(&extra_texts)?);
         described["teacher"] = serde_json::json!(dir.display().to_string());
         described["unannotated"] =
             serde_json::json!(format!("persent dev.csv ({} documents)", extra.len()));
@@ -483,19 +467,7 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
         set.train.len(),
         set.dev.len()
     );
-    let work_dir = args
-        .work_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("target/train/joint-attribution"));
-    let opts = RunOptions {
-        work_dir: work_dir.clone(),
-        resume: args.resume,
-        progress: if args.quiet {
-            Progress::Hidden
-        } else {
-            Progress::Lines
-        },
-    };
+    let (work_dir, opts) = run_options(&args, "target/train/joint-attribution", Progress::Lines);
     let mut model = HeadTrainModel::new(hidden, &recipe)?;
     if let Some(init) = &args.init {
         let saved = candle_core::safetensors::load(init, &candle_core::Device::Cpu)?;
@@ -536,4 +508,23 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
     )?;
     note!("wrote {}", output.display());
     Ok(())
+}
+
+/// The work folder (`--work-dir`, else `default`) and the training loop's options of a run:
+/// `--resume`, and `progress` unless `--quiet`.
+fn run_options(args: &TrainArgs, default: &str, progress: Progress) -> (PathBuf, RunOptions) {
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(default));
+    let opts = RunOptions {
+        work_dir: work_dir.clone(),
+        resume: args.resume,
+        progress: if args.quiet {
+            Progress::Hidden
+        } else {
+            progress
+        },
+    };
+    (work_dir, opts)
 }

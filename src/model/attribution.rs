@@ -139,16 +139,30 @@ fn starts_sentence(text: &str, p: &Pieces, i: usize) -> bool {
 /// Window starts over `n` pieces: every `stride` pieces, each moved forward (by at most
 /// [`SNAP`]) to a sentence start; the last window reaches the end.
 fn window_starts(text: &str, p: &Pieces, room: usize, stride: usize) -> Vec<usize> {
-    let n = p.ids.len();
+    snapped_starts(p.ids.len(), room, stride, SNAP, |i| {
+        starts_sentence(text, p, i)
+    })
+}
+
+/// Starts of windows of `room` positions over `n`: every `stride` positions, each moved forward
+/// by at most `snap` to a position where `opens` holds (a sentence start); the last window
+/// reaches the end, and no position is skipped.
+pub(crate) fn snapped_starts(
+    n: usize,
+    room: usize,
+    stride: usize,
+    snap: usize,
+    opens: impl Fn(usize) -> bool,
+) -> Vec<usize> {
     let mut starts = vec![0];
     let mut nominal = 0;
     while starts.last().is_some_and(|&s| s + room < n) {
         nominal += stride.max(1);
-        let snapped = (nominal..(nominal + SNAP).min(n))
-            .find(|&i| starts_sentence(text, p, i))
+        let snapped = (nominal..(nominal + snap).min(n))
+            .find(|&i| opens(i))
             .unwrap_or(nominal);
         let last = *starts.last().unwrap_or(&0);
-        // Never skip a piece: a window starts no later than where the previous one ends.
+        // A window starts no later than where the previous one ends.
         let s = snapped.min(last + room).max(last + 1);
         starts.push(s);
         nominal = s;

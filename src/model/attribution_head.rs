@@ -105,21 +105,7 @@ impl DocStates {
     /// Window starts every `stride` positions, each moved forward (by at most [`SNAP`]) to a
     /// sentence; the last window reaches the end.
     pub fn window_starts(&self, stride: usize) -> Vec<usize> {
-        let n = self.len();
-        let mut starts = vec![0];
-        let mut nominal = 0;
-        while starts.last().is_some_and(|&s| s + WINDOW < n) {
-            nominal += stride.max(1);
-            let snapped = (nominal..(nominal + SNAP).min(n))
-                .find(|&i| self.opens[i])
-                .unwrap_or(nominal);
-            let last = *starts.last().unwrap_or(&0);
-            // Never skip a position: a window starts no later than where the previous one ends.
-            let s = snapped.min(last + WINDOW).max(last + 1);
-            starts.push(s);
-            nominal = s;
-        }
-        starts
+        attribution::snapped_starts(self.len(), WINDOW, stride, SNAP, |i| self.opens[i])
     }
 
     /// The window `start..end` as the tagger's decoder takes it (spans only).
