@@ -74,7 +74,7 @@ impl Role {
     }
 
     /// Label index of `B-` (`begin`) or `I-` of this role.
-    pub(crate) fn label(self, begin: bool) -> usize {
+    fn label(self, begin: bool) -> usize {
         let base = match self {
             Role::Source => 1,
             Role::Cue => 3,
@@ -228,6 +228,21 @@ pub(crate) fn gold_ranges(a: &Article) -> Vec<(usize, usize, Role)> {
     out
 }
 
+/// The gold label of a piece starting at byte `start`: the role of the gold range holding it,
+/// `B-` unless the previous piece was in the same range (`prev`); and that range, for the next.
+pub(crate) fn piece_label(
+    gold: &[(usize, usize, Role)],
+    start: usize,
+    prev: Option<usize>,
+) -> (usize, Option<usize>) {
+    let hit = gold.iter().position(|&(b, e, _)| start >= b && start < e);
+    let label = match hit {
+        Some(g) => gold[g].2.label(prev != Some(g)),
+        None => 0,
+    };
+    (label, hit)
+}
+
 /// The gold label of each position of a window: the role of the range holding the piece's first
 /// byte, `B-` on the first piece of a range in the window.
 fn window_labels(w: &TokenWindow, gold: &[(usize, usize, Role)]) -> Vec<usize> {
@@ -239,11 +254,8 @@ fn window_labels(w: &TokenWindow, gold: &[(usize, usize, Role)]) -> Vec<usize> {
             prev = None;
             continue;
         };
-        let hit = gold.iter().position(|&(b, e, _)| s >= b && s < e);
-        out.push(match hit {
-            Some(g) => gold[g].2.label(prev != Some(g)),
-            None => 0,
-        });
+        let (label, hit) = piece_label(gold, s, prev);
+        out.push(label);
         prev = hit;
     }
     // [CLS] and [SEP] take no loss.

@@ -228,11 +228,8 @@ fn labels_of(
             out.push(IGNORE);
             continue;
         };
-        let hit = gold.iter().position(|&(b, e, _)| s >= b && s < e);
-        out.push(match hit {
-            Some(g) => gold[g].2.label(prev != Some(g)),
-            None => 0,
-        });
+        let (label, hit) = attribution::piece_label(gold, s, prev);
+        out.push(label);
         prev = hit;
     }
     out
