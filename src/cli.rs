@@ -57,6 +57,23 @@ pub enum ModelsCommand {
         #[arg(long, num_args = 1..)]
         wheel: Vec<PathBuf>,
     },
+    /// Fit a temperature per head (stance, sentiment) on the public dev data, so that the
+    /// probabilities every output gives are calibrated; writes `calibration` into the profile's
+    /// manifests and prints dev NLL and ECE before and after.
+    Calibrate {
+        /// Which profile's models: accurate (models/stance, models/sentiment) or fast
+        /// (models/joint).
+        #[arg(long, value_enum, default_value = "accurate")]
+        profile: ProfileArg,
+        /// The public datasets folder.
+        #[arg(long, default_value = "../shared/data")]
+        data_root: PathBuf,
+        /// Fit and print, but leave the manifests as they are.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Show what is installed and where.
     List {
         /// Print JSON instead of a table.
@@ -140,6 +157,10 @@ pub struct TrainArgs {
     /// Local base encoder directory instead of the Hugging Face cache.
     #[arg(long)]
     pub base: Option<PathBuf>,
+    /// Joint model only: the base encoder to train over (mpnet: install it first with
+    /// `standpoint models fetch --encoder mpnet`).
+    #[arg(long, value_enum, default_value = "minilm")]
+    pub encoder: EncoderArg,
     #[arg(long)]
     pub epochs: Option<usize>,
     #[arg(long)]

@@ -111,6 +111,7 @@ fn synthetic(variant: usize) -> ReportInput {
         summary: None,
         ner: None,
         attribution: None,
+        temperatures: Default::default(),
     }
 }
 

@@ -12,6 +12,12 @@ pub(super) fn models(command: ModelsCommand) -> Result<()> {
             println!("{}", files.dir.display());
             Ok(())
         }
+        ModelsCommand::Calibrate {
+            profile,
+            data_root,
+            dry_run,
+            model,
+        } => calibrate_cmd(profile, &data_root, dry_run, &model),
         ModelsCommand::List {
             json,
             models_dir: dir,
@@ -107,4 +113,139 @@ pub(super) fn predict(command: PredictCommand) -> Result<()> {
             print_json(&serde_json::to_value(e).map_err(|e| Error::Invalid(e.to_string()))?)
         }
     }
+}
+
+/// `models calibrate`: one temperature per head, fitted on the dev rows the models were selected
+/// on (stance: NewsMTSC-rw dev, TweetEval stance val and 40% of directed_sentiment valid, the
+/// fast profile only the rows whose target is written in the sentence; sentiment: TweetEval's
+/// carved dev), written into the manifests that hold the heads.
+fn calibrate_cmd(
+    profile: crate::cli::ProfileArg,
+    data_root: &Path,
+    dry_run: bool,
+    model: &crate::cli::ModelArgs,
+) -> Result<()> {
+    use crate::eval::stats::calibration;
+    use crate::model::calibration::{fit_temperature, nll, probs_at, raw_log_probs};
+    let settings = model_settings(
+        profile,
+        DEFAULT_BATCH_TOKENS,
+        None,
+        crate::cli::SpeakersArg::Rules,
+    )?;
+    let dir = models_dir(model.models_dir.as_deref());
+    let engine = crate::model::engine::load(
+        &settings,
+        &dir,
+        model.base.as_deref(),
+        crate::model::engine::Need::Pairs,
+    )?;
+    let roots = DataRoots {
+        shared: data_root.to_path_buf(),
+        annotated: PathBuf::from("evaluation/samples"),
+        own_repeat: 1,
+    };
+    let fast = settings.profile == crate::model::engine::Profile::Fast;
+    let stance_rows: Vec<crate::data::StanceExample> = mix::stance_parts(&roots)?
+        .dev
+        .into_iter()
+        .filter(|r| r.stance.is_some() && (!fast || r.target_span.is_some()))
+        .collect();
+    let (_, sentiment_rows, _) = mix::sentiment_parts(&roots)?;
+    note!(
+        "predicting {} stance and {} sentiment dev rows",
+        stance_rows.len(),
+        sentiment_rows.len()
+    );
+    // Per head: (probabilities as the model gives them now, gold).
+    let mut heads: Vec<(&str, Vec<Vec<f32>>, Vec<usize>)> = Vec::new();
+    let inputs: Vec<StanceInput> = stance_rows.iter().map(mix::stance_input).collect();
+    let preds = engine.predict_stance(&inputs)?;
+    heads.push((
+        "stance",
+        preds
+            .iter()
+            .map(|p| Stance::ALL.iter().map(|&l| p.prob(l)).collect())
+            .collect(),
+        stance_rows
+            .iter()
+            .filter_map(|r| r.stance)
+            .map(|l| index_of(Stance::ALL, l))
+            .collect(),
+    ));
+    let texts: Vec<&str> = sentiment_rows.iter().map(|r| r.text.as_str()).collect();
+    let preds = engine.predict_sentiment(&texts)?;
+    heads.push((
+        "sentiment",
+        preds
+            .iter()
+            .map(|p| Sentiment::ALL.iter().map(|&l| p.prob(l)).collect())
+            .collect(),
+        sentiment_rows
+            .iter()
+            .map(|r| index_of(Sentiment::ALL, r.label))
+            .collect(),
+    ));
+    let ece_at = |raw: &[Vec<f64>], gold: &[usize], t: f64| {
+        let rows: Vec<(f64, bool)> = raw
+            .iter()
+            .zip(gold)
+            .map(|(r, &g)| {
+                let p = probs_at(r, t);
+                let best = (0..p.len())
+                    .max_by(|&i, &j| p[i].total_cmp(&p[j]))
+                    .unwrap_or(0);
+                (p[best], best == g)
+            })
+            .collect();
+        calibration(&rows, 10).ece
+    };
+    let mut fitted = std::collections::BTreeMap::new();
+    let mut out = serde_json::Map::new();
+    for (head, probs, gold) in &heads {
+        let current = engine.temperature(head);
+        let raw: Vec<Vec<f64>> = probs.iter().map(|p| raw_log_probs(p, current)).collect();
+        let t = fit_temperature(&raw, gold);
+        let r4 = |x: f64| (x * 1e4).round() / 1e4;
+        out.insert(
+            head.to_string(),
+            serde_json::json!({
+                "dev_rows": gold.len(),
+                "temperature": t,
+                "previous_temperature": r4(f64::from(current)),
+                "nll_uncalibrated": r4(nll(&raw, gold, 1.0)),
+                "nll_calibrated": r4(nll(&raw, gold, t)),
+                "ece_uncalibrated": r4(ece_at(&raw, gold, 1.0)),
+                "ece_calibrated": r4(ece_at(&raw, gold, t)),
+            }),
+        );
+        fitted.insert(head.to_string(), t);
+    }
+    if !dry_run {
+        let folders: Vec<(&str, Vec<&str>)> = if fast {
+            vec![("joint", vec!["stance", "sentiment"])]
+        } else {
+            vec![("stance", vec!["stance"]), ("sentiment", vec!["sentiment"])]
+        };
+        for (folder, heads) in folders {
+            let path = dir.join(folder).join("manifest.json");
+            let mut m = Manifest::read(&path).map_err(|reason| Error::Manifest {
+                path: path.clone(),
+                reason,
+            })?;
+            for h in heads {
+                m.calibration.insert(h.to_string(), fitted[h]);
+            }
+            m.write(&path).map_err(|e| Error::Io {
+                path: path.clone(),
+                source: e,
+            })?;
+            note!("wrote the calibration into {}", path.display());
+        }
+    }
+    print_json(&serde_json::Value::Object(out))
+}
+
+fn index_of<L: PartialEq>(all: &[L], l: L) -> usize {
+    all.iter().position(|x| *x == l).unwrap_or(0)
 }

@@ -215,8 +215,9 @@ pub(super) fn train_joint_cmd(args: TrainArgs) -> Result<()> {
             "--train/--dev take one task's data; the joint model trains on the built-in mix".into(),
         ));
     }
-    let spec = BaseSpec::default_encoder();
+    let spec = BaseSpec::from(args.encoder);
     let files = resolve::resolve(&spec, args.base.as_deref())?;
+    let (config, _) = crate::model::classifier::load_encoder_config(&files)?;
     let (mut model, tok) = JointTrainModel::new(&files, &recipe)?;
     if let Some(init) = args.init.as_ref().filter(|p| p.is_file()) {
         // Another round from a joint model's own weights (same names; a narrower stance head
@@ -246,7 +247,7 @@ pub(super) fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         own_repeat: args.own_repeat as usize,
     };
     note!("reading and encoding the joint data");
-    let set = joint::training_set(&roots, &tok, &template, args.max_train, args.ner_rows)?;
+    let mut set = joint::training_set(&roots, &tok, &template, args.max_train, args.ner_rows)?;
     note!(
         "{} training rows, dev rows ner {} sentiment {} stance {}",
         set.train.len(),
@@ -254,6 +255,36 @@ pub(super) fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         set.dev[1].len(),
         set.dev[2].len()
     );
+    if recipe.frozen_layers * 2 > config.layers() {
+        // Most of the encoder frozen: its output is computed once here (on the fast engine)
+        // and every step and evaluation starts from it.
+        let tensors =
+            crate::model::classifier::load_base_tensors(&files, &candle_core::Device::Cpu)?;
+        let vb = candle_nn::VarBuilder::from_tensors(
+            tensors,
+            candle_core::DType::F32,
+            &candle_core::Device::Cpu,
+        );
+        let bottom = config
+            .fast_encoder(vb, None, crate::model::fast::Precision::F32)?
+            .bottom_layers(recipe.frozen_layers);
+        let started = std::time::Instant::now();
+        let mut samples: Vec<&mut joint::JointSample> = set.train.iter_mut().collect();
+        for d in set.dev.iter_mut() {
+            samples.extend(d.iter_mut());
+        }
+        let mut next_note = 0;
+        joint::compute_bottoms(&bottom, &mut samples, |done, total| {
+            if done >= next_note || done == total {
+                note!(
+                    "frozen bottom ({} layers): {done}/{total} distinct inputs, {:.0} s",
+                    recipe.frozen_layers,
+                    started.elapsed().as_secs_f64()
+                );
+                next_note = done + total / 20 + 1;
+            }
+        })?;
+    }
     let output = args
         .output
         .clone()
@@ -277,9 +308,13 @@ pub(super) fn train_joint_cmd(args: TrainArgs) -> Result<()> {
         &work_dir,
         args.init.as_deref(),
     );
+    let kind = trainer::ModelKind {
+        architecture: config.architecture(),
+        ..joint::model_kind()
+    };
     write_model_and_score(
         &output,
-        &joint::model_kind(),
+        &kind,
         &recipe,
         &spec,
         &outcome.best_weights,

@@ -296,6 +296,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
         summary: None,
         ner: None,
         attribution: None,
+        temperatures: Default::default(),
     };
     for sk in read.skipped.iter().take(5) {
         tracing::warn!("skipped {}:{}: {}", sk.file, sk.line, sk.reason);
@@ -321,6 +322,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
             need_rows(&read, &input)?;
             let engine = engine::load(&s.models, &s.models_dir, s.base.as_deref(), Need::Pairs)?;
             input.model = model_info(&s.models_dir, &engine.folders());
+            input.temperatures = temperatures(engine.as_ref());
             let (records, secs) = pairs(engine.as_ref(), &read.stance_rows)?;
             input.n = records.len();
             input.records = records;
@@ -330,6 +332,7 @@ pub fn run(s: &EvalSettings) -> Result<ReportInput> {
             need_rows(&read, &input)?;
             let pipeline = Pipeline::load_with(&s.models, &s.models_dir, s.base.as_deref())?;
             input.model = model_info(&s.models_dir, &pipeline.folders());
+            input.temperatures = temperatures(pipeline.engine.as_ref());
             let gold_summaries = match &s.summary {
                 Some(p) => Some(read_summaries(p)?),
                 None => None,
@@ -482,6 +485,15 @@ fn pairs(engine: &dyn Engine, rows: &[StanceExample]) -> Result<(Vec<PairRecord>
         records.push(record(table, r, &r.doc, actors, stance, sentiment));
     }
     Ok((records, secs))
+}
+
+/// The engine's stance and sentiment temperatures, for the report's ECE before calibration.
+fn temperatures(engine: &dyn Engine) -> std::collections::BTreeMap<String, f64> {
+    ["stance", "sentiment"]
+        .into_iter()
+        .map(|h| (h.to_string(), f64::from(engine.temperature(h))))
+        .filter(|(_, t)| *t != 1.0)
+        .collect()
 }
 
 /// Entity-level NER scores (each word tagged by its first piece).

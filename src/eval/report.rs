@@ -175,6 +175,9 @@ pub struct ReportInput {
     pub ner: Option<NerScores>,
     /// Attribution mode's counts and records.
     pub attribution: Option<AttributionOutcome>,
+    /// The temperature of each task's head ("stance", "sentiment") where the model is
+    /// calibrated (absent or 1: uncalibrated).
+    pub temperatures: BTreeMap<String, f64>,
 }
 
 /// What attribution mode measured: the counts, and one record per gold attribution (the lines
@@ -348,6 +351,13 @@ pub struct TaskReport {
     /// `confusion[gold][pred]`, in `labels` order.
     pub confusion: Vec<Vec<usize>>,
     pub ece: f64,
+    /// The temperature the model's probabilities were calibrated with (`models calibrate`);
+    /// none when they were not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
+    /// ECE of the same predictions without the calibration (temperature 1), when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ece_uncalibrated: Option<f64>,
     pub brier: f64,
     pub reliability: Vec<ReliabilityBin>,
     pub ci95: Ci95,
@@ -582,7 +592,12 @@ fn breakdowns(rows: &[(&PairRecord, &Judged)], labels: &[&str]) -> Breakdowns {
     }
 }
 
-fn task_report(task: Task, labels: &[String], records: &[PairRecord]) -> Option<TaskReport> {
+fn task_report(
+    task: Task,
+    labels: &[String],
+    records: &[PairRecord],
+    temperature: Option<f64>,
+) -> Option<TaskReport> {
     let rows: Vec<(&PairRecord, &Judged)> = records
         .iter()
         .filter_map(|r| task.judged(r).map(|j| (r, j)))
@@ -605,6 +620,20 @@ fn task_report(task: Task, labels: &[String], records: &[PairRecord]) -> Option<
         .iter()
         .map(|(_, j)| j.probs.iter().map(|&p| f64::from(p)).collect())
         .collect();
+    // The same rows without the calibration: the raw head's probabilities are the calibrated
+    // ones at temperature 1 over `T · log p` (see `model::calibration`).
+    let temperature = temperature.filter(|&t| t > 0.0 && t != 1.0);
+    let ece_uncalibrated = temperature.map(|t| {
+        let rows: Vec<(f64, bool)> = rows
+            .iter()
+            .map(|(_, j)| {
+                let raw = crate::model::calibration::raw_log_probs(&j.probs, t as f32);
+                let p = crate::model::calibration::probs_at(&raw, 1.0);
+                (p.get(j.pred).copied().unwrap_or(0.0), j.correct())
+            })
+            .collect();
+        r4(calibration(&rows, CALIBRATION_BINS).ece)
+    });
     let ci = bootstrap_ci(&gold, &pred, &names, RESAMPLES, SEED);
     Some(TaskReport {
         n: s.n,
@@ -619,6 +648,8 @@ fn task_report(task: Task, labels: &[String], records: &[PairRecord]) -> Option<
             .collect(),
         confusion: s.confusion.clone(),
         ece: r4(cal.ece),
+        temperature,
+        ece_uncalibrated,
         brier: r4(brier(&probs, &gold)),
         reliability: cal
             .bins
@@ -673,8 +704,18 @@ pub fn build(input: &ReportInput) -> Report {
         data: input.data.clone(),
         data_format: input.data_format.clone(),
         model: input.model.clone(),
-        stance: task_report(Task::Stance, &input.stance_labels, &input.records),
-        sentiment: task_report(Task::Sentiment, &input.sentiment_labels, &input.records),
+        stance: task_report(
+            Task::Stance,
+            &input.stance_labels,
+            &input.records,
+            input.temperatures.get("stance").copied(),
+        ),
+        sentiment: task_report(
+            Task::Sentiment,
+            &input.sentiment_labels,
+            &input.records,
+            input.temperatures.get("sentiment").copied(),
+        ),
         throughput: Throughput {
             pairs,
             seconds: r4(input.seconds),
@@ -1134,6 +1175,7 @@ pub(crate) mod tests {
             summary: None,
             ner: None,
             attribution: None,
+            temperatures: BTreeMap::new(),
         }
     }
 
@@ -1150,6 +1192,28 @@ pub(crate) mod tests {
             })
             .collect();
         input(recs)
+    }
+
+    #[test]
+    fn a_calibrated_model_reports_its_ece_before_calibration_too() {
+        let plain = build(&toy());
+        let s = plain.stance.as_ref().unwrap();
+        assert_eq!((s.temperature, s.ece_uncalibrated), (None, None));
+        let mut input = toy();
+        input.temperatures.insert("stance".into(), 2.0);
+        let r = build(&input);
+        let s = r.stance.as_ref().unwrap();
+        assert_eq!(s.temperature, Some(2.0));
+        // Confidence 0.8 over (0.8, 0.1, 0.1) at T = 2 was 0.64 / 0.66 = 0.9697 raw; 4 of 6
+        // right: |0.6667 - 0.9697| = 0.303.
+        assert_eq!(s.ece_uncalibrated, Some(0.303));
+        assert_eq!(s.ece, plain.stance.as_ref().unwrap().ece);
+        let md = crate::eval::render::markdown(&r);
+        assert!(
+            md.contains("uncalibrated, the ECE of the same predictions is 0.3030"),
+            "{md}"
+        );
+        assert!(md.contains("0.3030 (T = 2)"), "{md}");
     }
 
     #[test]

@@ -492,6 +492,7 @@ pub fn model_kind() -> ModelKind {
         input_template: TEMPLATE.to_string(),
         pooling: Default::default(),
         heads: BTreeMap::new(),
+        architecture: "bert",
     }
 }
 

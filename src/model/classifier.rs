@@ -125,6 +125,14 @@ impl EncoderConfig {
         }
     }
 
+    /// The number of encoder layers.
+    pub fn layers(&self) -> usize {
+        match self {
+            Self::Bert(c) => c.num_hidden_layers,
+            Self::Mpnet(c) => c.num_hidden_layers,
+        }
+    }
+
     /// Matmul FLOPs of one input of `n` tokens: dense layers plus attention.
     pub fn flops(&self, n: usize) -> f64 {
         let (layers, h, i) = match self {
@@ -415,6 +423,15 @@ impl Loaded {
     }
 }
 
+/// Logits divided by a head's temperature (see `Manifest::calibration`); unchanged at 1.
+pub(crate) fn calibrated(logits: &Tensor, temperature: f32) -> candle_core::Result<Tensor> {
+    if temperature == 1.0 {
+        Ok(logits.clone())
+    } else {
+        logits.affine(1.0 / f64::from(temperature), 0.0)
+    }
+}
+
 /// Softmax over the last dimension, computed in f32 on the host for exact reproducibility.
 pub(crate) fn softmax_rows(logits: &Tensor) -> Result<Vec<Vec<f32>>> {
     let rows: Vec<Vec<f32>> = logits.to_vec2()?;
@@ -434,6 +451,8 @@ pub struct SequenceClassifier<L> {
     pub loaded: Loaded,
     head: SequenceClassificationHead,
     labels: Vec<L>,
+    /// The manifest's temperature for the model's task.
+    temperature: f32,
 }
 
 impl<L: LabelSet> SequenceClassifier<L> {
@@ -454,11 +473,18 @@ impl<L: LabelSet> SequenceClassifier<L> {
             path: loaded.dir.join(&loaded.manifest.weights),
             reason: format!("missing classifier head: {e}"),
         })?;
+        let temperature = loaded.manifest.temperature(loaded.manifest.task.name());
         Ok(Self {
             loaded,
             head,
             labels,
+            temperature,
         })
+    }
+
+    /// The temperature its probabilities are calibrated with (1: uncalibrated).
+    pub fn temperature(&self) -> f32 {
+        self.temperature
     }
 
     pub fn labels(&self) -> &[L] {
@@ -469,6 +495,7 @@ impl<L: LabelSet> SequenceClassifier<L> {
         let mut out: Vec<Option<Prediction<L>>> = vec![None; encoded.len()];
         self.loaded.run_batches(encoded, |idx, states, batch| {
             let logits = self.head.forward(states, batch, false)?;
+            let logits = calibrated(&logits, self.temperature)?;
             for (row, probs) in softmax_rows(&logits)?.into_iter().enumerate() {
                 out[idx[row]] = Some(Prediction::from_probs(&probs, &self.labels));
             }

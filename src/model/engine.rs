@@ -178,6 +178,10 @@ pub trait Engine: Send + Sync {
     /// The BIO tag of every word of pre-split sentences (evaluation on CoNLL data), each word
     /// tagged by its first piece.
     fn tag_words(&self, sentences: &[&[String]]) -> Result<Vec<Vec<String>>>;
+
+    /// The temperature the `stance` or `sentiment` probabilities are calibrated with (1:
+    /// uncalibrated, or the model is not loaded).
+    fn temperature(&self, head: &str) -> f32;
 }
 
 /// Load the engine of `settings.profile` from `models_dir`, for what `need` asks.
@@ -299,6 +303,14 @@ impl Engine for Separate {
         self.sentiment_model()?.predict(texts)
     }
 
+    fn temperature(&self, head: &str) -> f32 {
+        match head {
+            "stance" => self.stance.as_ref().map_or(1.0, |m| m.temperature()),
+            "sentiment" => self.sentiment.as_ref().map_or(1.0, |m| m.temperature()),
+            _ => 1.0,
+        }
+    }
+
     fn tag_words(&self, sentences: &[&[String]]) -> Result<Vec<Vec<String>>> {
         let ner = self.ner()?;
         tag_words_with(
@@ -364,6 +376,10 @@ impl Engine for JointModel {
 
     fn predict_sentiment(&self, texts: &[&str]) -> Result<Vec<Prediction<Sentiment>>> {
         JointModel::predict_sentiment(self, texts)
+    }
+
+    fn temperature(&self, head: &str) -> f32 {
+        JointModel::temperature(self, head)
     }
 
     fn tag_words(&self, sentences: &[&[String]]) -> Result<Vec<Vec<String>>> {

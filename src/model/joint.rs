@@ -21,10 +21,10 @@
 
 use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
-use crate::model::bert::{dropout as drop, mean_pool, Batch, TrainBert};
+use crate::model::bert::{dropout as drop, mean_pool, Backbone, Batch, TrainBert};
 use crate::model::classifier::{
-    entities_from_windows, load_base_config, load_base_tensors, mean_by_owner, softmax_rows,
-    Entity, Loaded,
+    calibrated, entities_from_windows, load_base_tensors, load_encoder_config, mean_by_owner,
+    softmax_rows, EncoderConfig, Entity, Loaded,
 };
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::error::{Error, Result};
@@ -122,6 +122,9 @@ pub enum JointLabel {
 pub struct JointSample {
     pub ids: Vec<u32>,
     pub label: JointLabel,
+    /// The frozen bottom's output over `ids` (`[ids.len(), hidden]`), when the run computed it
+    /// once up front (see [`compute_bottoms`]); the top then starts from it.
+    pub bottom: Option<std::sync::Arc<[f32]>>,
 }
 
 impl JointSample {
@@ -280,9 +283,9 @@ pub struct JointTrainModel {
 
 impl JointTrainModel {
     pub fn new(base: &ModelFiles, recipe: &Recipe) -> Result<(JointTrainModel, Tokenizer)> {
-        let (config, tokenizer) = load_base_config(base)?;
+        let (config, tokenizer) = load_encoder_config(base)?;
         let tensors = load_base_tensors(base, &Device::Cpu)?;
-        Ok((Self::from_tensors(&config, tensors, recipe)?, tokenizer))
+        Ok((Self::from_encoder(&config, tensors, recipe)?, tokenizer))
     }
 
     pub fn from_tensors(
@@ -290,12 +293,28 @@ impl JointTrainModel {
         tensors: HashMap<String, Tensor>,
         recipe: &Recipe,
     ) -> Result<JointTrainModel> {
+        Self::from_encoder(&EncoderConfig::Bert(config.clone()), tensors, recipe)
+    }
+
+    /// The trainable model over a BERT or MPNet base (`tensors`).
+    pub fn from_encoder(
+        config: &EncoderConfig,
+        tensors: HashMap<String, Tensor>,
+        recipe: &Recipe,
+    ) -> Result<JointTrainModel> {
         let device = Device::Cpu;
         let frozen_vb = VarBuilder::from_tensors(tensors.clone(), DType::F32, &device);
         let varmap = VarMap::new();
         let train_vb = VarBuilder::from_varmap(&varmap, DType::F32, &device);
-        let bert = TrainBert::load(frozen_vb, train_vb.clone(), config, recipe.frozen_layers)?;
-        let heads = JointHeads::load(train_vb, config.hidden_size, recipe.dropout)?;
+        let bert = match config {
+            EncoderConfig::Bert(c) => {
+                TrainBert::load(frozen_vb, train_vb.clone(), c, recipe.frozen_layers)?
+            }
+            EncoderConfig::Mpnet(c) => {
+                TrainBert::load_mpnet(frozen_vb, train_vb.clone(), c, recipe.frozen_layers)?
+            }
+        };
+        let heads = JointHeads::load(train_vb, config.hidden_size(), recipe.dropout)?;
         {
             let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
             for (name, var) in data.iter() {
@@ -304,7 +323,12 @@ impl JointTrainModel {
                 }
             }
         }
-        train::init_fresh(&varmap, &tensors, recipe.seed, config.initializer_range)?;
+        // Both bases were initialised with BERT's 0.02 (MPNet's config does not say).
+        let init_range = match config {
+            EncoderConfig::Bert(c) => c.initializer_range,
+            EncoderConfig::Mpnet(_) => 0.02,
+        };
+        train::init_fresh(&varmap, &tensors, recipe.seed, init_range)?;
         Ok(JointTrainModel {
             bert,
             heads,
@@ -386,7 +410,20 @@ impl JointTrainModel {
             .map(|(s, t)| (s.ids.as_slice(), t.as_slice()))
             .collect();
         let batch = Batch::from_rows(&rows, &Device::Cpu)?;
-        let states = self.bert.forward_train(&batch, train)?;
+        let cached = self.bert.frozen_layers() > 0 && samples.iter().all(|s| s.bottom.is_some());
+        let states = if cached {
+            let len = batch.input_ids.dim(1)?;
+            let h = self.bert.hidden_size();
+            let mut bottom = vec![0f32; samples.len() * len * h];
+            for (r, s) in samples.iter().enumerate() {
+                let b = s.bottom.as_deref().unwrap_or_default();
+                bottom[r * len * h..][..b.len()].copy_from_slice(b);
+            }
+            let bottom = Tensor::from_vec(bottom, (samples.len(), len, h), &Device::Cpu)?;
+            self.bert.forward_top(&bottom, &batch, train)?
+        } else {
+            self.bert.forward_train(&batch, train)?
+        };
         Ok((batch, states))
     }
 
@@ -566,6 +603,7 @@ pub fn stance_sample(
         if let Some(target) = token_range(&w, span) {
             let holder = Holder::of(&e.holder, e.holder_span, &w, target);
             return Ok(Some(JointSample {
+                bottom: None,
                 ids: w.encoded.ids,
                 label: JointLabel::Stance {
                     class,
@@ -586,6 +624,7 @@ fn sentiment_samples(
     Ok(mix::sentiment_samples(tok, t, rows)?
         .into_iter()
         .map(|s| JointSample {
+            bottom: None,
             ids: s.enc.ids,
             label: match s.label {
                 train::Target::Class(c) => JointLabel::Sentiment(c),
@@ -599,6 +638,7 @@ fn ner_samples(tok: &Tokenizer, t: &Template, rows: &[NerSentence]) -> Result<Ve
     Ok(mix::ner_samples(tok, t, rows)?
         .into_iter()
         .map(|s| JointSample {
+            bottom: None,
             ids: s.enc.ids,
             label: match s.label {
                 train::Target::Tokens(tags) => JointLabel::Ner(tags),
@@ -687,6 +727,57 @@ pub fn training_set(
         dev,
         data,
     })
+}
+
+/// Compute the frozen bottom's output of every sample once, on the fast engine cut to the
+/// frozen layers (`bottom`), and keep it in the sample: the top layers then train from it, and a
+/// run whose base is mostly frozen (MPNet: 11 of 12 layers) pays for the bottom once instead of
+/// at every step and evaluation. Samples with the same ids (one sentence asked about several
+/// targets, our rows repeated) share one copy. `progress` is called with (done, total).
+pub fn compute_bottoms(
+    bottom: &crate::model::fast::FastBert,
+    samples: &mut [&mut JointSample],
+    mut progress: impl FnMut(usize, usize),
+) -> Result<()> {
+    use std::sync::Arc;
+    let mut unique: HashMap<Vec<u32>, Option<Arc<[f32]>>> = HashMap::new();
+    for s in samples.iter() {
+        unique.entry(s.ids.clone()).or_insert(None);
+    }
+    let mut keys: Vec<Vec<u32>> = unique.keys().cloned().collect();
+    keys.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    let h = bottom.hidden_size();
+    let total = keys.len();
+    let mut done = 0;
+    // Batches of about 2,048 tokens, rows of one length class together (little padding).
+    let mut start = 0;
+    while start < keys.len() {
+        let mut end = start + 1;
+        while end < keys.len() && end - start < 64 && (end + 1 - start) * keys[end].len() <= 2048 {
+            end += 1;
+        }
+        let rows = &keys[start..end];
+        let seq = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut ids = vec![0u32; rows.len() * seq];
+        let mut mask = vec![0f32; rows.len() * seq];
+        for (r, k) in rows.iter().enumerate() {
+            ids[r * seq..][..k.len()].copy_from_slice(k);
+            mask[r * seq..][..k.len()].fill(1.0);
+        }
+        let types = vec![0u32; rows.len() * seq];
+        let out = bottom.forward_host(&ids, &types, &mask, rows.len(), seq)?;
+        for (r, k) in rows.iter().enumerate() {
+            let values: Arc<[f32]> = out[r * seq * h..][..k.len() * h].into();
+            unique.insert(k.clone(), Some(values));
+        }
+        done += rows.len();
+        progress(done, total);
+        start = end;
+    }
+    for s in samples.iter_mut() {
+        s.bottom = unique.get(&s.ids).cloned().flatten();
+    }
+    Ok(())
 }
 
 /// One epoch's batches: per task, shuffled, sorted by length in pools of 50 batches, cut; then
@@ -798,6 +889,7 @@ pub fn model_kind() -> ModelKind {
         labels: stance.clone(),
         input_template: JOINT_TEMPLATE.into(),
         pooling: Default::default(),
+        architecture: "bert",
         heads: BTreeMap::from([
             ("ner".to_string(), names(&NER_LABELS)),
             (
@@ -851,6 +943,8 @@ pub struct JointModel {
     heads: JointHeads,
     ner_labels: Vec<String>,
     hidden: usize,
+    /// The manifest's temperatures of the sentiment and stance heads.
+    temperatures: [f32; 2],
 }
 
 /// One stance question for [`JointModel::stance`]: sentence index and the pair.
@@ -904,11 +998,16 @@ impl JointModel {
                 reason: format!("missing joint heads: {e}"),
             }
         })?;
+        let temperatures = [
+            loaded.manifest.temperature("sentiment"),
+            loaded.manifest.temperature("stance"),
+        ];
         Ok(JointModel {
             loaded,
             heads,
             ner_labels,
             hidden,
+            temperatures,
         })
     }
 
@@ -932,7 +1031,10 @@ impl JointModel {
         l.run_batches(&encoded, |idx, st, batch| {
             let tags = self.heads.ner_logits(st, false)?;
             let mean = mean_pool(st, &batch.mask)?;
-            let sent = softmax_rows(&self.heads.sentiment_logits(&mean, false)?)?;
+            let sent = softmax_rows(&calibrated(
+                &self.heads.sentiment_logits(&mean, false)?,
+                self.temperatures[0],
+            )?)?;
             let means: Vec<Vec<f32>> = mean.to_vec2()?;
             for (row, &i) in idx.iter().enumerate() {
                 let n = encoded[i].ids.len();
@@ -1066,6 +1168,7 @@ impl JointModel {
         }
         let x = Tensor::from_vec(features, (pairs.len(), 4 * h), &self.loaded.device)?;
         let logits = self.heads.stance_logits(&x, &kinds, false)?;
+        let logits = calibrated(&logits, self.temperatures[1])?;
         Ok(softmax_rows(&logits)?
             .into_iter()
             .map(|p| Prediction::from_probs(&p, Stance::ALL))
@@ -1076,6 +1179,15 @@ impl JointModel {
     pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
         self.loaded
             .token_probs(windows, |states| self.heads.ner_logits(states, false))
+    }
+
+    /// The temperature of the `sentiment` or `stance` head (1: uncalibrated).
+    pub fn temperature(&self, head: &str) -> f32 {
+        match head {
+            "sentiment" => self.temperatures[0],
+            "stance" => self.temperatures[1],
+            _ => 1.0,
+        }
     }
 
     pub fn ner_labels(&self) -> &[String] {

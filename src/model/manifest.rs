@@ -78,6 +78,11 @@ pub struct Manifest {
     /// `id2label` then holds the stance labels. Empty for single-task models.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub heads: BTreeMap<String, Vec<String>>,
+    /// Temperature of each head's probabilities ("stance", "sentiment"), fitted on dev data by
+    /// `standpoint calibrate`: a head's logits are divided by it before the softmax. A head not
+    /// listed is uncalibrated (temperature 1).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calibration: BTreeMap<String, f64>,
     #[serde(default)]
     pub training: serde_json::Value,
     #[serde(default)]
@@ -95,6 +100,14 @@ impl Manifest {
             }
         }
         Ok(out)
+    }
+
+    /// The temperature of `head` (1 when it has none, or an unusable one).
+    pub fn temperature(&self, head: &str) -> f32 {
+        match self.calibration.get(head) {
+            Some(&t) if t.is_finite() && t > 0.0 => t as f32,
+            _ => 1.0,
+        }
     }
 
     pub fn read(path: &Path) -> Result<Manifest, String> {

@@ -6,6 +6,7 @@
 pub mod attribution;
 pub mod attribution_head;
 pub mod backbone;
+pub mod calibration;
 pub mod classifier;
 pub mod encode;
 pub mod engine;

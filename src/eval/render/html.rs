@@ -447,9 +447,10 @@ impl Renderer for Html {
         self.table(&v.per_class);
         let _ = write!(
             self.s,
-            "<p>95% bootstrap intervals: accuracy {}, macro-F1 {}.</p><h3>Calibration bins</h3>",
+            "<p>95% bootstrap intervals: accuracy {}, macro-F1 {}.</p><h3>Calibration bins</h3><p>{}</p>",
             ci_text(tr.ci95.accuracy),
-            ci_text(tr.ci95.macro_f1)
+            ci_text(tr.ci95.macro_f1),
+            escape(super::calibration_note(tr).trim())
         );
         self.table(&v.calibration);
         self.s.push_str("</div><div><h3>Breakdowns</h3>");

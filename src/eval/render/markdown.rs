@@ -102,9 +102,10 @@ impl Renderer for Markdown {
         self.table(&confusion(tr));
         let _ = writeln!(
             self.s,
-            "\n### Calibration\n\nECE {} and Brier {} (confidence = the largest class probability).\n",
+            "\n### Calibration\n\nECE {} and Brier {} (confidence = the largest class probability).{}\n",
             f4(tr.ece),
-            f4(tr.brier)
+            f4(tr.brier),
+            super::calibration_note(tr)
         );
         self.table(&v.calibration);
         let _ = writeln!(

@@ -39,6 +39,7 @@
 //!     summary: None,
 //!     ner: None,
 //!     attribution: None,
+//!     temperatures: Default::default(),
 //! };
 //! let report = build(&input);
 //! assert!(render::markdown(&report).contains("| favor | 1.0000 | 1.0000 | 1.0000 | 1 |"));
@@ -368,6 +369,7 @@ fn headline(tasks: &[(Task, &TaskReport)]) -> Table {
         ("macro-F1", Align::Right),
         ("F_avg", Align::Right),
         ("ECE", Align::Right),
+        ("ECE uncalibrated", Align::Right),
         ("Brier", Align::Right),
         ("accuracy 95% CI", Align::Left),
         ("macro-F1 95% CI", Align::Left),
@@ -380,6 +382,10 @@ fn headline(tasks: &[(Task, &TaskReport)]) -> Table {
             Cell::num(f4(tr.macro_f1)),
             Cell::num(f4(tr.f_avg)),
             Cell::num(f4(tr.ece)),
+            Cell::num(match (tr.ece_uncalibrated, tr.temperature) {
+                (Some(e), Some(t)) => format!("{} (T = {t})", f4(e)),
+                _ => "-".to_string(),
+            }),
             Cell::num(f4(tr.brier)),
             Cell::num(ci_text(tr.ci95.accuracy)),
             Cell::num(ci_text(tr.ci95.macro_f1)),
@@ -408,6 +414,18 @@ fn per_class(tr: &TaskReport) -> Table {
         }
     }
     t
+}
+
+/// What the calibration changed, as a sentence after the ECE ("" when uncalibrated).
+pub(crate) fn calibration_note(tr: &TaskReport) -> String {
+    match (tr.temperature, tr.ece_uncalibrated) {
+        (Some(t), Some(e)) => format!(
+            " The probabilities are calibrated (temperature {t}, fitted on dev data by \
+             `standpoint models calibrate`); uncalibrated, the ECE of the same predictions is {}.",
+            f4(e)
+        ),
+        _ => String::new(),
+    }
 }
 
 fn calibration(tr: &TaskReport) -> Table {

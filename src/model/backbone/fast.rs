@@ -365,6 +365,13 @@ impl FastBert {
         self
     }
 
+    /// Keep only the bottom `n` layers: the output is then layer `n`'s, the input of a
+    /// trainable top (a training run computes its frozen bottom once this way).
+    pub fn bottom_layers(mut self, n: usize) -> Self {
+        self.layers.truncate(n);
+        self
+    }
+
     pub fn with_split(mut self, split: Split) -> Self {
         self.split = split;
         self

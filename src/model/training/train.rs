@@ -591,6 +591,7 @@ impl Objective for SingleTaskObjective<'_> {
             input_template: self.set.input_template.clone(),
             pooling: self.pooling,
             heads: BTreeMap::new(),
+            architecture: "bert",
         }
     }
 }

@@ -17,7 +17,7 @@ use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarMap};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -578,6 +578,8 @@ pub struct ModelKind {
     pub pooling: Pooling,
     /// The labels of each head of a model with several, by head name.
     pub heads: BTreeMap<String, Vec<String>>,
+    /// The base encoder's architecture (`bert`, `mpnet`), as the manifest records it.
+    pub architecture: &'static str,
 }
 
 /// sha256 of a file, hex.
@@ -598,11 +600,18 @@ pub fn write_model(
 ) -> Result<Manifest> {
     std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
     let weights = out_dir.join("model.safetensors");
-    std::fs::copy(best_weights, &weights).map_err(io(&weights))?;
+    let size = std::fs::metadata(best_weights)
+        .map_err(io(best_weights))?
+        .len();
+    if size > SHIPPED_FILE_LIMIT {
+        write_half(best_weights, &weights)?;
+    } else {
+        std::fs::copy(best_weights, &weights).map_err(io(&weights))?;
+    }
     let manifest = Manifest {
         name: kind.name.clone(),
         task: kind.task,
-        architecture: "bert".into(),
+        architecture: kind.architecture.into(),
         base: base.clone(),
         weights: "model.safetensors".into(),
         weights_sha256: sha256_file(&weights)?,
@@ -618,12 +627,30 @@ pub fn write_model(
         head_dropout: recipe.dropout,
         pooling: kind.pooling,
         heads: kind.heads.clone(),
+        calibration: BTreeMap::new(),
         training,
         metrics: serde_json::json!({}),
     };
     let path = out_dir.join("manifest.json");
     manifest.write(&path).map_err(io(&path))?;
     Ok(manifest)
+}
+
+/// The largest weights file a model ships as trained (f32); a larger one is written in f16
+/// (half the bytes; loading reads it back as f32). 25 MB: what the repository takes per file.
+pub const SHIPPED_FILE_LIMIT: u64 = 25_000_000;
+
+/// The tensors of the safetensors file `from`, in f16, to `to` (f16, not bf16: trained weights
+/// are small numbers, where f16's three more mantissa bits keep them closer).
+fn write_half(from: &Path, to: &Path) -> Result<()> {
+    let tensors = candle_core::safetensors::load(from, &candle_core::Device::Cpu)?;
+    let half = tensors
+        .into_iter()
+        .map(|(name, t)| Ok((name, t.to_dtype(candle_core::DType::F16)?)))
+        .collect::<Result<HashMap<String, Tensor>>>()?;
+    let tmp = to.with_extension("tmp");
+    candle_core::safetensors::save(&half, &tmp)?;
+    std::fs::rename(&tmp, to).map_err(io(to))
 }
 
 /// Round to 4 decimals for reports.
