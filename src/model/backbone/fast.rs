@@ -114,6 +114,11 @@ enum Arch {
     Mpnet { bias: RelativeBias },
 }
 
+/// Whether this CPU runs the bf16 matmuls (`Precision::Bf16`: AVX512-BF16).
+pub fn bf16_supported() -> bool {
+    bf16::supported()
+}
+
 /// The encoder; see the module docs. Weights are copied at load: tensors changed in place
 /// afterwards (a training `Var`) are not seen.
 pub struct FastBert {
