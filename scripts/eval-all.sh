@@ -8,13 +8,17 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-./target/release/standpoint}
 D=${DATA_ROOT:-../shared/data}
 PROFILE=${PROFILE:-accurate}
+# PRECISION=bf16 (or auto) runs the encoders' matmuls in bf16; REPORTS=DIR writes elsewhere
+# (to compare precisions without touching the published reports).
+PRECISION=${PRECISION:-f32}
 R=evaluation/reports
 [ "$PROFILE" = accurate ] || R=evaluation/reports/$PROFILE
+R=${REPORTS:-$R}
 mkdir -p "$R"
 run() { # name, then eval arguments
   local name=$1; shift
   echo "== $name" >&2
-  $BIN eval "$@" --profile "$PROFILE" --report "$R/$name" > /dev/null
+  $BIN eval "$@" --profile "$PROFILE" --precision "$PRECISION" --report "$R/$name" > /dev/null
 }
 # Public data: no sentences in the published reports (licenses), and predictions.jsonl (row ids
 # with gold labels) stays out of git (.gitignore); rerun this script to compare against them.
