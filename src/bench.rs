@@ -39,6 +39,8 @@ pub struct BenchSettings {
     pub models_dir: PathBuf,
     /// `batch --speakers` of the end-to-end runs: auto, model or rules.
     pub speakers: &'static str,
+    /// The encoders' matmul precision, of the encoder timing and of the end-to-end runs.
+    pub precision: Precision,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -325,6 +327,13 @@ fn batch_run(
         .args(["--threads", &s.threads.to_string(), "--quiet"])
         .args(["--profile", profile.name()])
         .args(["--speakers", s.speakers])
+        .args([
+            "--precision",
+            match s.precision {
+                Precision::F32 => "f32",
+                Precision::Bf16 => "bf16",
+            },
+        ])
         .arg("--models-dir")
         .arg(&s.models_dir);
     if let Some(b) = &s.base {
@@ -435,7 +444,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     let (encoder_config, tok) = load_encoder_config(&files)?;
     let tensors = load_base_tensors(&files, &Device::Cpu)?;
     let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-    let fast = encoder_config.fast_encoder(vb.clone(), Some(s.threads), Precision::F32)?;
+    let fast = encoder_config.fast_encoder(vb.clone(), Some(s.threads), s.precision)?;
 
     let persent = s.data_root.join("persent");
     let dev_docs = persent_documents(&persent.join("dev.csv"), usize::MAX)?;

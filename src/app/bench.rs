@@ -39,6 +39,17 @@ pub(super) fn bench_cmd(args: BenchArgs) -> Result<()> {
             crate::cli::SpeakersArg::Tagger => "tagger",
             crate::cli::SpeakersArg::Rules => "rules",
         },
+        precision: match model_settings(
+            crate::cli::ProfileArg::Fast,
+            DEFAULT_BATCH_TOKENS,
+            None,
+            &args.model,
+        )?
+        .backend
+        {
+            Backend::FastBf16 => crate::model::fast::Precision::Bf16,
+            _ => crate::model::fast::Precision::F32,
+        },
     };
     let v = crate::bench::run(&settings)?;
     println!("{}", serde_json::to_string(&v).unwrap_or_default());
