@@ -101,10 +101,11 @@ pub struct ModelArgs {
     /// encoder pass, the more accurate one) or rules.
     #[arg(long, value_enum, default_value = "auto")]
     pub speakers: SpeakersArg,
-    /// Precision of the encoders' matmuls: auto (bf16 where the CPU has AVX512-BF16, else
-    /// f32), f32, or bf16 (an error without AVX512-BF16). bf16 is about 1.8x faster per encoder
-    /// pass and moved no test-set figure by more than 0.005 (README, "Precision").
-    #[arg(long, value_enum, default_value = "auto")]
+    /// Precision of the encoders' matmuls: f32 (the default), bf16 (an error without
+    /// AVX512-BF16), or auto (bf16 where the CPU has AVX512-BF16, else f32). bf16 moved no
+    /// test-set figure by more than 0.005, but whether it is faster depends on the CPU (README,
+    /// "Precision").
+    #[arg(long, value_enum, default_value = "f32")]
     pub precision: PrecisionArg,
 }
 
