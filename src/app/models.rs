@@ -166,7 +166,7 @@ fn calibrate_cmd(
         sentiment_rows.len()
     );
     // Per head: (probabilities as the model gives them now, gold).
-    let mut heads: Vec<(&str, Vec<Vec<f32>>, Vec<usize>)> = Vec::new();
+    let mut heads: Vec<HeadRows> = Vec::new();
     let inputs: Vec<StanceInput> = stance_rows.iter().map(mix::stance_input).collect();
     let preds = engine.predict_stance(&inputs)?;
     heads.push((
@@ -253,6 +253,10 @@ fn calibrate_cmd(
     }
     print_json(&serde_json::Value::Object(out))
 }
+
+/// A head's name, its probabilities per dev row as the model gives them now, and the gold
+/// class of each row.
+type HeadRows = (&'static str, Vec<Vec<f32>>, Vec<usize>);
 
 fn index_of<L: PartialEq>(all: &[L], l: L) -> usize {
     all.iter().position(|x| *x == l).unwrap_or(0)
