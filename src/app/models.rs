@@ -171,10 +171,7 @@ fn calibrate_cmd(
     let preds = engine.predict_stance(&inputs)?;
     heads.push((
         "stance",
-        preds
-            .iter()
-            .map(|p| Stance::ALL.iter().map(|&l| p.prob(l)).collect())
-            .collect(),
+        probs_of(&preds, Stance::ALL),
         stance_rows
             .iter()
             .filter_map(|r| r.stance)
@@ -185,10 +182,7 @@ fn calibrate_cmd(
     let preds = engine.predict_sentiment(&texts)?;
     heads.push((
         "sentiment",
-        preds
-            .iter()
-            .map(|p| Sentiment::ALL.iter().map(|&l| p.prob(l)).collect())
-            .collect(),
+        probs_of(&preds, Sentiment::ALL),
         sentiment_rows
             .iter()
             .map(|r| index_of(Sentiment::ALL, r.label))
@@ -257,6 +251,14 @@ fn calibrate_cmd(
 /// A head's name, its probabilities per dev row as the model gives them now, and the gold
 /// class of each row.
 type HeadRows = (&'static str, Vec<Vec<f32>>, Vec<usize>);
+
+/// Each prediction's probabilities in the order of `all`.
+fn probs_of<L: LabelSet>(preds: &[crate::labels::Prediction<L>], all: &[L]) -> Vec<Vec<f32>> {
+    preds
+        .iter()
+        .map(|p| all.iter().map(|&l| p.prob(l)).collect())
+        .collect()
+}
 
 fn index_of<L: PartialEq>(all: &[L], l: L) -> usize {
     all.iter().position(|x| *x == l).unwrap_or(0)
