@@ -555,3 +555,22 @@ fn models_calibrate_fits_and_writes_a_temperature_per_head() {
     let o = classify_fast_with(dir.path(), &["--speakers", "rules"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_manifest_with_an_unusable_temperature_is_refused_with_the_fix() {
+    let dir = copy_model("stance");
+    let path = dir.path().join("stance/manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    m["calibration"] = serde_json::json!({ "stance": -1.5 });
+    std::fs::write(&path, m.to_string()).unwrap();
+    let o = predict_stance_in(dir.path());
+    assert_clean_error(
+        &o,
+        &[
+            "stance/manifest.json",
+            "calibration.stance is -1.5",
+            "standpoint models calibrate",
+        ],
+    );
+}

@@ -102,7 +102,7 @@ impl Manifest {
         Ok(out)
     }
 
-    /// The temperature of `head` (1 when it has none, or an unusable one).
+    /// The temperature of `head` (1 when it has none; [`Manifest::read`] refuses unusable ones).
     pub fn temperature(&self, head: &str) -> f32 {
         match self.calibration.get(head) {
             Some(&t) if t.is_finite() && t > 0.0 => t as f32,
@@ -112,7 +112,16 @@ impl Manifest {
 
     pub fn read(path: &Path) -> Result<Manifest, String> {
         let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        serde_json::from_str(&text).map_err(|e| e.to_string())
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        for (head, t) in &m.calibration {
+            if !(t.is_finite() && *t > 0.0) {
+                return Err(format!(
+                    "calibration.{head} is {t}; a temperature must be a positive number (remove \
+                     it, or rerun `standpoint models calibrate`)"
+                ));
+            }
+        }
+        Ok(m)
     }
 
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
