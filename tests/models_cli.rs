@@ -151,6 +151,14 @@ fn copy_model(task: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Read the JSON file at `path`, change it with `edit`, write it back (a manifest, to break it).
+fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(path, v.to_string()).unwrap();
+}
+
 fn predict_stance_in(models_dir: &Path) -> Output {
     run(bin()
         .args(["predict", "stance", "--target", "China", "--models-dir"])
@@ -200,10 +208,9 @@ fn a_corrupted_model_file_is_a_clear_error() {
 fn a_manifest_whose_base_sha256_does_not_match_is_a_clear_error() {
     let dir = copy_model("stance");
     let m = dir.path().join("stance/manifest.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
-    v["base"]["weights_sha256"] = serde_json::json!("0".repeat(64));
-    std::fs::write(&m, v.to_string()).unwrap();
+    edit_json(&m, |v| {
+        v["base"]["weights_sha256"] = serde_json::json!("0".repeat(64));
+    });
     let o = predict_stance_in(dir.path());
     assert_clean_error(
         &o,
@@ -290,10 +297,9 @@ fn a_missing_model_file_names_the_path_and_how_to_restore_it() {
 fn a_manifest_max_length_over_the_base_position_embeddings_is_refused_at_load() {
     let dir = copy_model("stance");
     let m = dir.path().join("stance/manifest.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
-    v["max_length"] = serde_json::json!(1024);
-    std::fs::write(&m, v.to_string()).unwrap();
+    edit_json(&m, |v| {
+        v["max_length"] = serde_json::json!(1024);
+    });
     // A short sentence: before the check, loading succeeded and only a long input failed.
     let o = predict_stance_in(dir.path());
     assert_clean_error(
@@ -406,10 +412,9 @@ fn classify_fast_with(models_dir: &Path, extra: &[&str]) -> Output {
 fn an_attribution_head_trained_over_other_joint_weights_is_refused_with_the_fix() {
     let dir = copy_fast_models();
     let m = dir.path().join("joint-attribution/manifest.json");
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&m).unwrap()).unwrap();
-    v["training"]["joint_weights_sha256"] = serde_json::json!("0".repeat(64));
-    std::fs::write(&m, v.to_string()).unwrap();
+    edit_json(&m, |v| {
+        v["training"]["joint_weights_sha256"] = serde_json::json!("0".repeat(64));
+    });
     let o = classify_fast_in(dir.path());
     assert_clean_error(
         &o,
@@ -498,10 +503,9 @@ fn a_manifest_temperature_softens_the_probabilities_and_keeps_the_label() {
     let path = dir.path().join("stance/manifest.json");
     let sentence = "Khawaja Asif condemned Israel for the killing of civilians in Gaza.";
     let set_temperature = |t: f64| {
-        let mut m: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        m["calibration"] = serde_json::json!({ "stance": t });
-        std::fs::write(&path, m.to_string()).unwrap();
+        edit_json(&path, |m| {
+            m["calibration"] = serde_json::json!({ "stance": t })
+        });
     };
     set_temperature(1.0);
     let (raw_label, raw) = stance_probs_in(dir.path(), sentence);
@@ -560,10 +564,9 @@ fn models_calibrate_fits_and_writes_a_temperature_per_head() {
 fn a_manifest_with_an_unusable_temperature_is_refused_with_the_fix() {
     let dir = copy_model("stance");
     let path = dir.path().join("stance/manifest.json");
-    let mut m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    m["calibration"] = serde_json::json!({ "stance": -1.5 });
-    std::fs::write(&path, m.to_string()).unwrap();
+    edit_json(&path, |m| {
+        m["calibration"] = serde_json::json!({ "stance": -1.5 });
+    });
     let o = predict_stance_in(dir.path());
     assert_clean_error(
         &o,
