@@ -1503,9 +1503,8 @@ mod tests {
 
     /// Random weights (biases and norm scales included) under Hugging Face names.
     fn random_tensors(c: &Config, seed: u64) -> HashMap<String, Tensor> {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let (h, i) = (c.hidden_size, c.intermediate_size);
-        let mut shapes: Vec<(String, Vec<usize>)> = vec![
+        let h = c.hidden_size;
+        let embeddings = vec![
             (
                 "embeddings.word_embeddings.weight".into(),
                 vec![c.vocab_size, h],
@@ -1521,40 +1520,22 @@ mod tests {
             ("embeddings.LayerNorm.weight".into(), vec![h]),
             ("embeddings.LayerNorm.bias".into(), vec![h]),
         ];
-        for n in 0..c.num_hidden_layers {
-            let p = format!("encoder.layer.{n}");
-            for (name, o, inp) in [
-                ("attention.self.query", h, h),
-                ("attention.self.key", h, h),
-                ("attention.self.value", h, h),
-                ("attention.output.dense", h, h),
-                ("intermediate.dense", i, h),
-                ("output.dense", h, i),
-            ] {
-                shapes.push((format!("{p}.{name}.weight"), vec![o, inp]));
-                shapes.push((format!("{p}.{name}.bias"), vec![o]));
-            }
-            for name in ["attention.output.LayerNorm", "output.LayerNorm"] {
-                shapes.push((format!("{p}.{name}.weight"), vec![h]));
-                shapes.push((format!("{p}.{name}.bias"), vec![h]));
-            }
-        }
-        shapes
-            .into_iter()
-            .map(|(name, shape)| {
-                let n: usize = shape.iter().product();
-                let centre = if name.ends_with("LayerNorm.weight") {
-                    1.0
-                } else {
-                    0.0
-                };
-                let v: Vec<f32> = (0..n)
-                    .map(|_| centre + rng.gen_range(-0.5f32..0.5))
-                    .collect();
-                let t = Tensor::from_vec(v, shape, &Device::Cpu).expect("tensor");
-                (name, t)
-            })
-            .collect()
+        let names = super::super::test_weights::LayerNames {
+            attention: [
+                "attention.self.query",
+                "attention.self.key",
+                "attention.self.value",
+                "attention.output.dense",
+            ],
+            attention_norm: "attention.output.LayerNorm",
+        };
+        super::super::test_weights::random_encoder(
+            embeddings,
+            &names,
+            c.num_hidden_layers,
+            (h, c.intermediate_size),
+            seed,
+        )
     }
 
     fn random_batch(lens: &[usize], vocab: u32, seed: u64) -> Batch {

@@ -5,3 +5,5 @@
 pub mod bert;
 pub mod fast;
 pub mod mpnet;
+#[cfg(test)]
+pub(crate) mod test_weights;

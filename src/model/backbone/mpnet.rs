@@ -157,7 +157,6 @@ mod tests {
     /// A two-layer MPNet with random weights (biases and norm scales included) under the
     /// Hugging Face names: hidden 20, 4 heads, 36 intermediate units, 40 positions.
     fn tiny_mpnet(seed: u64) -> (MpnetConfig, std::collections::HashMap<String, Tensor>) {
-        use rand::{Rng, SeedableRng};
         let c: MpnetConfig = serde_json::from_value(serde_json::json!({
             "vocab_size": 50, "hidden_size": 20, "num_hidden_layers": 2,
             "num_attention_heads": 4, "intermediate_size": 36, "hidden_act": "gelu",
@@ -165,8 +164,8 @@ mod tests {
             "relative_attention_num_buckets": 32, "pad_token_id": 1
         }))
         .unwrap();
-        let (h, i) = (c.hidden_size, c.intermediate_size);
-        let mut shapes: Vec<(String, Vec<usize>)> = vec![
+        let h = c.hidden_size;
+        let embeddings = vec![
             (
                 "embeddings.word_embeddings.weight".into(),
                 vec![c.vocab_size, h],
@@ -182,40 +181,22 @@ mod tests {
                 vec![BUCKETS, 4],
             ),
         ];
-        for n in 0..c.num_hidden_layers {
-            let p = format!("encoder.layer.{n}");
-            for (name, o, inp) in [
-                ("attention.attn.q", h, h),
-                ("attention.attn.k", h, h),
-                ("attention.attn.v", h, h),
-                ("attention.attn.o", h, h),
-                ("intermediate.dense", i, h),
-                ("output.dense", h, i),
-            ] {
-                shapes.push((format!("{p}.{name}.weight"), vec![o, inp]));
-                shapes.push((format!("{p}.{name}.bias"), vec![o]));
-            }
-            for name in ["attention.LayerNorm", "output.LayerNorm"] {
-                shapes.push((format!("{p}.{name}.weight"), vec![h]));
-                shapes.push((format!("{p}.{name}.bias"), vec![h]));
-            }
-        }
-        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-        let tensors = shapes
-            .into_iter()
-            .map(|(name, shape)| {
-                let n: usize = shape.iter().product();
-                let centre = if name.ends_with("LayerNorm.weight") {
-                    1.0
-                } else {
-                    0.0
-                };
-                let v: Vec<f32> = (0..n)
-                    .map(|_| centre + rng.gen_range(-0.5f32..0.5))
-                    .collect();
-                (name, Tensor::from_vec(v, shape, &Device::Cpu).unwrap())
-            })
-            .collect();
+        let names = super::super::test_weights::LayerNames {
+            attention: [
+                "attention.attn.q",
+                "attention.attn.k",
+                "attention.attn.v",
+                "attention.attn.o",
+            ],
+            attention_norm: "attention.LayerNorm",
+        };
+        let tensors = super::super::test_weights::random_encoder(
+            embeddings,
+            &names,
+            c.num_hidden_layers,
+            (h, c.intermediate_size),
+            seed,
+        );
         (c, tensors)
     }
 
