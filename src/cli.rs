@@ -61,8 +61,8 @@ pub enum ModelsCommand {
     /// probabilities every output gives are calibrated; writes `calibration` into the profile's
     /// manifests and prints dev NLL and ECE before and after.
     Calibrate {
-        /// Which profile's models: accurate (models/stance, models/sentiment) or fast
-        /// (models/joint).
+        /// Which profile's models: accurate (models/joint-mpnet), fast (models/joint) or
+        /// separate (models/stance, models/sentiment).
         #[arg(long, value_enum, default_value = "accurate")]
         profile: ProfileArg,
         /// The public datasets folder.
@@ -73,6 +73,13 @@ pub enum ModelsCommand {
         dry_run: bool,
         #[command(flatten)]
         model: ModelArgs,
+    },
+    /// Rewrite a model's weights as files of at most 25 MB each (f16, whole tensors; what the
+    /// repository takes per file) and list them in its manifest; `train` writes models this way
+    /// already. For a model folder written in one larger file.
+    Shard {
+        /// The model folder (its manifest.json and weights).
+        dir: PathBuf,
     },
     /// Show what is installed and where.
     List {
@@ -415,7 +422,8 @@ pub struct BenchArgs {
     /// Skip the PyTorch comparison.
     #[arg(long)]
     pub no_pytorch: bool,
-    /// Models of the end-to-end batch run: accurate, fast, or both (each measured, `fast` in
+    /// Models of the end-to-end batch run: accurate, fast, separate, or both (accurate and
+    /// fast, each measured, `fast` in
     /// the batch_* fields of the last line and `accurate` in accurate_batch_*).
     #[arg(long, default_value = "both")]
     pub profile: String,
@@ -487,13 +495,16 @@ pub struct ClassifyArgs {
 /// derive in the library).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ProfileArg {
-    /// The three single-task models: the tagger and the sentiment model read each sentence, the
-    /// stance model reads each (holder, actor) pair with its own input and the sentence before.
+    /// The joint model over MPNet-base (`models/joint-mpnet`; base: `models fetch --encoder
+    /// mpnet`): one encoder pass per sentence for actors, sentiment and stance.
     Accurate,
-    /// The joint model (`models/joint`): one encoder pass per sentence for all three tasks,
-    /// stance from the states of that pass. About 4x the throughput; the accuracy it costs is in
-    /// the README.
+    /// The joint model over MiniLM-L6 (`models/joint`): the same tasks from a six-layer encoder,
+    /// several times the throughput; the accuracy it costs is in the README.
     Fast,
+    /// The three single-task MiniLM models (the accurate profile before MPNet): the tagger and
+    /// the sentiment model read each sentence, the stance model reads each (holder, actor) pair
+    /// with its own input and the sentence before.
+    Separate,
 }
 
 impl From<ProfileArg> for crate::model::engine::Profile {
@@ -501,6 +512,7 @@ impl From<ProfileArg> for crate::model::engine::Profile {
         match p {
             ProfileArg::Accurate => Self::Accurate,
             ProfileArg::Fast => Self::Fast,
+            ProfileArg::Separate => Self::Separate,
         }
     }
 }

@@ -14,9 +14,10 @@ pub(super) fn bench_cmd(args: BenchArgs) -> Result<()> {
         "both" => vec![Profile::Fast, Profile::Accurate],
         "fast" => vec![Profile::Fast],
         "accurate" => vec![Profile::Accurate],
+        "separate" => vec![Profile::Separate],
         other => {
             return Err(Error::Invalid(format!(
-                "--profile {other}: expected fast, accurate or both"
+                "--profile {other}: expected fast, accurate, separate or both"
             )))
         }
     };

@@ -91,7 +91,7 @@ pub fn evaluate_task(
                     set.rows.len()
                 );
                 let tag = |rows: &[crate::data::NerSentence]| {
-                    ner_predictions_with(&m.loaded, m.ner_labels(), &|w| m.window_probs(w), rows)
+                    ner_predictions_with(&m.loaded, m.ner_labels(), &|w, s| m.window_probs(w, s), rows)
                 };
                 out.insert(
                     format!("ner: {}", set.name),

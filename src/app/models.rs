@@ -18,6 +18,13 @@ pub(super) fn models(command: ModelsCommand) -> Result<()> {
             dry_run,
             model,
         } => calibrate_cmd(profile, &data_root, dry_run, &model),
+        ModelsCommand::Shard { dir } => {
+            let m = crate::model::trainer::shard_model(&dir)?;
+            for w in m.weight_files() {
+                println!("{}\t{}", dir.join(&w.file).display(), w.sha256);
+            }
+            Ok(())
+        }
         ModelsCommand::List {
             json,
             models_dir: dir,
@@ -153,7 +160,9 @@ fn calibrate_cmd(
         annotated: PathBuf::from("evaluation/samples"),
         own_repeat: 1,
     };
-    let fast = settings.profile == crate::model::engine::Profile::Fast;
+    // A joint model answers stance toward a mention in the sentence only.
+    let joint = settings.profile.joint_folder();
+    let fast = joint.is_some();
     let stance_rows: Vec<crate::data::StanceExample> = mix::stance_parts(&roots)?
         .dev
         .into_iter()
@@ -224,8 +233,8 @@ fn calibrate_cmd(
         fitted.insert(head.to_string(), t);
     }
     if !dry_run {
-        let folders: Vec<(&str, Vec<&str>)> = if fast {
-            vec![("joint", vec!["stance", "sentiment"])]
+        let folders: Vec<(&str, Vec<&str>)> = if let Some(folder) = joint {
+            vec![(folder, vec!["stance", "sentiment"])]
         } else {
             vec![("stance", vec!["stance"]), ("sentiment", vec!["sentiment"])]
         };

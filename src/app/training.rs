@@ -531,7 +531,7 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
         &work_dir,
         args.init.as_deref(),
     );
-    training[ah::JOINT_SHA_KEY] = serde_json::json!(joint.loaded.manifest.weights_sha256);
+    training[ah::JOINT_SHA_KEY] = serde_json::json!(joint.loaded.manifest.weights_digest());
     training["joint_model"] = serde_json::json!(joint_dir.display().to_string());
     trainer::write_model(
         &output,

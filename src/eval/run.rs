@@ -140,7 +140,7 @@ pub fn ner_predictions(model: &NerTagger, rows: &[NerSentence]) -> Result<Vec<Ve
     ner_predictions_with(
         &model.loaded,
         model.labels(),
-        &|w| model.window_probs(w),
+        &|w, _| model.window_probs(w),
         rows,
     )
 }

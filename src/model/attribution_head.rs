@@ -564,14 +564,14 @@ impl AttributionHead {
             });
         }
         let trained_over = manifest.training[JOINT_SHA_KEY].as_str().unwrap_or("");
-        if trained_over != joint.weights_sha256 {
+        if trained_over != joint.weights_digest() {
             return Err(Error::Manifest {
                 path: manifest_path,
                 reason: format!(
                     "the head was trained over joint weights {trained_over}, but the joint model \
                      in use has {}; retrain it with `standpoint train --task joint-attribution`, \
                      or run with --speakers rules",
-                    joint.weights_sha256
+                    joint.weights_digest()
                 ),
             });
         }

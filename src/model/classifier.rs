@@ -279,12 +279,10 @@ impl Loaded {
         let (config, tokenizer) = load_encoder_config(&files)?;
         check_max_length(&manifest_path, manifest.max_length, &config)?;
         let mut tensors = load_base_tensors(&files, &device)?;
-        let own = read_checked_safetensors(
-            &dir.join(&manifest.weights),
-            Some(&manifest.weights_sha256),
-            &device,
-        )?;
-        tensors.extend(own);
+        for w in manifest.weight_files() {
+            let own = read_checked_safetensors(&dir.join(&w.file), Some(&w.sha256), &device)?;
+            tensors.extend(own);
+        }
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         if manifest.architecture != config.architecture() {
             return Err(Error::Invalid(format!(

@@ -13,6 +13,7 @@
 //! the sentence. The markers are ordinary vocabulary tokens, so no embedding row is added and the
 //! shipped weights stay small.
 
+use std::collections::HashMap;
 use tokenizers::Tokenizer;
 
 /// Token ids and segment ids of one encoded input, plus word alignment for token tasks.
@@ -360,6 +361,116 @@ pub fn encode_text_windows(
         start = end;
     }
     Ok(out)
+}
+
+/// How many case shapes [`case_shape`] tells apart.
+pub const CASE_SHAPES: usize = 7;
+
+/// The case shape of a word, which an uncased tokenizer loses: 0 no letter or digit (and the
+/// special pieces), 1 lower case, 2 capitalised, 3 capitalised and the first word of its
+/// sentence, 4 all capitals (two letters or more), 5 mixed ("McDonald", "iPhone"), 6 with a digit.
+/// A name is told from a common word by 2, 4 and 5; 3 says the capital may be the sentence's.
+pub fn case_shape(word: &str, first: bool) -> u8 {
+    if word.chars().any(|c| c.is_numeric()) {
+        return 6;
+    }
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let Some(&head) = letters.first() else {
+        return 0;
+    };
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    if upper == 0 {
+        1
+    } else if upper == letters.len() && letters.len() >= 2 {
+        4
+    } else if head.is_uppercase() && upper == 1 {
+        if first {
+            3
+        } else {
+            2
+        }
+    } else {
+        5
+    }
+}
+
+/// The case shape of each position of a window over `text` (from [`encode_text_windows`]): the
+/// shape of the word the piece belongs to; a word is first when no letter stands before it.
+pub fn text_case_shapes(text: &str, w: &TokenWindow) -> Vec<u8> {
+    let mut extent: HashMap<u32, (usize, usize)> = HashMap::new();
+    for (word, span) in w.words.iter().zip(&w.spans) {
+        if let (Some(word), Some((s, e))) = (word, span) {
+            let x = extent.entry(*word).or_insert((*s, *e));
+            x.0 = x.0.min(*s);
+            x.1 = x.1.max(*e);
+        }
+    }
+    w.words
+        .iter()
+        .map(|word| {
+            let Some(&(s, e)) = word.and_then(|k| extent.get(&k)) else {
+                return 0;
+            };
+            let (Some(word), Some(before)) = (text.get(s..e), text.get(..s)) else {
+                return 0;
+            };
+            case_shape(word, !before.chars().any(char::is_alphabetic))
+        })
+        .collect()
+}
+
+/// The case shape of each position of a window over pre-split `words` (from [`encode_words`]).
+pub fn word_case_shapes(words: &[String], w: &TokenWindow) -> Vec<u8> {
+    let first = words
+        .iter()
+        .position(|x| x.chars().any(char::is_alphabetic));
+    w.words
+        .iter()
+        .map(|word| match word.map(|k| k as usize) {
+            Some(k) if k < words.len() => case_shape(&words[k], first == Some(k)),
+            _ => 0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod case_tests {
+    use super::*;
+
+    #[test]
+    fn shapes_tell_names_from_common_words() {
+        assert_eq!(case_shape("the", false), 1);
+        assert_eq!(case_shape("Israel", false), 2);
+        assert_eq!(case_shape("The", true), 3);
+        assert_eq!(case_shape("NATO", false), 4);
+        assert_eq!(case_shape("A", false), 2);
+        assert_eq!(case_shape("McDonald", false), 5);
+        assert_eq!(case_shape("G7", false), 6);
+        assert_eq!(case_shape(",", false), 0);
+        assert_eq!(case_shape("Über", false), 2);
+    }
+
+    #[test]
+    fn text_and_word_shapes_agree_on_the_same_sentence() {
+        let tok = Tokenizer::from_bytes(crate::model::tiny::tokenizer_json()).unwrap();
+        let t = Template::new(&tok, 64).unwrap();
+        let text = "\"Defense Minister Khawaja Asif said NATO funds it";
+        let w = encode_text_windows(&tok, &t, text).unwrap().remove(0);
+        let shapes = text_case_shapes(text, &w);
+        assert_eq!(shapes.len(), w.encoded.ids.len());
+        assert_eq!((shapes[0], *shapes.last().unwrap()), (0, 0));
+        // '"' has no letter; "Defense" is the first word.
+        assert_eq!(shapes[1], 0);
+        assert!(shapes.contains(&3) && shapes.contains(&4) && shapes.contains(&1));
+        let words: Vec<String> = text.split(' ').map(str::to_string).collect();
+        let ww = encode_words(&tok, &t, &words).unwrap();
+        let ws = word_case_shapes(&words, &ww);
+        assert_eq!(ws.len(), ww.encoded.ids.len());
+        // The words here are whitespace-split ('"Defense' is one word, and its first).
+        assert_eq!(ws[1], 3);
+        let caps = |v: &[u8]| v.iter().filter(|&&s| s == 4).count();
+        assert_eq!(caps(&ws), caps(&shapes));
+    }
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@
 //!
 //! An engine reads a batch of sentences once ([`Engine::read`]: the actors and the sentiment of
 //! each, plus whatever it keeps to answer stance questions), then answers the stance questions
-//! the rules asked about them ([`Engine::stance`]). Today there are two:
-//! - [`Separate`] (`accurate`): the three single-task models; the stance model reads each
-//!   question with its own input and the sentence before;
-//! - [`JointModel`] (`fast`): one encoder pass per sentence for all three tasks, stance from the
-//!   states of that pass.
+//! the rules asked about them ([`Engine::stance`]). Today there are two kinds:
+//! - [`JointModel`]: one encoder pass per sentence for all three tasks, stance from the states
+//!   of that pass; over MPNet-base (`accurate`, `models/joint-mpnet`) or MiniLM-L6 (`fast`,
+//!   `models/joint`);
+//! - [`Separate`] (`separate`): the three single-task MiniLM models; the stance model reads each
+//!   question with its own input and the sentence before.
 //!
 //! A new engine (a joint model on another encoder) implements the trait and gets a line in
 //! [`load`].
@@ -26,11 +27,13 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
-    /// The three single-task models.
+    /// The joint model over MPNet-base (`models/joint-mpnet`).
     #[default]
     Accurate,
-    /// The joint model: one encoder pass per sentence.
+    /// The joint model over MiniLM-L6 (`models/joint`).
     Fast,
+    /// The three single-task MiniLM models (`models/{ner,stance,sentiment}`).
+    Separate,
 }
 
 impl Profile {
@@ -38,6 +41,16 @@ impl Profile {
         match self {
             Profile::Accurate => "accurate",
             Profile::Fast => "fast",
+            Profile::Separate => "separate",
+        }
+    }
+
+    /// The folder of a joint profile's model under the models directory (`None`: separate).
+    pub fn joint_folder(self) -> Option<&'static str> {
+        match self {
+            Profile::Accurate => Some("joint-mpnet"),
+            Profile::Fast => Some("joint"),
+            Profile::Separate => None,
         }
     }
 }
@@ -191,13 +204,12 @@ pub fn load(
     base: Option<&Path>,
     need: Need,
 ) -> Result<Box<dyn Engine>> {
-    Ok(match settings.profile {
-        Profile::Accurate => Box::new(Separate::load(settings, models_dir, base, need)?),
-        Profile::Fast => Box::new(JointModel::load_with(
-            &models_dir.join("joint"),
-            base,
-            settings,
-        )?),
+    Ok(match settings.profile.joint_folder() {
+        None => Box::new(Separate::load(settings, models_dir, base, need)?),
+        Some(folder) => Box::new(
+            JointModel::load_with(&models_dir.join(folder), base, settings)?
+                .for_profile(settings.profile),
+        ),
     })
 }
 
@@ -260,7 +272,7 @@ fn not_loaded(model: &str) -> Error {
 
 impl Engine for Separate {
     fn profile(&self) -> Profile {
-        Profile::Accurate
+        Profile::Separate
     }
 
     fn folders(&self) -> Vec<&'static str> {
@@ -316,7 +328,7 @@ impl Engine for Separate {
         tag_words_with(
             &ner.loaded,
             ner.labels(),
-            &|w| ner.window_probs(w),
+            &|w, _| ner.window_probs(w),
             sentences,
         )
     }
@@ -324,11 +336,11 @@ impl Engine for Separate {
 
 impl Engine for JointModel {
     fn profile(&self) -> Profile {
-        Profile::Fast
+        self.profile
     }
 
     fn folders(&self) -> Vec<&'static str> {
-        vec!["joint"]
+        self.profile.joint_folder().into_iter().collect()
     }
 
     fn read(&self, texts: &[&str], keep: bool) -> Result<Reading> {
@@ -386,14 +398,16 @@ impl Engine for JointModel {
         tag_words_with(
             &self.loaded,
             self.ner_labels(),
-            &|w| self.window_probs(w),
+            &|w, s| self.window_probs(w, s),
             sentences,
         )
     }
 }
 
-/// Tag probabilities per position of each window: the NER model's, or the joint model's.
-pub type WindowProbsFn<'a> = dyn Fn(&[encode::TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> + 'a;
+/// Tag probabilities per position of each window, given the case shapes of each window's
+/// positions: the NER model's (which ignores them), or the joint model's.
+pub type WindowProbsFn<'a> =
+    dyn Fn(&[encode::TokenWindow], &[Vec<u8>]) -> Result<Vec<Vec<Vec<f32>>>> + 'a;
 
 /// The BIO tag of every word of `sentences`, from a tagger's per-position probabilities over the
 /// tokenizer and template of `loaded`.
@@ -408,7 +422,12 @@ pub fn tag_words_with(
         .iter()
         .map(|words| encode::encode_words(&l.tokenizer, &l.template, words))
         .collect::<Result<Vec<_>, _>>()?;
-    let tags = word_tags(&windows, probs(&windows)?);
+    let shapes: Vec<Vec<u8>> = sentences
+        .iter()
+        .zip(&windows)
+        .map(|(words, w)| encode::word_case_shapes(words, w))
+        .collect();
+    let tags = word_tags(&windows, probs(&windows, &shapes)?);
     Ok(sentences
         .iter()
         .zip(&tags)

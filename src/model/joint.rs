@@ -44,7 +44,7 @@ use tokenizers::Tokenizer;
 /// Kinds of holder the stance head tells apart (rows of `stance.holder_kinds`).
 pub const HOLDER_KINDS: usize = 4;
 
-pub const JOINT_TEMPLATE: &str = "[CLS] sentence [SEP], read once; actors tagged per token, sentiment from the token mean, stance per pair from the token mean, the actor mention's mean and the holder (its mention's mean when in the sentence, plus a learned vector per kind: named here, author, named elsewhere, unspecified)";
+pub const JOINT_TEMPLATE: &str = "[CLS] sentence [SEP], read once; actors tagged per token (with the case shape of each word when the weights have `ner_case`), sentiment from the token mean, stance per pair from the token mean, the actor mention's mean and the holder (its mention's mean when in the sentence, plus a learned vector per kind: named here, author, named elsewhere, unspecified)";
 
 /// Whose view a stance question takes, as the joint stance head sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +108,12 @@ pub fn token_range(w: &TokenWindow, span: (usize, usize)) -> Option<(usize, usiz
 /// One training row of one task.
 #[derive(Debug, Clone)]
 pub enum JointLabel {
-    /// A tag per position (`IGNORE` where no loss is taken).
-    Ner(Vec<usize>),
+    /// A tag per position (`IGNORE` where no loss is taken) and the case shape of each
+    /// position's word ([`encode::case_shape`]).
+    Ner {
+        tags: Vec<usize>,
+        shapes: Vec<u8>,
+    },
     Sentiment(usize),
     Stance {
         class: usize,
@@ -130,7 +134,7 @@ pub struct JointSample {
 impl JointSample {
     fn task(&self) -> usize {
         match self.label {
-            JointLabel::Ner(_) => 0,
+            JointLabel::Ner { .. } => 0,
             JointLabel::Sentiment(_) => 1,
             JointLabel::Stance { .. } => 2,
         }
@@ -139,9 +143,23 @@ impl JointSample {
 
 const TASK_NAMES: [&str; 3] = ["ner", "sentiment", "stance"];
 
+/// Width of the case head's hidden layer.
+const CASE_WIDTH: usize = 64;
+
+/// The tag head's view of case, which the lower-casing tokenizers lose: a small layer over each
+/// token's state plus a learned vector of its word's case shape ([`encode::case_shape`]), whose
+/// output is added to the tag logits. `ner_case.out` starts at zero, so a model trained
+/// without it starts from the same predictions.
+struct CaseHead {
+    proj: Linear,
+    shapes: Tensor,
+    out: Linear,
+}
+
 /// The three heads over the shared token states.
 pub struct JointHeads {
     ner: Linear,
+    case: Option<CaseHead>,
     sentiment_dense: Linear,
     sentiment_out: Linear,
     stance_query: Linear,
@@ -152,11 +170,25 @@ pub struct JointHeads {
 }
 
 impl JointHeads {
-    /// Weights under `ner`, `sentiment.{dense,out_proj}` and
-    /// `stance.{query,dense,out_proj,holder_kinds}`.
-    pub fn load(vb: VarBuilder, hidden: usize, dropout: f32) -> candle_core::Result<Self> {
+    /// Weights under `ner`, `ner_case.{proj,shapes,out}` (with `case`),
+    /// `sentiment.{dense,out_proj}` and `stance.{query,dense,out_proj,holder_kinds}`.
+    pub fn load(
+        vb: VarBuilder,
+        hidden: usize,
+        dropout: f32,
+        case: bool,
+    ) -> candle_core::Result<Self> {
+        let case = match case {
+            true => Some(CaseHead {
+                proj: candle_nn::linear(hidden, CASE_WIDTH, vb.pp("ner_case.proj"))?,
+                shapes: vb.get((encode::CASE_SHAPES, CASE_WIDTH), "ner_case.shapes")?,
+                out: candle_nn::linear(CASE_WIDTH, NER_LABELS.len(), vb.pp("ner_case.out"))?,
+            }),
+            false => None,
+        };
         Ok(Self {
             ner: candle_nn::linear(hidden, NER_LABELS.len(), vb.pp("ner"))?,
+            case,
             sentiment_dense: candle_nn::linear(hidden, hidden, vb.pp("sentiment.dense"))?,
             sentiment_out: candle_nn::linear(
                 hidden,
@@ -171,9 +203,30 @@ impl JointHeads {
         })
     }
 
-    /// `[batch, seq, hidden]` -> `[batch, seq, tags]`.
-    pub fn ner_logits(&self, states: &Tensor, train: bool) -> candle_core::Result<Tensor> {
-        dense(&self.ner, &drop(states, self.dropout, train)?, train)
+    /// `[batch, seq, hidden]` states and `[batch, seq]` case shapes (u32) -> `[batch, seq, tags]`.
+    pub fn ner_logits(
+        &self,
+        states: &Tensor,
+        shapes: &Tensor,
+        train: bool,
+    ) -> candle_core::Result<Tensor> {
+        let x = drop(states, self.dropout, train)?;
+        let logits = dense(&self.ner, &x, train)?;
+        let Some(c) = &self.case else {
+            return Ok(logits);
+        };
+        let (b, t, _) = states.dims3()?;
+        let shape_vecs = c
+            .shapes
+            .index_select(&shapes.flatten_all()?, 0)?
+            .reshape((b, t, CASE_WIDTH))?;
+        let h = (dense(&c.proj, &x, train)? + shape_vecs)?.gelu_erf()?;
+        logits + dense(&c.out, &drop(&h, self.dropout, train)?, train)?
+    }
+
+    /// Whether the tag head reads case shapes (a model trained before it did not).
+    pub fn reads_case(&self) -> bool {
+        self.case.is_some()
     }
 
     /// `[n, hidden]` token means -> `[n, 3]` sentiment logits.
@@ -274,6 +327,28 @@ fn batch_stance_features(
     Ok((Tensor::cat(&[&mean, &tgt, &hold, &ctx], 1)?, kinds))
 }
 
+/// The case head's start: shape vectors drawn at unit scale (seeded; so that they matter
+/// beside the projected states from the first step) and a zero output layer, so the tag
+/// logits start as they would without it.
+fn init_case_head(varmap: &VarMap, seed: u64) -> Result<()> {
+    use rand::SeedableRng;
+    let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0xCA5E);
+    if let Some(v) = data.get("ner_case.shapes") {
+        let n = v.as_tensor().elem_count();
+        let values: Vec<f32> = (0..n).map(|_| train::normal(&mut rng)).collect();
+        v.set(&Tensor::from_vec(
+            values,
+            v.as_tensor().shape(),
+            v.device(),
+        )?)?;
+    }
+    if let Some(v) = data.get("ner_case.out.weight") {
+        v.set(&v.as_tensor().zeros_like()?)?;
+    }
+    Ok(())
+}
+
 /// The trainable joint model.
 pub struct JointTrainModel {
     pub bert: TrainBert,
@@ -314,7 +389,7 @@ impl JointTrainModel {
                 TrainBert::load_mpnet(frozen_vb, train_vb.clone(), c, recipe.frozen_layers)?
             }
         };
-        let heads = JointHeads::load(train_vb, config.hidden_size(), recipe.dropout)?;
+        let heads = JointHeads::load(train_vb, config.hidden_size(), recipe.dropout, true)?;
         {
             let data = varmap.data().lock().unwrap_or_else(|e| e.into_inner());
             for (name, var) in data.iter() {
@@ -329,6 +404,7 @@ impl JointTrainModel {
             EncoderConfig::Mpnet(_) => 0.02,
         };
         train::init_fresh(&varmap, &tensors, recipe.seed, init_range)?;
+        init_case_head(&varmap, recipe.seed)?;
         Ok(JointTrainModel {
             bert,
             heads,
@@ -441,11 +517,12 @@ impl JointTrainModel {
         };
         Ok(match task {
             0 => {
-                let logits = self.heads.ner_logits(&states, train)?;
+                let shapes = batch_shapes(samples, states.dim(1)?)?;
+                let logits = self.heads.ner_logits(&states, &shapes, train)?;
                 let (b, t, k) = logits.dims3()?;
                 let mut labels = vec![IGNORE; b * t];
                 for (r, s) in samples.iter().enumerate() {
-                    if let JointLabel::Ner(tags) = &s.label {
+                    if let JointLabel::Ner { tags, .. } = &s.label {
                         for (i, &tag) in tags.iter().enumerate().take(t) {
                             labels[r * t + i] = tag;
                         }
@@ -494,15 +571,16 @@ impl JointTrainModel {
             let (batch, states) = self.forward(&samples, false)?;
             match samples[0].task() {
                 0 => {
+                    let shapes = batch_shapes(&samples, states.dim(1)?)?;
                     let am: Vec<Vec<u32>> = self
                         .heads
-                        .ner_logits(&states, false)?
+                        .ner_logits(&states, &shapes, false)?
                         .argmax(candle_core::D::Minus1)?
                         .to_vec2()?;
                     // Tags per sentence are flattened with a sentinel between sentences, so the
                     // entity scorer can split them again.
                     for (r, s) in samples.iter().enumerate() {
-                        if let JointLabel::Ner(tags) = &s.label {
+                        if let JointLabel::Ner { tags, .. } = &s.label {
                             for (pos, &t) in tags.iter().enumerate() {
                                 if t != IGNORE {
                                     gold.push(t);
@@ -635,17 +713,47 @@ fn sentiment_samples(
 }
 
 fn ner_samples(tok: &Tokenizer, t: &Template, rows: &[NerSentence]) -> Result<Vec<JointSample>> {
-    Ok(mix::ner_samples(tok, t, rows)?
+    mix::ner_samples(tok, t, rows)?
         .into_iter()
-        .map(|s| JointSample {
-            bottom: None,
-            ids: s.enc.ids,
-            label: match s.label {
-                train::Target::Tokens(tags) => JointLabel::Ner(tags),
-                train::Target::Class(_) => unreachable!("NER samples are token-labelled"),
-            },
+        .zip(rows)
+        .map(|(s, row)| {
+            let w = encode::encode_words(tok, t, &row.words)?;
+            Ok(JointSample {
+                bottom: None,
+                ids: s.enc.ids,
+                label: match s.label {
+                    train::Target::Tokens(tags) => JointLabel::Ner {
+                        tags,
+                        shapes: encode::word_case_shapes(&row.words, &w),
+                    },
+                    train::Target::Class(_) => unreachable!("NER samples are token-labelled"),
+                },
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// `[rows, len]` case shapes (u32, 0 past each row's end).
+pub fn shapes_tensor(rows: &[&[u8]], len: usize, device: &Device) -> candle_core::Result<Tensor> {
+    let mut v = vec![0u32; rows.len() * len];
+    for (r, s) in rows.iter().enumerate() {
+        for (i, &x) in s.iter().enumerate().take(len) {
+            v[r * len + i] = x as u32;
+        }
+    }
+    Tensor::from_vec(v, (rows.len(), len), device)
+}
+
+/// The case shapes of a NER batch's rows (none for other tasks' rows).
+fn batch_shapes(samples: &[&JointSample], len: usize) -> candle_core::Result<Tensor> {
+    let rows: Vec<&[u8]> = samples
+        .iter()
+        .map(|s| match &s.label {
+            JointLabel::Ner { shapes, .. } => shapes.as_slice(),
+            _ => &[],
+        })
+        .collect();
+    shapes_tensor(&rows, len, &Device::Cpu)
 }
 
 fn stance_samples(
@@ -809,7 +917,7 @@ fn task_weights(samples: &[JointSample]) -> Vec<Vec<f32>> {
         match s.label {
             JointLabel::Sentiment(c) => sent[c] += 1,
             JointLabel::Stance { class, .. } => stance[class] += 1,
-            JointLabel::Ner(_) => {}
+            JointLabel::Ner { .. } => {}
         }
     }
     vec![
@@ -945,6 +1053,8 @@ pub struct JointModel {
     hidden: usize,
     /// The manifest's temperatures of the sentiment and stance heads.
     temperatures: [f32; 2],
+    /// The profile it serves as an engine (`fast` unless [`JointModel::for_profile`] says).
+    pub(crate) profile: crate::model::engine::Profile,
 }
 
 /// One stance question for [`JointModel::stance`]: sentence index and the pair.
@@ -992,7 +1102,8 @@ impl JointModel {
             "stance",
             Stance::ALL.iter().map(|l| l.name().to_string()).collect(),
         )?;
-        let heads = JointHeads::load(loaded.vb.clone(), hidden, 0.0).map_err(|e| {
+        let case = loaded.vb.contains_tensor("ner_case.shapes");
+        let heads = JointHeads::load(loaded.vb.clone(), hidden, 0.0, case).map_err(|e| {
             Error::CorruptWeights {
                 path: dir.join(&loaded.manifest.weights),
                 reason: format!("missing joint heads: {e}"),
@@ -1008,7 +1119,13 @@ impl JointModel {
             ner_labels,
             hidden,
             temperatures,
+            profile: crate::model::engine::Profile::Fast,
         })
+    }
+
+    /// The same model, serving `profile` as an engine.
+    pub fn for_profile(self, profile: crate::model::engine::Profile) -> JointModel {
+        JointModel { profile, ..self }
     }
 
     /// One encoder pass over each sentence (long ones in windows); actors and sentiment come out
@@ -1017,8 +1134,12 @@ impl JointModel {
         let l = &self.loaded;
         let mut windows = Vec::new();
         let mut owner = Vec::new();
+        let mut shapes = Vec::new();
         for (t, text) in texts.iter().enumerate() {
             for w in encode::encode_text_windows(&l.tokenizer, &l.template, text)? {
+                if self.heads.reads_case() {
+                    shapes.push(encode::text_case_shapes(text, &w));
+                }
                 windows.push(w);
                 owner.push(t);
             }
@@ -1029,7 +1150,9 @@ impl JointModel {
         let mut states: Vec<(Vec<f32>, Vec<f32>)> = vec![(Vec::new(), Vec::new()); windows.len()];
         let mut sentiment: Vec<Vec<f32>> = vec![Vec::new(); windows.len()];
         l.run_batches(&encoded, |idx, st, batch| {
-            let tags = self.heads.ner_logits(st, false)?;
+            let tags = self
+                .heads
+                .ner_logits(st, &self.batch_shapes(&shapes, idx, st)?, false)?;
             let mean = mean_pool(st, &batch.mask)?;
             let sent = softmax_rows(&calibrated(
                 &self.heads.sentiment_logits(&mean, false)?,
@@ -1175,10 +1298,34 @@ impl JointModel {
             .collect())
     }
 
-    /// Tag probabilities per position of each window (evaluation on pre-split words).
-    pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
-        self.loaded
-            .token_probs(windows, |states| self.heads.ner_logits(states, false))
+    /// Tag probabilities per position of each window (evaluation on pre-split words: `shapes`
+    /// are the case shapes of each window's positions, from [`encode::word_case_shapes`]).
+    pub fn window_probs(
+        &self,
+        windows: &[TokenWindow],
+        shapes: &[Vec<u8>],
+    ) -> Result<Vec<Vec<Vec<f32>>>> {
+        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
+        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
+        self.loaded.run_batches(&encoded, |idx, st, _batch| {
+            let shape_rows = self.batch_shapes(shapes, idx, st)?;
+            let logits = self.heads.ner_logits(st, &shape_rows, false)?;
+            for (row, &i) in idx.iter().enumerate() {
+                let n = encoded[i].ids.len();
+                out[i] = softmax_rows(&logits.get(row)?.narrow(0, 0, n)?)?;
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The `[rows, seq]` case shapes of the batch rows `idx` (zeros when the head reads none).
+    fn batch_shapes(&self, shapes: &[Vec<u8>], idx: &[usize], st: &Tensor) -> Result<Tensor> {
+        let rows: Vec<&[u8]> = idx
+            .iter()
+            .map(|&i| shapes.get(i).map_or(&[][..], Vec::as_slice))
+            .collect();
+        Ok(shapes_tensor(&rows, st.dim(1)?, &self.loaded.device)?)
     }
 
     /// The temperature of the `sentiment` or `stance` head (1: uncalibrated).
@@ -1242,6 +1389,33 @@ mod tests {
             checkpoint_every: 10,
             ..Recipe::default_for(Task::Joint)
         }
+    }
+
+    #[test]
+    fn the_case_head_starts_silent_and_then_tells_shapes_apart() {
+        let model =
+            JointTrainModel::from_tensors(&tiny_config(), tiny_base_tensors(1), &recipe()).unwrap();
+        assert!(model.heads.reads_case());
+        let vars: HashMap<String, Var> = model.vars().into_iter().collect();
+        let out = vars["ner_case.out.weight"].as_tensor();
+        let zero: f32 = out.abs().unwrap().sum_all().unwrap().to_scalar().unwrap();
+        assert_eq!(
+            zero, 0.0,
+            "a fresh case head adds nothing to the tag logits"
+        );
+        let states =
+            Tensor::randn(0f32, 1.0, (1, 3, tiny_config().hidden_size), &Device::Cpu).unwrap();
+        let lower = shapes_tensor(&[&[1, 1, 1]], 3, &Device::Cpu).unwrap();
+        let caps = shapes_tensor(&[&[2, 4, 5]], 3, &Device::Cpu).unwrap();
+        let logits = |s: &Tensor| -> Vec<f32> {
+            let t = model.heads.ner_logits(&states, s, false).unwrap();
+            t.flatten_all().unwrap().to_vec1().unwrap()
+        };
+        assert_eq!(logits(&lower), logits(&caps));
+        vars["ner_case.out.weight"]
+            .set(&Tensor::ones(out.shape(), DType::F32, &Device::Cpu).unwrap())
+            .unwrap();
+        assert_ne!(logits(&lower), logits(&caps));
     }
 
     fn stance_row(text: &str, holder: &str, target: &str, label: Stance) -> StanceExample {

@@ -64,6 +64,11 @@ pub struct Manifest {
     pub weights: String,
     /// sha256 of that file, checked on load.
     pub weights_sha256: String,
+    /// Further weights files, when the trained tensors are more than one file may hold
+    /// ([`crate::model::trainer::SHIPPED_FILE_LIMIT`]): each is read and checked like `weights`,
+    /// and together they are the model's trained tensors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_weights: Vec<WeightsFile>,
     /// Number of bottom encoder layers taken unchanged from the base model.
     pub frozen_layers: usize,
     /// Label of each output index, by name ("0": "favor", ...).
@@ -89,7 +94,35 @@ pub struct Manifest {
     pub metrics: serde_json::Value,
 }
 
+/// One weights file of a model and its sha256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeightsFile {
+    pub file: String,
+    pub sha256: String,
+}
+
 impl Manifest {
+    /// Every weights file with its sha256: `weights` first, then `more_weights`.
+    pub fn weight_files(&self) -> Vec<WeightsFile> {
+        let mut out = vec![WeightsFile {
+            file: self.weights.clone(),
+            sha256: self.weights_sha256.clone(),
+        }];
+        out.extend(self.more_weights.iter().cloned());
+        out
+    }
+
+    /// One digest of all the weights: `weights_sha256` for a model in one file, else the sha256
+    /// of the files' digests in order (what a head trained over this model binds to).
+    pub fn weights_digest(&self) -> String {
+        if self.more_weights.is_empty() {
+            return self.weights_sha256.clone();
+        }
+        use sha2::{Digest, Sha256};
+        let joined: Vec<String> = self.weight_files().into_iter().map(|w| w.sha256).collect();
+        hex::encode(Sha256::digest(joined.join(" ").as_bytes()))
+    }
+
     /// Labels in output-index order; errors if the ids are not exactly 0..n.
     pub fn labels(&self) -> Result<Vec<String>, String> {
         let mut out = Vec::with_capacity(self.id2label.len());
@@ -147,5 +180,44 @@ pub enum Pooling {
 impl Pooling {
     pub fn is_mean(&self) -> bool {
         *self == Pooling::Mean
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(more: &[(&str, &str)]) -> Manifest {
+        let mut m: Manifest = serde_json::from_value(serde_json::json!({
+            "name": "m", "task": "joint", "architecture": "mpnet",
+            "base": {"repo_id": "a/b", "revision": "r", "weights_sha256": "h"},
+            "weights": "model.safetensors", "weights_sha256": "aa", "frozen_layers": 0,
+            "id2label": {}, "input_template": "", "max_length": 8, "head_dropout": 0.0
+        }))
+        .unwrap();
+        m.more_weights = more
+            .iter()
+            .map(|(f, s)| WeightsFile {
+                file: f.to_string(),
+                sha256: s.to_string(),
+            })
+            .collect();
+        m
+    }
+
+    #[test]
+    fn a_model_in_one_file_is_bound_by_that_file_and_one_in_several_by_all_in_order() {
+        let one = manifest(&[]);
+        assert_eq!(one.weights_digest(), "aa");
+        assert!(!serde_json::to_string(&one)
+            .unwrap()
+            .contains("more_weights"));
+        let two = manifest(&[("model-2.safetensors", "bb")]);
+        let other = manifest(&[("model-2.safetensors", "cc")]);
+        assert_eq!(two.weight_files().len(), 2);
+        assert_ne!(two.weights_digest(), "aa");
+        assert_ne!(two.weights_digest(), other.weights_digest());
+        let back: Manifest = serde_json::from_str(&serde_json::to_string(&two).unwrap()).unwrap();
+        assert_eq!(back, two);
     }
 }

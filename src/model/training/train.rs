@@ -209,7 +209,7 @@ pub(crate) fn sorted_vars(varmap: &VarMap) -> Vec<(String, Var)> {
 }
 
 /// A standard normal draw (Box-Muller), so seeded initialisation needs no extra crate.
-fn normal(rng: &mut StdRng) -> f32 {
+pub(crate) fn normal(rng: &mut StdRng) -> f32 {
     use rand::Rng;
     let u1: f32 = rng.gen_range(f32::EPSILON..1.0);
     let u2: f32 = rng.gen();

@@ -9,7 +9,7 @@
 
 use crate::model::bert::seed_dropout;
 use crate::model::error::{Error, Result};
-use crate::model::manifest::{Manifest, Pooling, Task};
+use crate::model::manifest::{Manifest, Pooling, Task, WeightsFile};
 use crate::model::resolve::BaseSpec;
 use crate::model::train::{padding_ratio_of, sorted_vars};
 use candle_core::{Tensor, Var};
@@ -599,22 +599,30 @@ pub fn write_model(
     training: serde_json::Value,
 ) -> Result<Manifest> {
     std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
-    let weights = out_dir.join("model.safetensors");
     let size = std::fs::metadata(best_weights)
         .map_err(io(best_weights))?
         .len();
-    if size > SHIPPED_FILE_LIMIT {
-        write_half(best_weights, &weights)?;
+    let mut files = if size > SHIPPED_FILE_LIMIT {
+        let tensors = candle_core::safetensors::load(best_weights, &candle_core::Device::Cpu)?;
+        write_weight_files(tensors, out_dir)?
     } else {
+        let weights = out_dir.join(WEIGHTS_FILE);
         std::fs::copy(best_weights, &weights).map_err(io(&weights))?;
-    }
+        remove_stale_parts(out_dir, 1)?;
+        vec![WeightsFile {
+            file: WEIGHTS_FILE.into(),
+            sha256: sha256_file(&weights)?,
+        }]
+    };
+    let first = files.remove(0);
     let manifest = Manifest {
         name: kind.name.clone(),
         task: kind.task,
         architecture: kind.architecture.into(),
         base: base.clone(),
-        weights: "model.safetensors".into(),
-        weights_sha256: sha256_file(&weights)?,
+        weights: first.file,
+        weights_sha256: first.sha256,
+        more_weights: files,
         frozen_layers: recipe.frozen_layers,
         id2label: kind
             .labels
@@ -640,20 +648,182 @@ pub fn write_model(
 /// (half the bytes; loading reads it back as f32). 25 MB: what the repository takes per file.
 pub const SHIPPED_FILE_LIMIT: u64 = 25_000_000;
 
-/// The tensors of the safetensors file `from`, in f16, to `to` (f16, not bf16: trained weights
-/// are small numbers, where f16's three more mantissa bits keep them closer).
-fn write_half(from: &Path, to: &Path) -> Result<()> {
-    let tensors = candle_core::safetensors::load(from, &candle_core::Device::Cpu)?;
-    let half = tensors
-        .into_iter()
-        .map(|(name, t)| Ok((name, t.to_dtype(candle_core::DType::F16)?)))
-        .collect::<Result<HashMap<String, Tensor>>>()?;
-    let tmp = to.with_extension("tmp");
-    candle_core::safetensors::save(&half, &tmp)?;
-    std::fs::rename(&tmp, to).map_err(io(to))
+/// The first weights file of a model; further ones are `model-2.safetensors`, ...
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+
+/// The name of a model's `part`-th weights file (1-based).
+fn part_name(part: usize) -> String {
+    match part {
+        1 => WEIGHTS_FILE.to_string(),
+        n => format!("model-{n}.safetensors"),
+    }
+}
+
+/// Remove `model-N.safetensors` files for N > `kept` (left by an earlier, larger write).
+fn remove_stale_parts(dir: &Path, kept: usize) -> Result<()> {
+    let mut n = kept + 1;
+    loop {
+        let p = dir.join(part_name(n));
+        if !p.exists() {
+            return Ok(());
+        }
+        std::fs::remove_file(&p).map_err(io(&p))?;
+        n += 1;
+    }
+}
+
+/// Write trained tensors as a shipped model's weights files of at most [`SHIPPED_FILE_LIMIT`]
+/// each: in f32 when they fit in one file; else in f16 (half the bytes; f16, not bf16: trained
+/// weights are small numbers, where f16's three more mantissa bits keep them closer), split
+/// into as many files as that takes, whole tensors in name order. A single tensor over the
+/// limit gets a file of its own. Returns the files in order, with their sha256.
+pub fn write_weight_files(
+    tensors: HashMap<String, Tensor>,
+    out_dir: &Path,
+) -> Result<Vec<WeightsFile>> {
+    let bytes = |t: &Tensor| (t.elem_count() * t.dtype().size_in_bytes()) as u64;
+    let total: u64 = tensors.values().map(bytes).sum();
+    let tensors: HashMap<String, Tensor> = if total > SHIPPED_FILE_LIMIT {
+        tensors
+            .into_iter()
+            .map(|(name, t)| Ok((name, t.to_dtype(candle_core::DType::F16)?)))
+            .collect::<Result<_>>()?
+    } else {
+        tensors
+    };
+    // Room for each file's header (names and shapes: well under a kilobyte per tensor).
+    let budget = SHIPPED_FILE_LIMIT - 200_000;
+    let mut names: Vec<&String> = tensors.keys().collect();
+    names.sort();
+    let mut parts: Vec<Vec<&String>> = vec![Vec::new()];
+    let mut used = 0u64;
+    for name in names {
+        let b = bytes(&tensors[name]);
+        let last = parts.last_mut().expect("one part");
+        if !last.is_empty() && used + b > budget {
+            parts.push(vec![name]);
+            used = b;
+        } else {
+            last.push(name);
+            used += b;
+        }
+    }
+    let mut out = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let file = part_name(i + 1);
+        let path = out_dir.join(&file);
+        let these: HashMap<String, Tensor> = part
+            .iter()
+            .map(|&n| (n.clone(), tensors[n].clone()))
+            .collect();
+        let tmp = path.with_extension("tmp");
+        candle_core::safetensors::save(&these, &tmp)?;
+        std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        out.push(WeightsFile {
+            sha256: sha256_file(&path)?,
+            file,
+        });
+    }
+    remove_stale_parts(out_dir, parts.len())?;
+    Ok(out)
+}
+
+/// Rewrite the weights of the model in `dir` as [`write_weight_files`] does (a model written
+/// in one file over the limit, by an older standpoint), and its manifest to list them. The
+/// tensors are unchanged (f16 stays f16).
+pub fn shard_model(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("manifest.json");
+    let mut manifest = Manifest::read(&path).map_err(|reason| Error::Manifest {
+        path: path.clone(),
+        reason,
+    })?;
+    let mut tensors = HashMap::new();
+    for w in manifest.weight_files() {
+        tensors.extend(crate::model::classifier::read_checked_safetensors(
+            &dir.join(&w.file),
+            Some(&w.sha256),
+            &candle_core::Device::Cpu,
+        )?);
+    }
+    let mut files = write_weight_files(tensors, dir)?;
+    let first = files.remove(0);
+    manifest.weights = first.file;
+    manifest.weights_sha256 = first.sha256;
+    manifest.more_weights = files;
+    manifest.write(&path).map_err(io(&path))?;
+    Ok(manifest)
 }
 
 /// Round to 4 decimals for reports.
 pub fn round_dev(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod weight_files_tests {
+    use super::*;
+    use candle_core::Device;
+
+    /// `n` f32 values drawn from `seed` (about 4n bytes).
+    fn tensor(n: usize, seed: u64) -> Tensor {
+        Tensor::randn(0f32, 1.0, n, &Device::Cpu)
+            .unwrap()
+            .affine(1.0, seed as f64)
+            .unwrap()
+    }
+
+    #[test]
+    fn weights_over_the_limit_are_split_into_files_under_it_and_read_back_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        // 60 MB in f32: 30 MB in f16, more than one file holds.
+        let mut tensors = HashMap::new();
+        for (i, name) in ["a.weight", "b.weight", "c.weight", "d.weight"]
+            .iter()
+            .enumerate()
+        {
+            tensors.insert(name.to_string(), tensor(3_750_000, i as u64));
+        }
+        // A stale part from an earlier, larger write goes.
+        std::fs::write(dir.path().join("model-3.safetensors"), b"old").unwrap();
+        let files = write_weight_files(tensors.clone(), dir.path()).unwrap();
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert_eq!(files[0].file, WEIGHTS_FILE);
+        assert!(!dir.path().join("model-3.safetensors").exists());
+        let mut back = HashMap::new();
+        for f in &files {
+            let path = dir.path().join(&f.file);
+            assert!(std::fs::metadata(&path).unwrap().len() <= SHIPPED_FILE_LIMIT);
+            assert_eq!(sha256_file(&path).unwrap(), f.sha256);
+            back.extend(candle_core::safetensors::load(&path, &Device::Cpu).unwrap());
+        }
+        assert_eq!(back.len(), 4);
+        for (name, t) in &tensors {
+            let b = back[name].to_dtype(candle_core::DType::F32).unwrap();
+            let diff: f32 = (t - &b)
+                .unwrap()
+                .abs()
+                .unwrap()
+                .max(0)
+                .unwrap()
+                .to_scalar()
+                .unwrap();
+            // f16 keeps about three decimal digits of numbers around 1.
+            assert!(diff < 1e-2, "{name}: {diff}");
+        }
+    }
+
+    #[test]
+    fn weights_under_the_limit_stay_in_one_f32_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let tensors = HashMap::from([("w".to_string(), tensor(1000, 1))]);
+        let files = write_weight_files(tensors.clone(), dir.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        let back =
+            candle_core::safetensors::load(dir.path().join(WEIGHTS_FILE), &Device::Cpu).unwrap();
+        assert_eq!(back["w"].dtype(), candle_core::DType::F32);
+        assert_eq!(
+            back["w"].to_vec1::<f32>().unwrap(),
+            tensors["w"].to_vec1::<f32>().unwrap()
+        );
+    }
 }
