@@ -663,23 +663,45 @@ impl JointTrainModel {
     }
 }
 
+/// A stance question whose target is a topic not written in the sentence (tweet stance data:
+/// "Atheism", "Hillary Clinton") as the joint model reads it: the topic written before the
+/// sentence, `"<topic>: <sentence>"`, so that the stance head has a mention to read from.
+/// Returns the text, the topic's span and the holder's span moved along.
+pub fn topic_form(
+    target: &str,
+    text: &str,
+    holder_span: Option<(usize, usize)>,
+) -> (String, (usize, usize), Option<(usize, usize)>) {
+    let shift = target.len() + 2;
+    (
+        format!("{target}: {text}"),
+        (0, target.len()),
+        holder_span.map(|(a, b)| (a + shift, b + shift)),
+    )
+}
+
 /// Encode a stance row for the joint model: the window holding the target, the target's token
-/// positions and the holder. `None` when the target is not written in the sentence (a topic).
+/// positions and the holder. A target not written in the sentence (a topic) is read in
+/// [`topic_form`]. `None` for a row without a stance label, or whose target falls in no window.
 pub fn stance_sample(
     tok: &Tokenizer,
     t: &Template,
     e: &StanceExample,
 ) -> Result<Option<JointSample>> {
-    let (Some(span), Some(stance)) = (e.target_span, e.stance) else {
+    let Some(stance) = e.stance else {
         return Ok(None);
+    };
+    let (text, span, holder_span) = match e.target_span {
+        Some(span) => (e.text.clone(), span, e.holder_span),
+        None => topic_form(&e.target, &e.text, e.holder_span),
     };
     let class = Stance::ALL
         .iter()
         .position(|l| *l == stance)
         .expect("label in set");
-    for w in encode::encode_text_windows(tok, t, &e.text)? {
+    for w in encode::encode_text_windows(tok, t, &text)? {
         if let Some(target) = token_range(&w, span) {
-            let holder = Holder::of(&e.holder, e.holder_span, &w, target);
+            let holder = Holder::of(&e.holder, holder_span, &w, target);
             return Ok(Some(JointSample {
                 bottom: None,
                 ids: w.encoded.ids,
@@ -802,11 +824,11 @@ pub struct JointSet {
     pub data: serde_json::Value,
 }
 
-/// The built-in mix for the joint model: CoNLL train for actors, the sentiment mix, and the stance
-/// rows whose target is written in the sentence (NewsMTSC, directed_sentiment both ways with its
-/// `author` rows, our annotated dev split `own_repeat` times; tweet stance data names a topic, not
-/// a mention, and has no place here). `cap` thins each public source to that many rows, `ner_cap`
-/// the CoNLL rows (default: `cap`).
+/// The built-in mix for the joint model: CoNLL train for actors; the sentiment mix and the
+/// sentiment of our annotated dev sentences; stance rows from NewsMTSC, directed_sentiment both
+/// ways with its `author` rows, tweet stance toward topics (TweetEval train and the P-Stance share,
+/// read in [`topic_form`]) and our annotated dev split. Our rows go in `own_repeat` times. `cap`
+/// thins each public source to that many rows, `ner_cap` the CoNLL rows (default: `cap`).
 pub fn training_set(
     roots: &DataRoots,
     tok: &Tokenizer,
@@ -821,6 +843,9 @@ pub fn training_set(
     let sent_train = thin(sentiment_samples(tok, t, &sent_train)?, cap);
     let newsmtsc = thin(stance_samples(tok, t, &parts.newsmtsc)?, cap);
     let directed = thin(stance_samples(tok, t, &parts.directed)?, cap);
+    // Tweet stance toward topics, in topic form (TweetEval train, the P-Stance share).
+    let tweets = thin(stance_samples(tok, t, &parts.tweeteval)?, cap);
+    let pstance = thin(stance_samples(tok, t, &parts.pstance)?, cap);
     let own = stance_samples(tok, t, &parts.annotated)?;
     let own_sentiment = sentiment_samples(tok, t, &own_sentiment_rows(&parts.annotated))?;
     let mut train_rows = Vec::new();
@@ -830,18 +855,22 @@ pub fn training_set(
             "sentiment": {"rows": sent_train.len(), "sources": sent_counts},
             "newsmtsc_train (holder unspecified, target in the sentence)": newsmtsc.len(),
             "directed_train (both directions + author rows, target in the sentence)": directed.len(),
+            "tweeteval_stance_train (topic form)": tweets.len(),
+            "pstance_train (15%, topic form)": pstance.len(),
             format!("annotated_dev (ours, x{})", roots.own_repeat): own.len() * roots.own_repeat,
             format!("annotated_dev sentences' sentiment (news, ours, x{})", roots.own_repeat):
                 own_sentiment.len() * roots.own_repeat,
             "cap per public source": cap,
             "cap of conll rows": ner_cap.or(cap),
         },
-        "dev": "ner: 35% of conll2003 eng.testa; sentiment: tweeteval carved dev (10%); stance: newsmtsc-rw dev + 40% of directed valid (rows with the target in the sentence); score = (ner F1 + sentiment macro-F1 + 2 x stance macro-F1) / 4",
+        "dev": "ner: 35% of conll2003 eng.testa; sentiment: tweeteval carved dev (10%); stance: newsmtsc-rw dev + tweeteval stance val (topic form) + 40% of directed valid; score = (ner F1 + sentiment macro-F1 + 2 x stance macro-F1) / 4",
     });
     train_rows.extend(ner_train);
     train_rows.extend(sent_train);
     train_rows.extend(newsmtsc);
     train_rows.extend(directed);
+    train_rows.extend(tweets);
+    train_rows.extend(pstance);
     for _ in 0..roots.own_repeat {
         train_rows.extend(own.iter().cloned());
         train_rows.extend(own_sentiment.iter().cloned());
@@ -1368,15 +1397,30 @@ impl JointModel {
     }
 
     /// Stance of standalone questions (evaluation): each sentence read once per question.
+    /// A question whose target is a topic not written in the sentence is read in
+    /// [`topic_form`], as in training.
     pub fn predict_stance(&self, inputs: &[StanceInput]) -> Result<Vec<Prediction<Stance>>> {
-        let texts: Vec<&str> = inputs.iter().map(|i| i.text).collect();
+        let forms: Vec<(String, (usize, usize), Option<(usize, usize)>)> = inputs
+            .iter()
+            .map(|i| match i.target_span {
+                Some(span) => (i.text.to_string(), span, i.holder_span),
+                None => topic_form(i.target, i.text, i.holder_span),
+            })
+            .collect();
+        let texts: Vec<&str> = forms.iter().map(|f| f.0.as_str()).collect();
         let (states, _, _) = self.read(&texts)?;
         let pairs: Vec<JointPair> = inputs
             .iter()
+            .zip(&forms)
             .enumerate()
-            .map(|(i, input)| JointPair {
+            .map(|(i, (input, (text, span, holder_span)))| JointPair {
                 sentence: i,
-                input: input.clone(),
+                input: StanceInput {
+                    text,
+                    target_span: Some(*span),
+                    holder_span: *holder_span,
+                    ..input.clone()
+                },
             })
             .collect();
         self.stance(&states, &pairs)
@@ -1410,6 +1454,29 @@ mod tests {
             checkpoint_every: 10,
             ..Recipe::default_for(Task::Joint)
         }
+    }
+
+    #[test]
+    fn a_topic_not_in_the_sentence_is_read_written_before_it() {
+        let (text, span, holder) = topic_form("china", "the eu said so", Some((4, 6)));
+        assert_eq!(text, "china: the eu said so");
+        assert_eq!(&text[span.0..span.1], "china");
+        assert_eq!(holder.map(|(a, b)| &text[a..b]), Some("eu"));
+        let tok = tokenizer();
+        let t = Template::new(&tok, 32).unwrap();
+        let mut row = stance_row("the eu said so", "author", "eu", Stance::Against);
+        row.target = "china".into();
+        row.target_span = None;
+        row.holder_span = None;
+        let sample = stance_sample(&tok, &t, &row)
+            .unwrap()
+            .expect("a topic row is read");
+        let JointLabel::Stance { target, class, .. } = sample.label else {
+            panic!("a stance row")
+        };
+        // [CLS] china : the eu ...: the topic is the first word.
+        assert_eq!(target, (1, 2));
+        assert_eq!(Stance::ALL[class], Stance::Against);
     }
 
     #[test]
