@@ -4,7 +4,8 @@
 # evaluation/reports/. Rerunning gives the same report.json files apart from `throughput`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# PROFILE=fast scores the joint model (`--profile fast`) into evaluation/reports/fast/ instead.
+# The accurate profile (the MPNet joint model) into evaluation/reports/; PROFILE=fast or
+# PROFILE=separate scores that profile into evaluation/reports/$PROFILE/ instead.
 BIN=${BIN:-./target/release/standpoint}
 D=${DATA_ROOT:-../shared/data}
 PROFILE=${PROFILE:-accurate}

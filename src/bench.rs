@@ -438,6 +438,37 @@ fn encoder_only(
     }))
 }
 
+/// The encoder of `s.encoder` against PyTorch alone ([`encoder_only`]), on its own tokens of the
+/// same PerSenT sentences (`base`: its local folder, else the cache).
+fn other_encoder(s: &BenchSettings, base: Option<&Path>) -> Result<serde_json::Value> {
+    let files = resolve::resolve(&s.encoder, base)?;
+    let (config, tok) = load_encoder_config(&files)?;
+    let tensors = load_base_tensors(&files, &Device::Cpu)?;
+    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+    let fast = config.fast_encoder(vb, Some(s.threads), s.precision)?;
+    let persent = s.data_root.join("persent");
+    let dev_docs = persent_documents(&persent.join("dev.csv"), usize::MAX)?;
+    let sents = sentence_ids(&dev_docs, &tok, s.sentences)?;
+    drop(dev_docs);
+    let (batches, groups) = batches(&sents, s.batch_size)?;
+    let work = tempfile::tempdir().map_err(io(Path::new("a temporary folder")))?;
+    let batches_file = work.path().join("batches.jsonl");
+    let mut lines = String::new();
+    for g in &groups {
+        let ids: Vec<&Vec<u32>> = g.iter().map(|&i| &sents[i]).collect();
+        lines.push_str(&serde_json::json!({ "ids": ids }).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&batches_file, lines).map_err(io(&batches_file))?;
+    let timed = Timed {
+        fast: &fast,
+        batches: &batches,
+        batches_file: &batches_file,
+        model_dir: &files.dir,
+    };
+    encoder_only(s, &config, &sents, &timed)
+}
+
 /// Run the benchmark; print a readable account on stderr and return the JSON summary.
 pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     let files = resolve::resolve(&s.encoder, s.base.as_deref())?;
@@ -579,7 +610,38 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
     let other_sents = other
         .as_ref()
         .map(|b| b["sents_per_s"].as_f64().unwrap_or(0.0));
+    // The accurate profile's own encoder (MPNet) against PyTorch in the same run, and its
+    // batch run against it.
+    let accurate_encoder = match s.profiles.contains(&Profile::Accurate) {
+        true => {
+            note!("the accurate profile's encoder, MPNet-base, against PyTorch ...");
+            let mpnet = BenchSettings {
+                encoder: BaseSpec::mpnet(),
+                ..s.clone()
+            };
+            // `--base` names MiniLM's folder in this run, not MPNet's.
+            Some(other_encoder(&mpnet, None)?)
+        }
+        false => None,
+    };
+    let accurate_batch = std::iter::once(&batch)
+        .chain(other.as_ref())
+        .find(|b| b["profile"] == "accurate")
+        .and_then(|b| b["sents_per_s"].as_f64());
+    let accurate_vs_encoder = accurate_encoder
+        .as_ref()
+        .and_then(|e| e["encoder_sents_per_s"].as_f64())
+        .zip(accurate_batch)
+        .map(|(e, b)| r2(b / e));
+    if let Some(x) = accurate_vs_encoder {
+        note!(
+            "batch --profile accurate: {:.0}% of the MPNet encoder-only sentences/s",
+            100.0 * x
+        );
+    }
     Ok(serde_json::json!({
+        "accurate_encoder": accurate_encoder,
+        "accurate_batch_vs_encoder": accurate_vs_encoder,
         "threads": s.threads,
         "sentences": sents.len(),
         "tokens": tokens,

@@ -268,9 +268,9 @@ pub struct EvalArgs {
     /// (default: all three).
     #[arg(long)]
     pub task: Vec<String>,
-    /// Which models: accurate (the three single-task models, a stance pass per pair) or fast (the
-    /// joint model, one encoder pass per sentence for all three tasks; see the README for what
-    /// it costs in accuracy).
+    /// Which models: accurate (the joint model over MPNet-base), fast (the joint model over
+    /// MiniLM-L6, several times the throughput) or separate (the three single-task MiniLM
+    /// models, a stance pass per pair); the README gives the accuracy of each.
     #[arg(long, value_enum, default_value = "accurate")]
     pub profile: ProfileArg,
     #[command(flatten)]
@@ -344,9 +344,9 @@ pub struct BatchArgs {
     /// No progress bar or progress lines.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Which models: fast (default here: the joint model, one encoder pass per sentence for all
-    /// three tasks, about 5x the throughput) or accurate (the three single-task models that
-    /// `classify` uses by default; a stance pass per pair). The README gives the accuracy of each.
+    /// Which models: fast (default here: the joint model over MiniLM-L6), accurate (the joint
+    /// model over MPNet-base that `classify` uses by default) or separate (the three single-task
+    /// MiniLM models, a stance pass per pair). The README gives the accuracy and speed of each.
     #[arg(long, value_enum, default_value = "fast")]
     pub profile: ProfileArg,
     #[command(flatten)]
@@ -428,8 +428,10 @@ pub struct BenchArgs {
     /// the batch_* fields of the last line and `accurate` in accurate_batch_*).
     #[arg(long, default_value = "both")]
     pub profile: String,
-    /// The base encoder compared with PyTorch; with mpnet only the encoder comparison runs
-    /// (no shipped model is built on it).
+    /// The base encoder compared with PyTorch (with candle's BERT and the end-to-end runs:
+    /// minilm, the default; a run that measures the accurate profile then also compares
+    /// MPNet-base, the accurate profile's encoder, as `accurate_encoder`); with mpnet only
+    /// MPNet's encoder comparison runs.
     #[arg(long, value_enum, default_value = "minilm")]
     pub encoder: EncoderArg,
     #[command(flatten)]
@@ -483,9 +485,9 @@ pub struct ClassifyArgs {
     /// Refuse inputs larger than this many bytes (a whole corpus belongs in `standpoint batch`).
     #[arg(long, default_value_t = 5_000_000)]
     pub max_bytes: usize,
-    /// Which models: accurate (the three single-task models, a stance pass per pair) or fast (the
-    /// joint model, one encoder pass per sentence for all three tasks; see the README for what
-    /// it costs in accuracy).
+    /// Which models: accurate (the joint model over MPNet-base), fast (the joint model over
+    /// MiniLM-L6, several times the throughput) or separate (the three single-task MiniLM
+    /// models, a stance pass per pair); the README gives the accuracy of each.
     #[arg(long, value_enum, default_value = "accurate")]
     pub profile: ProfileArg,
     #[command(flatten)]
