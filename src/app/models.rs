@@ -168,13 +168,15 @@ fn calibrate_cmd(
         annotated: PathBuf::from("evaluation/samples"),
         own_repeat: 1,
     };
-    // A joint model answers stance toward a mention in the sentence only.
     let joint = settings.profile.joint_folder();
-    let fast = joint.is_some();
+    // The fast profile's joint model was trained on mentions in the sentence only, so its dev
+    // rows leave out the tweet rows whose target is a topic (the accurate profile's model reads
+    // those in topic form, as it was trained).
+    let mentions_only = settings.profile == crate::model::engine::Profile::Fast;
     let stance_rows: Vec<crate::data::StanceExample> = mix::stance_parts(&roots)?
         .dev
         .into_iter()
-        .filter(|r| r.stance.is_some() && (!fast || r.target_span.is_some()))
+        .filter(|r| r.stance.is_some() && (!mentions_only || r.target_span.is_some()))
         .collect();
     let (_, sentiment_rows, _) = mix::sentiment_parts(&roots)?;
     note!(
