@@ -174,8 +174,10 @@ impl Pipeline {
             ))),
             Speakers::Auto => None,
         };
+        let engine = engine::load(settings, models_dir, base, Need::Documents)?;
+        crate::model::classifier::release_shared_base();
         Ok(Pipeline {
-            engine: engine::load(settings, models_dir, base, Need::Documents)?,
+            engine,
             attribution,
         })
     }

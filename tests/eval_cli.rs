@@ -69,13 +69,13 @@ fn pairs_mode_reports_every_metric_and_counts_the_malformed_row() {
     // The rows without sentiment (absent, or null) are scored for stance only.
     assert_eq!(r["stance"]["n"], 5);
     assert_eq!(r["sentiment"]["n"], 3);
-    assert!(
-        r["model"]["stance"]["weights_sha256"]
-            .as_str()
-            .unwrap()
-            .len()
-            == 64
-    );
+    // The models of the default profile (the MPNet joint model), each with its weights' sha256.
+    let models = r["model"].as_object().expect("a model section");
+    assert!(models.contains_key("joint-mpnet"), "{models:?}");
+    for (folder, m) in models {
+        let sha = m["weights_sha256"].as_str().unwrap_or_default();
+        assert_eq!(sha.len(), 64, "{folder}: {m}");
+    }
     for f in ["report.md", "report.html", "predictions.jsonl"] {
         assert!(dir.join(f).is_file(), "{f} missing");
     }

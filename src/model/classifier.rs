@@ -209,8 +209,7 @@ pub fn load_encoder_config(files: &ModelFiles) -> Result<(EncoderConfig, Tokeniz
 /// The tensors are read once per process and shared (candle tensors are reference-counted), so
 /// the three task models of a pipeline hold one copy of the 90 MB base, not three.
 pub fn load_base_tensors(files: &ModelFiles, device: &Device) -> Result<HashMap<String, Tensor>> {
-    static SHARED: Mutex<Option<(PathBuf, HashMap<String, Tensor>)>> = Mutex::new(None);
-    let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut shared = SHARED_BASE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((path, tensors)) = shared.as_ref() {
         if *path == files.weights {
             return Ok(tensors.clone());
@@ -224,6 +223,16 @@ pub fn load_base_tensors(files: &ModelFiles, device: &Device) -> Result<HashMap<
     })?;
     *shared = Some((files.weights.clone(), tensors.clone()));
     Ok(tensors)
+}
+
+/// The base tensors last read by [`load_base_tensors`], shared by the models loaded after it
+/// (the separate profile's three models read one copy).
+static SHARED_BASE: Mutex<Option<(PathBuf, HashMap<String, Tensor>)>> = Mutex::new(None);
+
+/// Let go of the shared base tensors once every model is loaded: the fast engine keeps its own
+/// copy of the weights, so holding them would only keep the base's memory (438 MB for MPNet).
+pub fn release_shared_base() {
+    *SHARED_BASE.lock().unwrap_or_else(|e| e.into_inner()) = None;
 }
 
 /// A manifest's `max_length` must fit the base encoder's position embeddings: a longer input
@@ -279,10 +288,12 @@ impl Loaded {
         let (config, tokenizer) = load_encoder_config(&files)?;
         check_max_length(&manifest_path, manifest.max_length, &config)?;
         let mut tensors = load_base_tensors(&files, &device)?;
+        let mut own_tensors = HashMap::new();
         for w in manifest.weight_files() {
             let own = read_checked_safetensors(&dir.join(&w.file), Some(&w.sha256), &device)?;
-            tensors.extend(own);
+            own_tensors.extend(own);
         }
+        tensors.extend(own_tensors.clone());
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         if manifest.architecture != config.architecture() {
             return Err(Error::Invalid(format!(
@@ -315,6 +326,14 @@ impl Loaded {
             }
         };
         let template = Template::new(&tokenizer, manifest.max_length)?;
+        // FastBert keeps its own copy of the encoder's weights: the heads need only the model's
+        // own tensors, so the base's candle copy (438 MB for MPNet) is not kept alive here.
+        let vb = match settings.backend {
+            Backend::Candle => vb,
+            Backend::Fast | Backend::FastBf16 => {
+                VarBuilder::from_tensors(own_tensors, DType::F32, &device)
+            }
+        };
         Ok(Loaded {
             manifest,
             dir: dir.to_path_buf(),
