@@ -438,6 +438,20 @@ fn encoder_only(
     }))
 }
 
+/// The batches as PyTorch's side reads them (`batches.jsonl` in `dir`, one `{"ids": [...]}` line
+/// per batch, its rows' token ids), so both sides time the same inputs. Returns the file.
+fn write_batches(sents: &[Vec<u32>], groups: &[Vec<usize>], dir: &Path) -> Result<PathBuf> {
+    let path = dir.join("batches.jsonl");
+    let mut lines = String::new();
+    for g in groups {
+        let ids: Vec<&Vec<u32>> = g.iter().map(|&i| &sents[i]).collect();
+        lines.push_str(&serde_json::json!({ "ids": ids }).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&path, lines).map_err(io(&path))?;
+    Ok(path)
+}
+
 /// The encoder of `s.encoder` against PyTorch alone ([`encoder_only`]), on its own tokens of the
 /// same PerSenT sentences (`base`: its local folder, else the cache).
 fn other_encoder(s: &BenchSettings, base: Option<&Path>) -> Result<serde_json::Value> {
@@ -452,14 +466,7 @@ fn other_encoder(s: &BenchSettings, base: Option<&Path>) -> Result<serde_json::V
     drop(dev_docs);
     let (batches, groups) = batches(&sents, s.batch_size)?;
     let work = tempfile::tempdir().map_err(io(Path::new("a temporary folder")))?;
-    let batches_file = work.path().join("batches.jsonl");
-    let mut lines = String::new();
-    for g in &groups {
-        let ids: Vec<&Vec<u32>> = g.iter().map(|&i| &sents[i]).collect();
-        lines.push_str(&serde_json::json!({ "ids": ids }).to_string());
-        lines.push('\n');
-    }
-    std::fs::write(&batches_file, lines).map_err(io(&batches_file))?;
+    let batches_file = write_batches(&sents, &groups, work.path())?;
     let timed = Timed {
         fast: &fast,
         batches: &batches,
@@ -494,14 +501,7 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         .map(|g| g.len() * g.iter().map(|&i| sents[i].len()).max().unwrap_or(0))
         .sum();
     let work = tempfile::tempdir().map_err(io(Path::new("a temporary folder")))?;
-    let batches_file = work.path().join("batches.jsonl");
-    let mut lines = String::new();
-    for g in &groups {
-        let ids: Vec<&Vec<u32>> = g.iter().map(|&i| &sents[i]).collect();
-        lines.push_str(&serde_json::json!({ "ids": ids }).to_string());
-        lines.push('\n');
-    }
-    std::fs::write(&batches_file, lines).map_err(io(&batches_file))?;
+    let batches_file = write_batches(&sents, &groups, work.path())?;
     note!(
         "{}: {} sentences ({} tokens, {:.1}% padding) in {} batches of {}, {} threads",
         s.encoder.repo_id,

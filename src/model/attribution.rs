@@ -529,7 +529,9 @@ impl AttributionTagger {
                 owner.push(d);
             }
         }
-        let probs = l.token_probs(&windows, |states| self.head.forward(states, false))?;
+        let probs = l.token_probs(&windows, |_, states| {
+            Ok(self.head.forward(states, false)?)
+        })?;
         // Per document: its windows and their per-position probabilities.
         type Read = (Vec<TokenWindow>, Vec<Vec<Vec<f32>>>);
         let mut per_doc: Vec<Read> = (0..texts.len()).map(|_| (Vec::new(), Vec::new())).collect();

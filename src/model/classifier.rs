@@ -387,12 +387,12 @@ impl Loaded {
         head: H,
     ) -> Result<Vec<Vec<Vec<f32>>>>
     where
-        H: Fn(&Tensor) -> candle_core::Result<Tensor>,
+        H: Fn(&[usize], &Tensor) -> Result<Tensor>,
     {
         let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
         let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
         self.run_batches(&encoded, |idx, states, _batch| {
-            let logits = head(states)?;
+            let logits = head(idx, states)?;
             for (row, &i) in idx.iter().enumerate() {
                 let n = encoded[i].ids.len();
                 out[i] = softmax_rows(&logits.get(row)?.narrow(0, 0, n)?)?;
@@ -655,7 +655,7 @@ impl NerTagger {
     /// Tag probabilities for each position of each window, `[window][position][label]`.
     pub fn window_probs(&self, windows: &[TokenWindow]) -> Result<Vec<Vec<Vec<f32>>>> {
         self.loaded
-            .token_probs(windows, |states| self.head.forward(states, false))
+            .token_probs(windows, |_, states| Ok(self.head.forward(states, false)?))
     }
 
     /// Tag each word (first piece decides) and return word-level tags per window.

@@ -663,15 +663,14 @@ impl JointTrainModel {
     }
 }
 
+/// A question's text as the joint model reads it, its target's span and its holder's.
+pub type TopicForm = (String, (usize, usize), Option<(usize, usize)>);
+
 /// A stance question whose target is a topic not written in the sentence (tweet stance data:
 /// "Atheism", "Hillary Clinton") as the joint model reads it: the topic written before the
 /// sentence, `"<topic>: <sentence>"`, so that the stance head has a mention to read from.
 /// Returns the text, the topic's span and the holder's span moved along.
-pub fn topic_form(
-    target: &str,
-    text: &str,
-    holder_span: Option<(usize, usize)>,
-) -> (String, (usize, usize), Option<(usize, usize)>) {
+pub fn topic_form(target: &str, text: &str, holder_span: Option<(usize, usize)>) -> TopicForm {
     let shift = target.len() + 2;
     (
         format!("{target}: {text}"),
@@ -1355,18 +1354,10 @@ impl JointModel {
         windows: &[TokenWindow],
         shapes: &[Vec<u8>],
     ) -> Result<Vec<Vec<Vec<f32>>>> {
-        let encoded: Vec<Encoded> = windows.iter().map(|w| w.encoded.clone()).collect();
-        let mut out: Vec<Vec<Vec<f32>>> = vec![Vec::new(); windows.len()];
-        self.loaded.run_batches(&encoded, |idx, st, _batch| {
+        self.loaded.token_probs(windows, |idx, st| {
             let shape_rows = self.batch_shapes(shapes, idx, st)?;
-            let logits = self.heads.ner_logits(st, &shape_rows, false)?;
-            for (row, &i) in idx.iter().enumerate() {
-                let n = encoded[i].ids.len();
-                out[i] = softmax_rows(&logits.get(row)?.narrow(0, 0, n)?)?;
-            }
-            Ok(())
-        })?;
-        Ok(out)
+            Ok(self.heads.ner_logits(st, &shape_rows, false)?)
+        })
     }
 
     /// The `[rows, seq]` case shapes of the batch rows `idx` (zeros when the head reads none).
@@ -1400,7 +1391,7 @@ impl JointModel {
     /// A question whose target is a topic not written in the sentence is read in
     /// [`topic_form`], as in training.
     pub fn predict_stance(&self, inputs: &[StanceInput]) -> Result<Vec<Prediction<Stance>>> {
-        let forms: Vec<(String, (usize, usize), Option<(usize, usize)>)> = inputs
+        let forms: Vec<TopicForm> = inputs
             .iter()
             .map(|i| match i.target_span {
                 Some(span) => (i.text.to_string(), span, i.holder_span),
