@@ -12,6 +12,6 @@ for task in ${TASKS:-stance ner sentiment}; do
   fi
   $BIN train --task "$task" --resume --quiet "$@" 2>&1 | tee "target/train/$task.out"
 done
-# A retrained model's manifest has no temperature: fit the accurate profile's again (labels are
+# A retrained model's manifest has no temperature: fit the separate profile's again (labels are
 # unchanged; only the probabilities are calibrated).
-$BIN models calibrate --profile accurate
+$BIN models calibrate --profile separate
