@@ -577,3 +577,37 @@ fn a_manifest_with_an_unusable_temperature_is_refused_with_the_fix() {
         ],
     );
 }
+
+/// The MPNet joint model ships in three files: a truncated or missing one is an error naming
+/// that file, not a model quietly built from the others.
+#[test]
+fn a_broken_or_missing_part_of_a_model_in_several_files_is_named() {
+    for (part, break_it) in [
+        ("model-2.safetensors", true),
+        ("model-3.safetensors", false),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let to = dir.path().join("joint-mpnet");
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(models().join("joint-mpnet")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+        let w = to.join(part);
+        if break_it {
+            let bytes = std::fs::read(&w).unwrap();
+            std::fs::write(&w, &bytes[..bytes.len() / 2]).unwrap();
+        } else {
+            std::fs::remove_file(&w).unwrap();
+        }
+        let o = run(bin()
+            .args(["classify", "--profile", "accurate", "--models-dir"])
+            .arg(dir.path())
+            .arg(root_example()));
+        assert_clean_error(&o, &[part]);
+    }
+}
+
+fn root_example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/defence-minister-pact.txt")
+}
