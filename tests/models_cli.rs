@@ -611,3 +611,45 @@ fn a_broken_or_missing_part_of_a_model_in_several_files_is_named() {
 fn root_example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/defence-minister-pact.txt")
 }
+
+/// `models shard` on a model already in files under 25 MB rewrites the same tensors into files
+/// under 25 MB, lists each in the manifest with its sha256, and leaves the model loadable.
+#[test]
+fn models_shard_writes_files_under_the_limit_that_load() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let to = dir.path().join("joint-mpnet");
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir(models().join("joint-mpnet")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+    let o = run(bin().args(["models", "shard"]).arg(&to));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = String::from_utf8_lossy(&o.stdout).to_string();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(to.join("manifest.json")).unwrap()).unwrap();
+    let mut files = vec![m["weights"].as_str().unwrap().to_string()];
+    for w in m["more_weights"].as_array().unwrap() {
+        files.push(w["file"].as_str().unwrap().to_string());
+    }
+    assert!(files.len() >= 2, "{files:?}");
+    for f in &files {
+        assert!(listed.contains(f.as_str()), "{f} not printed: {listed}");
+        assert!(
+            std::fs::metadata(to.join(f)).unwrap().len() <= 25_000_000,
+            "{f}"
+        );
+    }
+    let o = run(bin()
+        .args([
+            "classify",
+            "--profile",
+            "accurate",
+            "--format",
+            "json",
+            "--models-dir",
+        ])
+        .arg(dir.path())
+        .arg(root_example()));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
