@@ -452,41 +452,21 @@ fn write_batches(sents: &[Vec<u32>], groups: &[Vec<usize>], dir: &Path) -> Resul
     Ok(path)
 }
 
-/// The encoder of `s.encoder` against PyTorch alone ([`encoder_only`]), on its own tokens of the
-/// same PerSenT sentences (`base`: its local folder, else the cache).
-fn other_encoder(s: &BenchSettings, base: Option<&Path>) -> Result<serde_json::Value> {
-    let files = resolve::resolve(&s.encoder, base)?;
-    let (config, tok) = load_encoder_config(&files)?;
-    let tensors = load_base_tensors(&files, &Device::Cpu)?;
-    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-    let fast = config.fast_encoder(vb, Some(s.threads), s.precision)?;
-    let persent = s.data_root.join("persent");
-    let dev_docs = persent_documents(&persent.join("dev.csv"), usize::MAX)?;
-    let sents = sentence_ids(&dev_docs, &tok, s.sentences)?;
-    drop(dev_docs);
-    let (batches, groups) = batches(&sents, s.batch_size)?;
-    let work = tempfile::tempdir().map_err(io(Path::new("a temporary folder")))?;
-    let batches_file = write_batches(&sents, &groups, work.path())?;
-    let timed = Timed {
-        fast: &fast,
-        batches: &batches,
-        batches_file: &batches_file,
-        model_dir: &files.dir,
-    };
-    encoder_only(s, &config, &sents, &timed)
+/// The sentences an encoder is timed on, in `tok`'s ids, their batches, and the batches' file
+/// for PyTorch's side (in `work`, removed when this is dropped).
+struct Workload {
+    sents: Vec<Vec<u32>>,
+    batches: Vec<Batch>,
+    batches_file: PathBuf,
+    work: tempfile::TempDir,
 }
 
-/// Run the benchmark; print a readable account on stderr and return the JSON summary.
-pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
-    let files = resolve::resolve(&s.encoder, s.base.as_deref())?;
-    let (encoder_config, tok) = load_encoder_config(&files)?;
-    let tensors = load_base_tensors(&files, &Device::Cpu)?;
-    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-    let fast = encoder_config.fast_encoder(vb.clone(), Some(s.threads), s.precision)?;
-
+/// `s.sentences` PerSenT dev sentences of 15-60 tokens in batches of `s.batch_size`, with a note
+/// of their tokens and padding.
+fn workload(s: &BenchSettings, tok: &tokenizers::Tokenizer) -> Result<Workload> {
     let persent = s.data_root.join("persent");
     let dev_docs = persent_documents(&persent.join("dev.csv"), usize::MAX)?;
-    let sents = sentence_ids(&dev_docs, &tok, s.sentences)?;
+    let sents = sentence_ids(&dev_docs, tok, s.sentences)?;
     drop(dev_docs);
     if sents.is_empty() {
         return Err(Error::Invalid(format!(
@@ -512,18 +492,58 @@ pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
         s.batch_size,
         s.threads
     );
-    let config = match (&encoder_config, s.encoder == BaseSpec::default_encoder()) {
-        (EncoderConfig::Bert(config), true) => config.clone(),
-        _ => {
-            let timed = Timed {
-                fast: &fast,
-                batches: &batches,
-                batches_file: &batches_file,
-                model_dir: &files.dir,
-            };
-            return encoder_only(s, &encoder_config, &sents, &timed);
-        }
+    Ok(Workload {
+        sents,
+        batches,
+        batches_file,
+        work,
+    })
+}
+
+/// The encoder of `s.encoder` against PyTorch alone ([`encoder_only`]), on its own tokens of the
+/// same PerSenT sentences (`base`: its local folder, else the cache).
+fn other_encoder(s: &BenchSettings, base: Option<&Path>) -> Result<serde_json::Value> {
+    let files = resolve::resolve(&s.encoder, base)?;
+    let (config, tok) = load_encoder_config(&files)?;
+    let tensors = load_base_tensors(&files, &Device::Cpu)?;
+    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+    let fast = config.fast_encoder(vb, Some(s.threads), s.precision)?;
+    let w = workload(s, &tok)?;
+    let timed = Timed {
+        fast: &fast,
+        batches: &w.batches,
+        batches_file: &w.batches_file,
+        model_dir: &files.dir,
     };
+    encoder_only(s, &config, &w.sents, &timed)
+}
+
+/// Run the benchmark; print a readable account on stderr and return the JSON summary.
+pub fn run(s: &BenchSettings) -> Result<serde_json::Value> {
+    // Another base encoder than the shipped models' own: its encoder against PyTorch alone.
+    if s.encoder != BaseSpec::default_encoder() {
+        return other_encoder(s, s.base.as_deref());
+    }
+    let files = resolve::resolve(&s.encoder, s.base.as_deref())?;
+    let (encoder_config, tok) = load_encoder_config(&files)?;
+    let EncoderConfig::Bert(config) = &encoder_config else {
+        return Err(Error::Invalid(format!(
+            "{}: the shipped models' base is a BERT encoder",
+            files.config.display()
+        )));
+    };
+    let config = config.clone();
+    let tensors = load_base_tensors(&files, &Device::Cpu)?;
+    let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+    let fast = encoder_config.fast_encoder(vb.clone(), Some(s.threads), s.precision)?;
+    let persent = s.data_root.join("persent");
+    let Workload {
+        sents,
+        batches,
+        batches_file,
+        work,
+    } = workload(s, &tok)?;
+    let tokens: usize = sents.iter().map(Vec::len).sum();
     let candle = BertBackbone::load(vb, &config)?;
 
     // End to end first, so that the peak RSS of finished children is the batch run's alone.

@@ -586,13 +586,7 @@ fn a_broken_or_missing_part_of_a_model_in_several_files_is_named() {
         ("model-2.safetensors", true),
         ("model-3.safetensors", false),
     ] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let to = dir.path().join("joint-mpnet");
-        std::fs::create_dir_all(&to).unwrap();
-        for e in std::fs::read_dir(models().join("joint-mpnet")).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
+        let (dir, to) = copy_mpnet_model();
         let w = to.join(part);
         if break_it {
             let bytes = std::fs::read(&w).unwrap();
@@ -616,13 +610,7 @@ fn root_example() -> PathBuf {
 /// under 25 MB, lists each in the manifest with its sha256, and leaves the model loadable.
 #[test]
 fn models_shard_writes_files_under_the_limit_that_load() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let to = dir.path().join("joint-mpnet");
-    std::fs::create_dir_all(&to).unwrap();
-    for e in std::fs::read_dir(models().join("joint-mpnet")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
+    let (dir, to) = copy_mpnet_model();
     let o = run(bin().args(["models", "shard"]).arg(&to));
     assert!(o.status.success(), "{}", stderr(&o));
     let listed = String::from_utf8_lossy(&o.stdout).to_string();
@@ -652,4 +640,17 @@ fn models_shard_writes_files_under_the_limit_that_load() {
         .arg(dir.path())
         .arg(root_example()));
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A copy of the MPNet joint model (every file of it) in a temp models folder; returns the
+/// folder and the model's own folder in it.
+fn copy_mpnet_model() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let to = dir.path().join("joint-mpnet");
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir(models().join("joint-mpnet")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+    (dir, to)
 }
