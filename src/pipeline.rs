@@ -580,7 +580,7 @@ fn plan(
         people: clusters,
     } = actors::find_in_document(table, &texts, &tagged);
 
-    let (attributions, relations) = attribute(table, p, &found, &clusters, spans);
+    let (attributions, relations) = attribute(table, p, entities, &found, &clusters, spans);
     let pairs = stance_pairs(table, &texts, &found, &attributions, &clusters);
     Plan {
         found,
@@ -595,6 +595,7 @@ fn plan(
 fn attribute(
     table: &AliasTable,
     p: &Prepared,
+    entities: &[Vec<Entity>],
     found: &[Vec<Found>],
     clusters: &[PersonCluster],
     spans: Option<&[RoleSpan]>,
@@ -626,8 +627,25 @@ fn attribute(
             })
         })
         .collect();
+    let names: Vec<speakers::TaggedName> = entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, row)| {
+            row.iter().map(move |e| speakers::TaggedName {
+                sentence: i,
+                start: e.start,
+                end: e.end,
+                label: match e.label.as_str() {
+                    "PER" => speakers::NameLabel::Person,
+                    "ORG" => speakers::NameLabel::Organisation,
+                    "LOC" => speakers::NameLabel::Place,
+                    _ => speakers::NameLabel::Other,
+                },
+            })
+        })
+        .collect();
     let canonical = |phrase: &str| institution(table, phrase);
-    let mut attributions = speakers::attribute_with(&inputs, &mentions, &canonical);
+    let mut attributions = speakers::attribute_tagged(&inputs, &mentions, &names, &canonical);
     let mut relations = Vec::new();
     if let Some(spans) = spans {
         use speakers::learned::{self, SpanRole, TaggedRole};

@@ -112,6 +112,29 @@ pub struct NamedMention {
     pub kind: MentionKind,
 }
 
+/// A name the pipeline's entity tagger found in a sentence, whatever its kind (the actors among
+/// them are also given as [`NamedMention`]s): it tells the rules what a capitalised sequence
+/// is when it is no actor ("Arizona" a place, "New Year" no one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaggedName {
+    /// Index of the sentence in the slice given to [`attribute_tagged`].
+    pub sentence: usize,
+    /// Byte offsets within the sentence.
+    pub start: usize,
+    pub end: usize,
+    pub label: NameLabel,
+}
+
+/// The entity tagger's label of a [`TaggedName`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameLabel {
+    Person,
+    Organisation,
+    Place,
+    /// Anything else (nationalities, events, titles of works).
+    Other,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SpeakerKind {
@@ -219,11 +242,39 @@ pub fn attribute_with(
     mentions: &[NamedMention],
     canonical: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Attribution> {
+    attribute_in(sentences, mentions, None, canonical)
+}
+
+/// As [`attribute_with`], for mentions found by an entity tagger that reads case and context
+/// (the pipeline's actors), with every name that tagger found (`names`). A capitalised
+/// sequence the tagger did not take for a name is a person only with more evidence: a title
+/// before it or a speech verb after it; a single capitalised word opening a sentence also when
+/// the document writes it capitalised elsewhere ("Growing up in El Paso, Mendoza ...": not
+/// "Growing"). A sequence the tagger labelled takes its label ("Arizona": a place, never "he").
+pub fn attribute_tagged(
+    sentences: &[SentenceIn],
+    mentions: &[NamedMention],
+    names: &[TaggedName],
+    canonical: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Attribution> {
+    attribute_in(sentences, mentions, Some(names), canonical)
+}
+
+fn attribute_in(
+    sentences: &[SentenceIn],
+    mentions: &[NamedMention],
+    tagged: Option<&[TaggedName]>,
+    canonical: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Attribution> {
     let quotes = tokens::scan_quotes(sentences);
     let resolver = Resolver { canonical };
     let mut discourse = Discourse::default();
     let mut out: Vec<Attribution> = Vec::with_capacity(sentences.len());
     let mut runs: BTreeMap<usize, Run> = BTreeMap::new();
+    let mut evidence = names::CaseEvidence::new(sentences);
+    if let Some(tags) = tagged {
+        evidence.tag(tags);
+    }
     for (i, sentence) in sentences.iter().enumerate() {
         let q = &quotes[i];
         let continued: Vec<usize> = q
@@ -245,7 +296,7 @@ pub fn attribute_with(
 
         let tokens = tokens::frame_tokens(sentence.text, q);
         let here: Vec<&NamedMention> = mentions.iter().filter(|m| m.sentence == i).collect();
-        let names = names::find_names(sentence.text, &tokens, &here);
+        let names = names::find_names(sentence.text, &tokens, &here, &evidence, i);
         let frame = Frame {
             text: sentence.text,
             tokens,

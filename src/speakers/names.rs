@@ -5,7 +5,112 @@
 
 use super::lexicon;
 use super::tokens::{TokKind, Token};
-use super::{MentionKind, NamedMention};
+use super::{MentionKind, NameLabel, NamedMention, SentenceIn, TaggedName};
+use std::collections::HashSet;
+
+/// What a document says about its capitalised words beyond the sentence at hand: which words
+/// it writes capitalised other than as a sentence's first word, and which it writes in
+/// lowercase. A sentence's first word is capitalised whatever it is ("Growing up in El Paso,
+/// Mendoza ...", "Harsh comments are ..."), so alone it is no evidence of a name.
+#[derive(Debug, Default)]
+pub(crate) struct CaseEvidence {
+    /// Words written capitalised inside a sentence (not its first word, nor the first word
+    /// after an opening quotation mark or a colon).
+    inner_capitalised: HashSet<String>,
+    /// Words written all in lowercase somewhere, lowercased.
+    lowercase: HashSet<String>,
+    /// The mentions come from a tagger that reads case and context (the pipeline's actors): a
+    /// single capitalised sentence opener it did not tag needs the document's support to be a
+    /// name. Without a tagger (`false`), only a word the document also writes in lowercase is
+    /// dropped.
+    pub tagged: bool,
+    /// The tagger's names, by sentence: byte span and label.
+    names: Vec<Vec<(usize, usize, NameLabel)>>,
+}
+
+impl CaseEvidence {
+    pub fn new(sentences: &[SentenceIn]) -> Self {
+        let mut e = CaseEvidence::default();
+        for s in sentences {
+            let mut first = true;
+            let mut opener = true;
+            let mut start = None;
+            let text = s.text;
+            let mut push = |b: usize, end: usize, first: bool, opener: bool| {
+                let w = &text[b..end];
+                if w.chars().next().is_some_and(char::is_uppercase) {
+                    if !first && !opener {
+                        e.inner_capitalised.insert(w.to_string());
+                    }
+                } else if w.chars().all(|c| !c.is_uppercase()) {
+                    e.lowercase.insert(w.to_string());
+                }
+            };
+            for (i, c) in text.char_indices() {
+                match (c.is_alphanumeric(), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(b)) => {
+                        push(b, i, first, opener);
+                        first = false;
+                        opener = false;
+                        start = None;
+                    }
+                    _ => {}
+                }
+                if start.is_none() && !c.is_whitespace() {
+                    // What opens the next word: a quotation mark or a colon capitalises it.
+                    opener = matches!(c, '"' | '“' | '‘' | ':' | '(' | '—' | '–')
+                        || (c == '\'' && opener);
+                }
+            }
+            if let Some(b) = start {
+                push(b, text.len(), first, opener);
+            }
+        }
+        e
+    }
+
+    /// Take the entity tagger's names (and its authority, [`CaseEvidence::tagged`]).
+    pub fn tag(&mut self, names: &[TaggedName]) {
+        self.tagged = true;
+        for n in names {
+            if self.names.len() <= n.sentence {
+                self.names.resize(n.sentence + 1, Vec::new());
+            }
+            self.names[n.sentence].push((n.start, n.end, n.label));
+        }
+    }
+
+    /// The tagger's label of the name overlapping `start..end` in sentence `i`, if any.
+    fn label(&self, i: usize, start: usize, end: usize) -> Option<NameLabel> {
+        self.names
+            .get(i)?
+            .iter()
+            .find(|&&(s, e, _)| s < end && start < e)
+            .map(|&(_, _, l)| l)
+    }
+
+    /// Whether `word`, capitalised as a sentence's first word, is known as a name elsewhere in
+    /// the document (capitalised inside a sentence) and never written in lowercase.
+    pub fn is_name_elsewhere(&self, word: &str) -> bool {
+        self.inner_capitalised.contains(word) && !self.lowercase.contains(&word.to_lowercase())
+    }
+
+    /// Whether the document writes `word` in lowercase somewhere.
+    pub fn has_lowercase(&self, word: &str) -> bool {
+        self.lowercase.contains(&word.to_lowercase())
+    }
+
+    /// Whether a single capitalised word opening a sentence is a common word there rather than
+    /// a name (see [`CaseEvidence::tagged`]).
+    fn common_opener(&self, word: &str) -> bool {
+        if self.tagged {
+            !self.is_name_elsewhere(word)
+        } else {
+            self.has_lowercase(word)
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EntityKind {
@@ -28,6 +133,8 @@ pub(crate) struct NameOcc {
     /// The pipeline's canonical name, when the name came from a `NamedMention`.
     pub canonical: Option<String>,
     pub kind: EntityKind,
+    /// A title stood before the name ("Sen.", "Defense Minister").
+    pub titled: bool,
 }
 
 impl NameOcc {
@@ -99,8 +206,16 @@ fn mention_kind(kind: MentionKind) -> EntityKind {
 }
 
 /// The names in a sentence frame: every mention the pipeline found in it, then capitalised
-/// sequences that overlap no mention.
-pub(crate) fn find_names(text: &str, frame: &[Token], mentions: &[&NamedMention]) -> Vec<NameOcc> {
+/// sequences that overlap no mention. A single capitalised word that opens the sentence is a
+/// name only with more evidence (`evidence`): the document writes it capitalised elsewhere and
+/// never in lowercase, or a speech verb follows it ("Asif said").
+pub(crate) fn find_names(
+    text: &str,
+    frame: &[Token],
+    mentions: &[&NamedMention],
+    evidence: &CaseEvidence,
+    sentence: usize,
+) -> Vec<NameOcc> {
     let mut names = Vec::new();
     for m in mentions {
         let covered: Vec<usize> = (0..frame.len())
@@ -119,6 +234,7 @@ pub(crate) fn find_names(text: &str, frame: &[Token], mentions: &[&NamedMention]
                 surface: text[frame[first].start..frame[last].end].to_string(),
                 canonical: Some(m.name.clone()),
                 kind: mention_kind(m.kind),
+                titled: false,
             });
         }
     }
@@ -147,8 +263,45 @@ pub(crate) fn find_names(text: &str, frame: &[Token], mentions: &[&NamedMention]
                 break;
             }
         }
-        if let Some(name) = fallback_name(text, frame, i, last) {
-            if !overlaps(name.start, name.end) {
+        let opens = frame[dateline_end(frame)..i]
+            .iter()
+            .all(|t| t.kind == TokKind::Punct);
+        // What follows a name more than a common word: a speech verb ("Asif said"), a colon
+        // ("Asif: ..."), a possessive ("Pakistan's army").
+        let name_like_next = |k: usize| {
+            frame.get(k + 1).is_some_and(|t| {
+                t.kind == TokKind::Possessive
+                    || t.is_punct(":")
+                    || t.is_word() && lexicon::verb_class(&t.lower).is_some()
+            })
+        };
+        let unsupported = last == i
+            && opens
+            && !name_like_next(i)
+            && lexicon::country_named(frame[i].text).is_none()
+            && evidence.common_opener(frame[i].text);
+        if unsupported {
+            i = last + 1;
+            continue;
+        }
+        if let Some(mut name) = fallback_name(text, frame, i, last) {
+            // With a tagger: its label decides; a sequence it did not tag is a person only with
+            // a title before it or a speech verb after it.
+            let keep = match evidence.label(sentence, name.start, name.end) {
+                _ if !evidence.tagged || name.kind != EntityKind::Person => true,
+                Some(NameLabel::Person) => true,
+                Some(NameLabel::Organisation) => {
+                    name.kind = EntityKind::Organisation;
+                    true
+                }
+                Some(NameLabel::Place) => {
+                    name.kind = EntityKind::Place;
+                    true
+                }
+                Some(NameLabel::Other) => false,
+                None => name.titled || name_like_next(last),
+            };
+            if keep && !overlaps(name.start, name.end) {
                 names.push(name);
             }
         }
@@ -243,6 +396,7 @@ fn fallback_name(text: &str, frame: &[Token], first: usize, last: usize) -> Opti
         start: frame[start].start,
         end: frame[last].end,
         kind: guess_kind(&surface, &words, titled),
+        titled,
         surface,
         canonical: None,
     })
@@ -387,9 +541,37 @@ mod tests {
     use super::super::tokens::{frame_tokens, Quotes};
     use super::*;
 
+    /// The evidence of a document of one sentence, without a tagger.
+    fn alone(text: &str) -> CaseEvidence {
+        CaseEvidence::new(&[SentenceIn {
+            text,
+            start: 0,
+            paragraph: 0,
+        }])
+    }
+
+    /// The evidence of a document of one sentence whose tagger found `tags` (text, label).
+    fn tagged(text: &str, tags: &[(&str, NameLabel)]) -> CaseEvidence {
+        let mut e = alone(text);
+        let names: Vec<TaggedName> = tags
+            .iter()
+            .map(|&(t, label)| {
+                let start = text.find(t).expect("tag in text");
+                TaggedName {
+                    sentence: 0,
+                    start,
+                    end: start + t.len(),
+                    label,
+                }
+            })
+            .collect();
+        e.tag(&names);
+        e
+    }
+
     fn names_in(text: &str) -> Vec<(String, EntityKind)> {
         let frame = frame_tokens(text, &Quotes::default());
-        find_names(text, &frame, &[])
+        find_names(text, &frame, &[], &alone(text), 0)
             .into_iter()
             .map(|n| (n.surface, n.kind))
             .collect()
@@ -397,7 +579,7 @@ mod tests {
 
     fn titles_in(text: &str, name: &str) -> Vec<TitleKey> {
         let frame = frame_tokens(text, &Quotes::default());
-        let names = find_names(text, &frame, &[]);
+        let names = find_names(text, &frame, &[], &alone(text), 0);
         let k = names.iter().position(|n| n.surface == name).expect(name);
         titles_of(&frame, &names, k)
     }
@@ -433,6 +615,85 @@ mod tests {
     }
 
     #[test]
+    fn a_capitalised_sentence_opener_needs_support_to_be_a_name() {
+        use EntityKind::*;
+        use NameLabel::Place as P;
+        let with = |text: &str, tags: &[(&str, NameLabel)]| -> Vec<(String, EntityKind)> {
+            let frame = frame_tokens(text, &Quotes::default());
+            find_names(text, &frame, &[], &tagged(text, tags), 0)
+                .into_iter()
+                .map(|n| (n.surface, n.kind))
+                .collect()
+        };
+        // Issue 12: capitalised common words at the start of a sentence became speakers, and
+        // places and holidays became the people "he" named.
+        let per = NameLabel::Person;
+        assert_eq!(
+            with(
+                "Growing up in El Paso, Mendoza regularly witnessed families from Mexico.",
+                &[("El Paso", P), ("Mendoza", per), ("Mexico", P)]
+            ),
+            [
+                ("El Paso".to_string(), Place),
+                ("Mendoza".to_string(), Person),
+                ("Mexico".to_string(), Place)
+            ]
+        );
+        assert_eq!(
+            with(
+                "Harsh comments are earning some Germans scorn, Mendoza wrote.",
+                &[("Germans", NameLabel::Other), ("Mendoza", per)]
+            ),
+            [("Mendoza".to_string(), Person)]
+        );
+        // Untagged: a person only with a title before or a speech verb after.
+        assert!(with("Throughout the New Year speech, Arizona cheered.", &[]).is_empty());
+        assert_eq!(
+            with("Officials told Sen. Chrabaszcz of it.", &[])[0].0,
+            "Chrabaszcz"
+        );
+        assert_eq!(with("Chrabaszcz said it was over.", &[])[0].0, "Chrabaszcz");
+        // A colon or a possessive after an opener, or the same word capitalised elsewhere in
+        // the document, keeps a name.
+        assert_eq!(
+            with("Asif: we will respond.", &[("Asif", per)])[0].0,
+            "Asif"
+        );
+        assert_eq!(
+            names_in("Pakistan's army said two soldiers died.")[0].0,
+            "Pakistan"
+        );
+        let doc = [
+            SentenceIn {
+                text: "Officials met Asif on Monday.",
+                start: 0,
+                paragraph: 0,
+            },
+            SentenceIn {
+                text: "Asif has repeatedly criticized Israel.",
+                start: 30,
+                paragraph: 0,
+            },
+        ];
+        let mut evidence = CaseEvidence::new(&doc);
+        evidence.tag(&[TaggedName {
+            sentence: 1,
+            start: 0,
+            end: 4,
+            label: per,
+        }]);
+        let frame = frame_tokens(doc[1].text, &Quotes::default());
+        assert_eq!(
+            find_names(doc[1].text, &frame, &[], &evidence, 1)[0].surface,
+            "Asif"
+        );
+        // Without a tagger, only a word the document also writes in lowercase is dropped.
+        let text = "Harsh comments were heard, and the tone stayed harsh.";
+        let frame = frame_tokens(text, &Quotes::default());
+        assert!(find_names(text, &frame, &[], &alone(text), 0).is_empty());
+    }
+
+    #[test]
     fn mentions_take_precedence_over_fallback_names() {
         let text = "Asif spoke in Riyadh.";
         let frame = frame_tokens(text, &Quotes::default());
@@ -443,7 +704,7 @@ mod tests {
             name: "Khawaja Muhammad Asif".into(),
             kind: MentionKind::Person,
         };
-        let names = find_names(text, &frame, &[&mention]);
+        let names = find_names(text, &frame, &[&mention], &alone(text), 0);
         assert_eq!(names.len(), 2);
         assert_eq!(names[0].canonical.as_deref(), Some("Khawaja Muhammad Asif"));
         assert_eq!(names[1].country().as_deref(), Some("Saudi Arabia"));

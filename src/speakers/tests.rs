@@ -574,3 +574,40 @@ fn odd_input_does_not_panic() {
         }
     }
 }
+
+#[test]
+fn a_pronoun_after_a_capitalised_opener_takes_the_person_named_in_the_sentence() {
+    // Issue 12: "Growing" opened a sentence about Mendoza and became the person "he" named;
+    // a place the tagger labelled ("El Paso") is no one either.
+    let doc = [
+        (0, "David Seacord parked his bike at Broad Street."),
+        (
+            1,
+            "Growing up in El Paso, Mendoza regularly witnessed families who came from Mexico.",
+        ),
+        (1, "\"The deportation centers are a disgrace,\" he said."),
+        (2, "Harsh comments are earning El Paso more than scorn."),
+        (2, "\"We are not mourning,\" he said."),
+    ];
+    let sents = sentences(&doc);
+    let tag = |sentence: usize, part: &str, label: NameLabel| {
+        let start = sents[sentence].text.find(part).expect("part");
+        TaggedName {
+            sentence,
+            start,
+            end: start + part.len(),
+            label,
+        }
+    };
+    let names = [
+        tag(0, "David Seacord", NameLabel::Person),
+        tag(0, "Broad Street", NameLabel::Place),
+        tag(1, "El Paso", NameLabel::Place),
+        tag(1, "Mendoza", NameLabel::Person),
+        tag(1, "Mexico", NameLabel::Place),
+        tag(3, "El Paso", NameLabel::Place),
+    ];
+    let found = attribute_tagged(&sents, &[], &names, &|_| None);
+    let got: Vec<&str> = found.iter().map(|a| a.speaker.as_str()).collect();
+    assert_eq!(got, [AUTHOR, AUTHOR, "Mendoza", AUTHOR, "Mendoza"]);
+}
