@@ -8,8 +8,10 @@
 //!   gold content (the attribution model gives a sentence several holders), shares a name with
 //!   the gold source. A name is a capitalised word of 3 or
 //!   more letters that is no title ("President"), sentence opener ("The") or party word
-//!   ("Republican"), compared lowercased. A gold source with no name (a pronoun, "the
-//!   newspaper") is resolved to the nearest preceding gold source of the article that has one,
+//!   ("Republican"), compared lowercased. A definite description whose head noun is lowercase
+//!   ("The Florida senator", "the New York businessman") has no name of its own: its capitalised
+//!   words qualify the head and do not name the source. A gold source with no name (a pronoun,
+//!   "the newspaper", "The Florida senator") is resolved to the nearest preceding gold source of the article that has one,
 //!   when it is a pronoun or a definite description (`the`, `this`, `that`, `these`, `those`);
 //!   a relative pronoun ("who", "which") takes the last run of name words in the text just
 //!   before it ("Ana Ruiz, who said"); an indefinite source ("a source", "officials") stays
@@ -91,6 +93,46 @@ pub fn shares_name(a: &BTreeSet<String>, b: &str) -> bool {
     a.iter().any(|w| b.contains(w))
 }
 
+/// Words that end the head of a description ("the senator who ...", "the governor of Ohio").
+const QUALIFIER_WORDS: &[&str] = &[
+    "who", "whose", "which", "that", "of", "from", "in", "at", "with", "for", "on", "and", "s",
+];
+
+/// Whether a source is a definite description with a lowercase head noun ("The Florida
+/// senator", "the former New York mayor", "The senator who ..."), whose capitalised words
+/// qualify the head rather than name the source. "The Washington Post" and "the White House"
+/// (capitalised heads) are names.
+pub fn is_description(surface: &str) -> bool {
+    let head_part = surface
+        .split([',', '(', '’', '\'', ';', ':'])
+        .next()
+        .unwrap_or_default();
+    let words: Vec<&str> = head_part
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    if !DEFINITE.contains(&first.to_lowercase().as_str()) {
+        return false;
+    }
+    let head = words[1..]
+        .iter()
+        .take_while(|w| !QUALIFIER_WORDS.contains(&w.to_lowercase().as_str()))
+        .last();
+    head.is_some_and(|h| h.starts_with(char::is_lowercase))
+}
+
+/// The names a gold source gives itself: none for a description ([`is_description`]).
+fn own_names(surface: &str) -> BTreeSet<String> {
+    if is_description(surface) {
+        BTreeSet::new()
+    } else {
+        name_words(surface)
+    }
+}
+
 /// Whether a source surface may take its name from an earlier source: a pronoun, or a definite
 /// description.
 fn refers_back(surface: &str) -> bool {
@@ -129,7 +171,7 @@ pub fn resolve_sources(text: &str, attributions: &[Attribution]) -> Vec<Option<B
     let mut named: Vec<(usize, BTreeSet<String>)> = attributions
         .iter()
         .filter_map(|a| a.source.as_ref())
-        .map(|s| (s.start(), name_words(&s.surface)))
+        .map(|s| (s.start(), own_names(&s.surface)))
         .filter(|(_, n)| !n.is_empty())
         .collect();
     named.sort_by_key(|(start, _)| *start);
@@ -137,7 +179,7 @@ pub fn resolve_sources(text: &str, attributions: &[Attribution]) -> Vec<Option<B
         .iter()
         .map(|a| {
             let s = a.source.as_ref()?;
-            let own = name_words(&s.surface);
+            let own = own_names(&s.surface);
             if !own.is_empty() {
                 return Some(own);
             }
@@ -540,6 +582,28 @@ mod tests {
         assert_eq!(names(4), None);
         assert_eq!(names(5), None);
         assert_eq!(names(6), Some(vec!["cal".into(), "tan".into()]));
+    }
+
+    #[test]
+    fn a_description_with_a_lowercase_head_takes_its_name_from_an_earlier_source() {
+        // "The Florida senator" is Marco Rubio, not someone named "Florida"; a holder "Florida"
+        // was counted right and "Marco Rubio" wrong before.
+        assert!(is_description("The Florida senator"));
+        assert!(is_description("the former New York mayor, who spoke first"));
+        assert!(is_description("The GOP nominee"));
+        assert!(!is_description("The Washington Post"));
+        assert!(!is_description("the White House"));
+        assert!(!is_description("Florida Sen. Marco Rubio"));
+        let text = "Marco Rubio said a. The Florida senator said b. The Washington Post said c.";
+        let atts = vec![
+            attribution("E1", text, Some("Marco Rubio"), "a."),
+            attribution("E2", text, Some("The Florida senator"), "b."),
+            attribution("E3", text, Some("The Washington Post"), "c."),
+        ];
+        let r = resolve_sources(text, &atts);
+        let names = |i: usize| r[i].as_ref().map(|n| n.iter().cloned().collect::<Vec<_>>());
+        assert_eq!(names(1), Some(vec!["marco".into(), "rubio".into()]));
+        assert_eq!(names(2), Some(vec!["post".into(), "washington".into()]));
     }
 
     #[test]

@@ -210,6 +210,55 @@ const PERSON_PRONOUNS: &[&str] = &["he", "she", "i", "me", "him", "her", "his", 
 const RELATIVES: &[&str] = &["who", "whom", "whose", "which", "that"];
 const OTHER_PRONOUNS: &[&str] = &["it", "they", "we", "us", "them", "its", "their", "our"];
 const DEFINITE: &[&str] = &["the", "this", "that", "these", "those"];
+/// Head nouns of a definite description that stands for one person named before: a role in
+/// politics or business ("the senator", "the Republican", "the billionaire business mogul").
+/// Offices held by one known person at a time ("the president", "the minister") are left to
+/// the title rule, and officials to their body (guidelines section 4).
+const PERSON_HEADS: &[&str] = &[
+    "senator",
+    "congressman",
+    "congresswoman",
+    "lawmaker",
+    "governor",
+    "mayor",
+    "candidate",
+    "nominee",
+    "hopeful",
+    "contender",
+    "challenger",
+    "front-runner",
+    "frontrunner",
+    "incumbent",
+    "politician",
+    "republican",
+    "democrat",
+    "independent",
+    "businessman",
+    "businesswoman",
+    "billionaire",
+    "mogul",
+    "tycoon",
+    "developer",
+    "star",
+    "host",
+    "anchor",
+    "pastor",
+    "preacher",
+    "activist",
+    "lawyer",
+    "attorney",
+    "economist",
+    "professor",
+    "author",
+    "veteran",
+    "man",
+    "woman",
+];
+/// Words that end the head of a description: what follows qualifies it ("the senator who ...",
+/// "the Republican from Alabama").
+const DESCRIPTION_ENDS: &[&str] = &[
+    "who", "whose", "that", "which", "of", "from", "in", "at", "with", "for", "on", "and",
+];
 const INDEFINITE: &[&str] = &["a", "an", "some", "many", "several", "other", "most", "few"];
 const BELIEF_CUES: &[&str] = &[
     "believe",
@@ -527,6 +576,11 @@ impl HolderResolver<'_, '_> {
         if let Some(name) = self.title_holder(&words) {
             return Some((name, HolderKind::Person));
         }
+        // "the senator", "the Republican from Alabama", "The senator who made enemies with
+        // fellow Republican senators": the person named last before it.
+        if let Some(p) = self.described_person(i, b, &words) {
+            return Some((p, HolderKind::Person));
+        }
         // A state or body inside the source: an unnamed official or office speaks for it.
         if let Some(m) = here.first() {
             return Some((m.name.clone(), HolderKind::Body));
@@ -575,6 +629,34 @@ impl HolderResolver<'_, '_> {
             }
         }
         (!group.is_empty()).then_some((group, HolderKind::Group))
+    }
+
+    /// The person a definite description with a person's head ([`PERSON_HEADS`]) stands for:
+    /// the person mentioned last before byte `b` of sentence `i`, else the last person who held
+    /// a view.
+    fn described_person(&self, i: usize, b: usize, words: &[String]) -> Option<String> {
+        if !words
+            .first()
+            .is_some_and(|w| DEFINITE.contains(&w.as_str()))
+        {
+            return None;
+        }
+        let head_words: Vec<&String> = words[1..]
+            .iter()
+            .take_while(|w| !DESCRIPTION_ENDS.contains(&w.as_str()))
+            .collect();
+        let head = head_words.last()?;
+        if head_words.len() > 4 || !PERSON_HEADS.contains(&head.as_str()) {
+            return None;
+        }
+        self.mentions
+            .iter()
+            .filter(|m| {
+                m.kind == MentionKind::Person && (m.sentence < i || m.sentence == i && m.end <= b)
+            })
+            .max_by_key(|m| (m.sentence, m.start))
+            .map(|m| m.name.clone())
+            .or_else(|| self.last_person.clone())
     }
 
     /// Whether `run`, standing first in sentence `i` (byte `b`), is one common word capitalised
