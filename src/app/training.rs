@@ -32,6 +32,9 @@ pub(super) fn init_from(
                 want
             ));
         };
+        // Shipped weights over 25 MB are written in f16 (`trainer::write_weight_files`); the
+        // variables train in their own type.
+        let t = t.to_dtype(var.dtype()).map_err(|e| e.to_string())?;
         var.set(&t).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -562,4 +565,58 @@ fn run_options(args: &TrainArgs, default: &str, progress: Progress) -> (PathBuf,
         },
     };
     (work_dir, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::resolve::BaseSpec;
+    use candle_core::DType;
+
+    #[test]
+    fn another_round_starts_from_weights_written_in_f16() {
+        // Bug: `train --init` of a model written in f16 (shipped weights over 25 MB) failed
+        // with "dtype mismatch in copy_strided".
+        let base = tempfile::tempdir().unwrap();
+        let sha = crate::model::tiny::write_base(base.path()).unwrap();
+        let files = crate::model::resolve::resolve(
+            &BaseSpec {
+                weights_sha256: sha,
+                ..BaseSpec::default_encoder()
+            },
+            Some(base.path()),
+        )
+        .unwrap();
+        let recipe = Recipe {
+            frozen_layers: 1,
+            max_len: 32,
+            ..Recipe::default_for(Task::Attribution)
+        };
+        let (model, _) = TrainModel::new(&files, Task::Attribution, 7, &recipe).unwrap();
+        let vars = model.vars();
+        let saved: std::collections::HashMap<String, candle_core::Tensor> = vars
+            .iter()
+            .map(|(n, v)| {
+                let t = (v.as_tensor() + 0.5).unwrap().to_dtype(DType::F16).unwrap();
+                (n.clone(), t)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        candle_core::safetensors::save(&saved, &path).unwrap();
+        let before: Vec<f32> = vars[0]
+            .1
+            .as_tensor()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        init_from(&model, &path).unwrap();
+        let (name, var) = &model.vars()[0];
+        assert_eq!(var.dtype(), DType::F32, "{name}");
+        let after: Vec<f32> = var.as_tensor().flatten_all().unwrap().to_vec1().unwrap();
+        for (a, b) in before.iter().zip(&after) {
+            assert!((a + 0.5 - b).abs() < 1e-2, "{name}: {a} -> {b}");
+        }
+    }
 }

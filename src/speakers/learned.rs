@@ -426,6 +426,7 @@ fn name_runs(s: &str) -> Vec<String> {
         let is_name = w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && !crate::text::words::is_sentence_opener(w)
+            && !super::names::is_contraction(w)
             && !is_title(w);
         if is_name {
             run.push(w.trim_end_matches('.'));
@@ -1238,5 +1239,8 @@ mod tests {
             Some("Ted Cruz")
         );
         assert_eq!(name_run("the newspaper"), None);
+        // A contracted verb opening a headline is no name ("Don't blame Bush.").
+        assert_eq!(name_run("Don't blame"), None);
+        assert_eq!(name_run("Can’t stop"), None);
     }
 }

@@ -357,8 +357,15 @@ fn dateline_end(frame: &[Token]) -> usize {
 
 fn is_name_token(t: &Token) -> bool {
     t.is_capitalised()
+        && !is_contraction(t.text)
         && !lexicon::is_common_capitalised(t.text)
         && !lexicon::is_day_or_month(&t.lower)
+}
+
+/// A verb with a contracted negation ("Don't", "Can’t"), capitalised only to open a sentence.
+pub(crate) fn is_contraction(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.ends_with("n't") || lower.ends_with("n’t")
 }
 
 /// A capitalised sequence less its leading titles and demonyms, if anything name-like is left.

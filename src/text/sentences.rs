@@ -512,7 +512,10 @@ fn word_before(text: &str, limit: usize, pos: usize) -> &str {
         }
         start = i;
     }
-    text[start..pos].trim_start_matches(is_opener)
+    // A closing mark can stand where an opening one belongs ("”Mr. Trump embodies ..." in
+    // published text): any quotation mark before the word is no part of it.
+    text[start..pos]
+        .trim_start_matches(|c: char| is_opener(c) || matches!(c, '”' | '’' | '»' | '›'))
 }
 
 /// The leading run of letters of `s`.

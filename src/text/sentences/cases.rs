@@ -16,6 +16,14 @@ pub(crate) const CASES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        "title_after_a_closing_mark_used_as_an_opening_one",
+        "The quotes came in. ”Mr. Trump embodies the legacy,” one wrote.",
+        &[
+            "The quotes came in.",
+            "”Mr. Trump embodies the legacy,” one wrote.",
+        ],
+    ),
+    (
         "us_mid_sentence",
         "The U.S. military said it would respond.",
         &["The U.S. military said it would respond."],
