@@ -658,6 +658,13 @@ impl<'a> Frame<'a> {
         let k = self.names.iter().position(|n| n.last + 1 == end)?;
         let n = &self.names[k];
         let colon = (1..n.first).rev().find(|&c| self.tokens[c].is_punct(":"))?;
+        // A credit line ("Source: NATO.", "Photo: Reuters.") names where something came from,
+        // not who speaks.
+        let label =
+            (0..colon).all(|i| !self.tokens[i].is_word() || CREDIT_LABELS.contains(&self.lower(i)));
+        if label {
+            return None;
+        }
         self.only_titles(colon + 1, n.first)
             .then(|| self.name_phrase(k))
     }
@@ -746,3 +753,25 @@ fn coverage(text: &str, spans: &[(usize, usize)]) -> f32 {
     let quoted: usize = spans.iter().map(|&(s, e)| count(&text[s..e])).sum();
     quoted as f32 / total as f32
 }
+
+/// Words that label a credit line before a colon ("Source: NATO.", "Photo credit: AP.").
+const CREDIT_LABELS: &[&str] = &[
+    "source",
+    "sources",
+    "photo",
+    "photos",
+    "credit",
+    "image",
+    "images",
+    "graphic",
+    "chart",
+    "map",
+    "video",
+    "data",
+    "via",
+    "reporting",
+    "editing",
+    "writing",
+    "additional",
+    "by",
+];

@@ -611,3 +611,10 @@ fn a_pronoun_after_a_capitalised_opener_takes_the_person_named_in_the_sentence()
     let got: Vec<&str> = found.iter().map(|a| a.speaker.as_str()).collect();
     assert_eq!(got, [AUTHOR, AUTHOR, "Mendoza", AUTHOR, "Mendoza"]);
 }
+
+cases! {
+    // A credit line is no colon quote (PolNeAR dev: "Source: NATO." became NATO's sentence).
+    credit_line_is_no_colon_quote:
+        [0 => "NATO members raised their budgets again this year.", 1 => "Source: NATO."]
+        => [NARRATION, NARRATION];
+}
