@@ -23,7 +23,7 @@ pub(crate) struct CaseEvidence {
     /// single capitalised sentence opener it did not tag needs the document's support to be a
     /// name. Without a tagger (`false`), only a word the document also writes in lowercase is
     /// dropped.
-    pub tagged: bool,
+    tagged: bool,
     /// The tagger's names, by sentence: byte span and label.
     names: Vec<Vec<(usize, usize, NameLabel)>>,
 }
@@ -92,12 +92,12 @@ impl CaseEvidence {
 
     /// Whether `word`, capitalised as a sentence's first word, is known as a name elsewhere in
     /// the document (capitalised inside a sentence) and never written in lowercase.
-    pub fn is_name_elsewhere(&self, word: &str) -> bool {
+    fn is_name_elsewhere(&self, word: &str) -> bool {
         self.inner_capitalised.contains(word) && !self.lowercase.contains(&word.to_lowercase())
     }
 
     /// Whether the document writes `word` in lowercase somewhere.
-    pub fn has_lowercase(&self, word: &str) -> bool {
+    fn has_lowercase(&self, word: &str) -> bool {
         self.lowercase.contains(&word.to_lowercase())
     }
 
