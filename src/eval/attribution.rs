@@ -336,26 +336,6 @@ impl AttributionCounts {
     }
 }
 
-/// The byte ranges of the words (alphanumeric runs) of `text`.
-fn words(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, text.len()));
-    }
-    out
-}
-
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
@@ -486,7 +466,7 @@ pub fn score_article(
             }
         }
     }
-    for w in words(&article.text) {
+    for w in crate::text::words::spans(&article.text) {
         let pred = speaker_ranges.iter().any(|&r| overlaps(r, w));
         let gold = source_ranges.iter().any(|&r| overlaps(r, w));
         counts.span_words_predicted += usize::from(pred);
@@ -707,7 +687,7 @@ pub fn count_role_spans(
     counts: &mut std::collections::BTreeMap<crate::model::attribution::Role, RoleCounts>,
 ) {
     use crate::model::attribution::Role;
-    let all_words = words(text);
+    let all_words = crate::text::words::spans(text);
     for role in Role::ALL {
         let mut g: BTreeSet<(usize, usize)> = BTreeSet::new();
         for a in gold {

@@ -711,21 +711,10 @@ impl HolderResolver<'_, '_> {
         }
         for s in self.sentences {
             // Words of the sentence with their byte starts.
-            let mut toks: Vec<(usize, &str)> = Vec::new();
-            let mut start = None;
-            for (i, c) in s.text.char_indices() {
-                match (c.is_alphanumeric(), start) {
-                    (true, None) => start = Some(i),
-                    (false, Some(b)) => {
-                        toks.push((b, &s.text[b..i]));
-                        start = None;
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(b) = start {
-                toks.push((b, &s.text[b..]));
-            }
+            let toks: Vec<(usize, &str)> = crate::text::words::spans(s.text)
+                .into_iter()
+                .map(|(b, e)| (b, &s.text[b..e]))
+                .collect();
             for j in 0..toks.len().saturating_sub(key.len()) {
                 let window = &toks[j..j + key.len()];
                 let capitalised = window[0].1.starts_with(char::is_uppercase);

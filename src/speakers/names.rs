@@ -32,39 +32,28 @@ impl CaseEvidence {
     pub fn new(sentences: &[SentenceIn]) -> Self {
         let mut e = CaseEvidence::default();
         for s in sentences {
-            let mut first = true;
-            let mut opener = true;
-            let mut start = None;
-            let text = s.text;
-            let mut push = |b: usize, end: usize, first: bool, opener: bool| {
-                let w = &text[b..end];
+            let mut previous_end = None;
+            for (b, end) in crate::text::words::spans(s.text) {
+                let w = &s.text[b..end];
+                // The sentence's first word, or one a quotation mark, a colon, a bracket or a
+                // dash opens (an apostrophe after such a mark too), is capitalised by position.
+                let by_position = previous_end.is_none_or(|from| {
+                    s.text[from..b].chars().filter(|c| !c.is_whitespace()).fold(
+                        false,
+                        |opens, c| {
+                            matches!(c, '"' | '“' | '‘' | ':' | '(' | '—' | '–')
+                                || (c == '\'' && opens)
+                        },
+                    )
+                });
                 if w.chars().next().is_some_and(char::is_uppercase) {
-                    if !first && !opener {
+                    if !by_position {
                         e.inner_capitalised.insert(w.to_string());
                     }
                 } else if w.chars().all(|c| !c.is_uppercase()) {
                     e.lowercase.insert(w.to_string());
                 }
-            };
-            for (i, c) in text.char_indices() {
-                match (c.is_alphanumeric(), start) {
-                    (true, None) => start = Some(i),
-                    (false, Some(b)) => {
-                        push(b, i, first, opener);
-                        first = false;
-                        opener = false;
-                        start = None;
-                    }
-                    _ => {}
-                }
-                if start.is_none() && !c.is_whitespace() {
-                    // What opens the next word: a quotation mark or a colon capitalises it.
-                    opener = matches!(c, '"' | '“' | '‘' | ':' | '(' | '—' | '–')
-                        || (c == '\'' && opener);
-                }
-            }
-            if let Some(b) = start {
-                push(b, text.len(), first, opener);
+                previous_end = Some(end);
             }
         }
         e

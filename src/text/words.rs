@@ -1,5 +1,26 @@
 //! Word lists that more than one stage reads (the sentence splitter, the actor rules, the
 //! speaker rules): one list per kind, here at the bottom. Words are compared lower-cased.
+//! Also [`spans`], the words of a text as the speaker rules and the evaluation count them.
+
+/// The byte ranges of the words of `text`: its runs of alphanumeric characters.
+pub fn spans(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
 
 /// The days of the week.
 pub const DAYS: &[&str] = &[
