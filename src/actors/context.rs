@@ -527,21 +527,7 @@ pub fn in_first_person_possessive(text: &str, start: usize, end: usize) -> bool 
 /// that "US" stays the United States) and "our/my (own) <country|government|people|...>".
 /// Spans are byte ranges in text order.
 pub fn first_person_spans(text: &str) -> Vec<Range<usize>> {
-    let mut words: Vec<(usize, usize)> = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (is_word_char(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                words.push((s, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        words.push((s, text.len()));
-    }
+    let words = crate::text::words::spans_by(text, is_word_char);
     let adjacent = |a: (usize, usize), b: (usize, usize)| text[a.1..b.0].trim().is_empty();
 
     let mut out = Vec::new();

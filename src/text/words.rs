@@ -4,10 +4,15 @@
 
 /// The byte ranges of the words of `text`: its runs of alphanumeric characters.
 pub fn spans(text: &str) -> Vec<(usize, usize)> {
+    spans_by(text, char::is_alphanumeric)
+}
+
+/// The byte ranges of the runs of characters of `text` that `is_word` accepts.
+pub fn spans_by(text: &str, is_word: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        match (c.is_alphanumeric(), start) {
+        match (is_word(c), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 out.push((s, i));
