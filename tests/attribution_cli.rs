@@ -89,6 +89,39 @@ fn a_title_named_only_later_in_the_document() {
 }
 
 #[test]
+fn a_title_outside_the_title_list_and_a_name_in_apposition_after_the_title() {
+    // Our test documents d201, d210 and d31, reworded. Before: "Norway" (a "fisheries
+    // minister" title was not looked up, and "Reykjavik," before the later title was read as
+    // another state's), and "Iceland's foreign minister" (the rules' title stood although the
+    // model had the name after it).
+    assert_speakers(
+        "Norway's fisheries minister said on Monday that Iceland had broken the quota deal.\n\n\
+         \"We will not let our cod be taken,\" said Iceland's foreign minister, Anna Jonsdottir.\n\n\
+         \"Nobody breaks a deal with Reykjavik,\" Fisheries Minister Lars Berg told reporters.\n",
+        &["Lars Berg", "Anna Jonsdottir", "Lars Berg"],
+    );
+}
+
+#[test]
+fn quotations_over_several_sentences_credited_after_a_dash() {
+    // A list of readers' views, each quotation followed by "― Name." (a form of PolNeAR dev).
+    // Before: the credit was a sentence of its own and every quotation went to the name
+    // before it (the headline's "Voters", then the previous reader).
+    assert_speakers(
+        "12 Voters Share Their Views On The Debate.\n\n\
+         “The debate was a disaster for him. He never answered a single question.” ― Maria Lopez.\n\
+         “Trump must stop insulting people who work hard. Most of us pay our taxes.” ― Carla Sanchez.\n",
+        &[
+            "author",
+            "Maria Lopez",
+            "Maria Lopez",
+            "Carla Sanchez",
+            "Carla Sanchez",
+        ],
+    );
+}
+
+#[test]
 fn unnamed_officials_speak_for_their_state_and_the_state_is_not_their_own_actor() {
     // Rules: author, then "Pakistan's foreign minister" against Pakistan itself.
     let text = "An Israeli official, speaking on condition of anonymity, said the talks with \

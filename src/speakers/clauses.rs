@@ -161,7 +161,10 @@ impl<'a> Frame<'a> {
             } else if let Some(colon) = self.participle_before(q) {
                 analysis.participle_quotes.push((q, colon));
             }
-            if let Some(phrase) = self.colon_name_before(q) {
+            if let Some(phrase) = self
+                .colon_name_before(q)
+                .or_else(|| self.credit_name_after(q))
+            {
                 analysis.colon_names.push(ColonName {
                     quote: Some(t.quote),
                     phrase,
@@ -647,6 +650,20 @@ impl<'a> Frame<'a> {
         let k = self.names.iter().position(|n| n.last == q - 2)?;
         self.only_titles(0, self.names[k].first)
             .then(|| self.name_phrase(k))
+    }
+
+    /// `"..." ― Carla Sanchez.` (a dash credit after a quotation, as lists of readers' or
+    /// voters' views print them): the name after the dash, ending the sentence or followed by
+    /// a comma (`― Carla Sanchez, Miami.`).
+    fn credit_name_after(&self, q: usize) -> Option<Phrase> {
+        if !self.tokens.get(q + 1)?.is_punct("—―–") {
+            return None;
+        }
+        let k = self.names.iter().position(|n| n.first == q + 2)?;
+        let ends = self.tokens[self.names[k].last + 1..]
+            .first()
+            .is_none_or(|t| t.is_punct(".,;!"));
+        ends.then(|| self.name_phrase(k))
     }
 
     /// A headline ending in `: <name>`.

@@ -259,6 +259,11 @@ const PERSON_HEADS: &[&str] = &[
 const DESCRIPTION_ENDS: &[&str] = &[
     "who", "whose", "that", "which", "of", "from", "in", "at", "with", "for", "on", "and",
 ];
+/// Words that never belong to a title ("the head of the authority", "a spokesman for the junta").
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "of", "for", "and", "or", "in", "at", "on", "to", "its", "his", "her",
+    "their", "our", "this", "that", "who", "which", "by", "with", "from",
+];
 const INDEFINITE: &[&str] = &["a", "an", "some", "many", "several", "other", "most", "few"];
 const BELIEF_CUES: &[&str] = &[
     "believe",
@@ -508,10 +513,7 @@ impl HolderResolver<'_, '_> {
         let rule = &self.rules[i];
         // Not a title the rules could not tie to a name ("Pakistan's foreign minister"): the
         // body in it speaks then (below).
-        let named = rule
-            .speaker
-            .split_whitespace()
-            .all(|w| !w.starts_with(char::is_lowercase));
+        let named = is_named(&rule.speaker);
         if !rule.is_author() && named && rule.span.is_some_and(overlaps) {
             let kind = match rule.kind {
                 SpeakerKind::Person => HolderKind::Person,
@@ -574,7 +576,7 @@ impl HolderResolver<'_, '_> {
         }
         // A title held by a person named elsewhere in the document ("the interior minister" and,
         // before or after, "Interior Minister Ana Ruiz").
-        if let Some(name) = self.title_holder(&words) {
+        if let Some(name) = self.title_holder(text, &words) {
             return Some((name, HolderKind::Person));
         }
         // "the senator", "the Republican from Alabama", "The senator who made enemies with
@@ -688,7 +690,7 @@ impl HolderResolver<'_, '_> {
     /// the document ("Interior Minister Ana Ruiz", "Pakistan's Defense Minister Khawaja
     /// Muhammad Asif"). The title words are the description's last words that are title words
     /// (spelling normalised, "defence" as "defense"), ending in a title head ("minister").
-    fn title_holder(&self, words: &[String]) -> Option<String> {
+    fn title_holder(&self, text: &str, words: &[String]) -> Option<String> {
         if words.len() < 2 || words.len() > 6 {
             return None;
         }
@@ -697,10 +699,17 @@ impl HolderResolver<'_, '_> {
         if !super::lexicon::is_title_head(&head) {
             return None;
         }
+        // Title words, or up to three plain words before the head ("trade minister", "mines
+        // minister", "executive director"): the document writes them capitalised before the
+        // holder's name.
         let mut key: Vec<String> = Vec::new();
         for w in words.iter().rev() {
             let n = norm(w);
-            if !super::lexicon::is_title_word(&n) || super::lexicon::is_honorific(&n) {
+            let title = super::lexicon::is_title_word(&n);
+            let plain = key.len() < 3
+                && n.chars().all(char::is_alphabetic)
+                && !FUNCTION_WORDS.contains(&n.as_str());
+            if !(title || plain) || super::lexicon::is_honorific(&n) {
                 break;
             }
             key.insert(0, n);
@@ -709,6 +718,11 @@ impl HolderResolver<'_, '_> {
             // A bare "minister" names nobody in particular.
             return None;
         }
+        // The state a description speaks for ("Turkey's foreign minister"): a name given with
+        // another state's title ("Greek Foreign Minister ...") is somebody else.
+        let state = (self.canonical)(text);
+        // "the former DNC chairman" is not "DNC Chairman Donna Brazile", nor the other way.
+        let former = words.iter().any(|w| w == "former");
         for s in self.sentences {
             // Words of the sentence with their byte starts.
             let toks: Vec<(usize, &str)> = crate::text::words::spans(s.text)
@@ -719,6 +733,28 @@ impl HolderResolver<'_, '_> {
                 let window = &toks[j..j + key.len()];
                 let capitalised = window[0].1.starts_with(char::is_uppercase);
                 if !capitalised || window.iter().zip(&key).any(|((_, w), k)| norm(w) != *k) {
+                    continue;
+                }
+                let before = &s.text[..window[0].0];
+                // The word right before the title, in the same phrase ("Greek Foreign
+                // Minister", "Greece's Foreign Minister"; not "Ottawa," ending a quotation).
+                let qualifier = before
+                    .strip_suffix(' ')
+                    .and_then(|b| b.rsplit(char::is_whitespace).next())
+                    .map(|w| w.trim_end_matches("'s").trim_end_matches("’s"))
+                    .filter(|w| {
+                        w.starts_with(char::is_uppercase) && w.chars().all(char::is_alphabetic)
+                    })
+                    .and_then(|w| (self.canonical)(w));
+                if state.is_some() && qualifier.is_some() && state != qualifier {
+                    continue;
+                }
+                let was = before
+                    .trim_end()
+                    .rsplit(char::is_whitespace)
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("former"));
+                if was != former {
                     continue;
                 }
                 let (at, last) = window[key.len() - 1];
@@ -771,6 +807,37 @@ pub fn relations(
             .map_or(1.0, |s| s.score)
     };
     let mut linked = link(spans, sentences);
+    // A quotation over several sentences whose source the tagger did not find near it ("...
+    // firms.” ― Carla Sanchez.", a credit it does not tag): where the rules found the
+    // quotation's speaker in one of its sentences, that speaker is its source, not a source
+    // or cue the link reached in another sentence.
+    for (source, cue, content) in linked.iter_mut() {
+        if !is_direct(sentences, *content) {
+            continue;
+        }
+        let (Some(first), Some(last)) = (
+            sentence_of(sentences, content.0),
+            sentence_of(sentences, content.1.saturating_sub(1)),
+        ) else {
+            continue;
+        };
+        let inside = |x: (usize, usize)| {
+            sentence_of(sentences, x.0).is_some_and(|i| (first..=last).contains(&i))
+        };
+        if source.is_some_and(inside) || cue.is_some_and(inside) {
+            continue;
+        }
+        let ruled = (first..=last).find_map(|i| {
+            let rule = &rules[i];
+            let explicit = matches!(rule.cue, Cue::DirectQuote | Cue::ColonQuote);
+            let (b, e) = rule.span.filter(|_| explicit && is_named(&rule.speaker))?;
+            Some((sentences[i].start + b, sentences[i].start + e))
+        });
+        if ruled.is_some() {
+            *source = ruled;
+            *cue = None;
+        }
+    }
     linked.sort_by_key(|(s, _, k)| s.map_or(k.0, |s| s.0.min(k.0)));
     linked
         .into_iter()
@@ -890,6 +957,27 @@ pub fn apply(
             _ => false,
         };
         let mut a = if rules_win(&rule) && !disagrees {
+            // A title the rules could not tie to a name ("Turkey's foreign minister said"): the
+            // model's holder for the same source, resolved through the document (the person
+            // named with that title elsewhere, else the state the official speaks for).
+            let resolved = (!is_named(&rule.speaker))
+                .then(|| {
+                    inside.iter().find_map(|(_, r)| {
+                        let m = r.source.and_then(local)?;
+                        let same = rule.span.is_some_and(|x| m.0 < x.1 && x.0 < m.1);
+                        same.then_some(r)
+                    })
+                })
+                .flatten()
+                .filter(|r| r.holder.as_deref().is_some_and(is_named));
+            let mut rule = rule;
+            if let Some(r) = resolved {
+                rule.speaker = r.holder.clone().unwrap_or_default();
+                rule.kind = match r.kind {
+                    HolderKind::Person => SpeakerKind::Person,
+                    HolderKind::Body | HolderKind::Group => SpeakerKind::Institution,
+                };
+            }
             rule
         } else {
             let speaks = inside.first().filter(|(o, r)| {
@@ -944,6 +1032,15 @@ pub fn apply(
         out.push(a);
     }
     out
+}
+
+/// Whether a holder is a name (every word capitalised: "Kerem Yalcin", "Turkey") rather than a
+/// description ("Turkey's foreign minister", "analysts").
+fn is_named(holder: &str) -> bool {
+    !holder.is_empty()
+        && holder
+            .split_whitespace()
+            .all(|w| !w.starts_with(char::is_lowercase))
 }
 
 /// The author's attribution of a sentence, keeping what the rules saw of its quotations.

@@ -291,6 +291,11 @@ impl<'t> Splitter<'t> {
         if first.is_lowercase() {
             return false;
         }
+        // A credit after a quotation ("... firms.” ― Carla Sanchez."): the quotation and its
+        // speaker stay one sentence.
+        if opener_len == 0 && matches!(first, '—' | '―' | '–') {
+            return false;
+        }
         let run = &text[run_start..run_end];
         if run
             .chars()

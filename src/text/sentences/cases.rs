@@ -24,6 +24,15 @@ pub(crate) const CASES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        "a_dash_credit_stays_with_its_quotation",
+        "“We pay our taxes. We run small firms.” ― Carla Sanchez.\n“He is obsessed with Mexico.” — Esther Tapia.",
+        &[
+            "“We pay our taxes.",
+            "We run small firms.” ― Carla Sanchez.",
+            "“He is obsessed with Mexico.” — Esther Tapia.",
+        ],
+    ),
+    (
         "us_mid_sentence",
         "The U.S. military said it would respond.",
         &["The U.S. military said it would respond."],
