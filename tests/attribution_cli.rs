@@ -122,6 +122,19 @@ fn quotations_over_several_sentences_credited_after_a_dash() {
 }
 
 #[test]
+fn names_with_initials_apostrophes_and_a_title_outside_the_old_list() {
+    // Forms of PolNeAR dev, reworded. Before: "J" (the entity tagger's name fell apart at the
+    // initials' full stops), "Julie A" with "Diaz Martinez" as an actor of her own quotation,
+    // and "Police Commissioner James O’Neill" (title kept, "Commissioner" unknown).
+    assert_speakers(
+        "“The plan is dead,” said J.J. MacNab, an expert on militias.\n\n\
+         “We need change now.” ― Julie A. Diaz Martinez.\n\n\
+         “The cause is unknown,” Police Commissioner James O’Neill said.\n",
+        &["J.J. MacNab", "Julie A. Diaz Martinez", "James O'Neill"],
+    );
+}
+
+#[test]
 fn unnamed_officials_speak_for_their_state_and_the_state_is_not_their_own_actor() {
     // Rules: author, then "Pakistan's foreign minister" against Pakistan itself.
     let text = "An Israeli official, speaking on condition of anonymity, said the talks with \

@@ -713,21 +713,64 @@ pub(crate) fn entities_from_windows(
         .iter()
         .zip(texts)
         .map(|(words, text)| {
-            decode_bio(words)
+            let spans = decode_bio(words)
                 .into_iter()
                 .map(|(s, e, label, score)| {
                     let (s, e) = whole_hyphenated_words(text, s, e);
-                    Entity {
-                        start: s,
-                        end: e,
-                        label,
-                        text: text[s..e].to_string(),
-                        score,
-                    }
+                    (s, e, label, score)
+                })
+                .collect();
+            join_initials(text, spans)
+                .into_iter()
+                .map(|(s, e, label, score)| Entity {
+                    start: s,
+                    end: e,
+                    label,
+                    text: text[s..e].to_string(),
+                    score,
                 })
                 .collect()
         })
         .collect()
+}
+
+/// Join entity spans of one label that a name's own punctuation cut apart: the tokenizer splits
+/// "J.J. MacNab", "Julie A. Diaz Martinez" and "O’Neill" at the marks, the marks take `O`, and
+/// the name fell into pieces ("J", "J", "MacNab"; "Julie A" and "Diaz Martinez"). Two spans
+/// join when only an initial's full stop (after a single capital letter, then at most a space)
+/// or an apostrophe stands between them, or a space before a person's middle initial.
+fn join_initials(
+    text: &str,
+    spans: Vec<(usize, usize, String, f32)>,
+) -> Vec<(usize, usize, String, f32)> {
+    let mut out: Vec<(usize, usize, String, f32)> = Vec::with_capacity(spans.len());
+    for span in spans {
+        if let Some(last) = out.last_mut() {
+            let gap = text.get(last.1..span.0).unwrap_or("x");
+            let initial = {
+                let mut back = text[..last.1].chars().rev();
+                let letter = back.next().is_some_and(char::is_uppercase);
+                letter && back.next().is_none_or(|c| !c.is_alphanumeric())
+            };
+            // "Julie" and "A. Diaz Martinez": a person's middle initial opened a new span.
+            let opens_with_initial = {
+                let mut it = text[span.0..].chars();
+                it.next().is_some_and(char::is_uppercase) && it.next() == Some('.')
+            };
+            let joins = last.2 == span.2
+                && (initial && (gap == "." || gap == ". ")
+                    || gap == "'"
+                    || gap == "\u{2019}"
+                    || gap == " " && opens_with_initial && span.2 == "PER");
+            if joins {
+                last.3 = (last.3 + span.3) / 2.0;
+                last.1 = span.1;
+                continue;
+            }
+        }
+        out.push(span);
+    }
+    out
 }
 
 /// Widen an entity span to whole hyphenated words: the tokenizer splits "Asante-Mensah",
@@ -867,6 +910,43 @@ pub fn decode_bio(words: &[(usize, usize, &str, f32)]) -> Vec<(usize, usize, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_and_apostrophes_do_not_cut_a_name() {
+        let text =
+            "said J.J. MacNab and Julie A. Diaz Martinez, James O’Neill, and G. Bush. A. Nobody";
+        let at = |w: &str| {
+            let b = text.find(w).unwrap();
+            (b, b + w.len(), "PER".to_string(), 0.9)
+        };
+        let first_j = text.find("J.").unwrap();
+        let spans = vec![
+            (first_j, first_j + 1, "PER".to_string(), 0.9),
+            (first_j + 2, first_j + 3, "PER".to_string(), 0.9),
+            at("MacNab"),
+            at("Julie"),
+            at("A. Diaz Martinez"),
+            at("James O"),
+            at("Neill"),
+            at("G"),
+            at("Bush"),
+            at("Nobody"),
+        ];
+        let got: Vec<&str> = join_initials(text, spans)
+            .iter()
+            .map(|(s, e, _, _)| &text[*s..*e])
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "J.J. MacNab",
+                "Julie A. Diaz Martinez",
+                "James O’Neill",
+                "G. Bush",
+                "Nobody"
+            ]
+        );
+    }
 
     #[test]
     fn decode_bio_joins_and_splits_entities() {

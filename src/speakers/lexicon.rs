@@ -332,6 +332,19 @@ pub(crate) fn is_title_head(word: &str) -> bool {
             | "ayatollah"
             | "sheikh"
             | "cleric"
+            | "commissioner"
+            | "sheriff"
+            | "superintendent"
+            | "congressman"
+            | "congresswoman"
+            | "councilman"
+            | "councilwoman"
+            | "prosecutor"
+            | "bishop"
+            | "archbishop"
+            | "rabbi"
+            | "pastor"
+            | "professor"
     )
 }
 
