@@ -328,9 +328,14 @@ impl Pipeline {
         let ner_s = started.elapsed().as_secs_f64();
         let attribution_s = ner_s - read_s;
         let mut plans: Vec<Plan> = Vec::with_capacity(prepared.len());
+        // Reported speech makes a speaker only where the tagger is sure enough of it.
+        let min_reported = match &self.attribution {
+            Some(Attributor::Tagger(_)) => speakers::learned::MIN_REPORTED_SCORE,
+            _ => 0.0,
+        };
         for (p, spans) in prepared.iter().zip(&spans) {
             let ents: Vec<Vec<Entity>> = entities.by_ref().take(p.sents.len()).collect();
-            plans.push(plan(table, p, &ents, spans.as_deref()));
+            plans.push(plan(table, p, &ents, spans.as_deref(), min_reported));
         }
         let rules_s = started.elapsed().as_secs_f64() - ner_s;
         let mut stance_inputs: Vec<StanceInput> = Vec::new();
@@ -560,6 +565,7 @@ fn plan(
     p: &Prepared,
     entities: &[Vec<Entity>],
     spans: Option<&[RoleSpan]>,
+    min_reported: f32,
 ) -> Plan {
     let texts: Vec<&str> = p.sents.iter().map(|s| s.text.as_str()).collect();
     let tagged: Vec<Vec<TaggedSpan>> = entities
@@ -580,7 +586,8 @@ fn plan(
         people: clusters,
     } = actors::find_in_document(table, &texts, &tagged);
 
-    let (attributions, relations) = attribute(table, p, entities, &found, &clusters, spans);
+    let (attributions, relations) =
+        attribute(table, p, entities, &found, &clusters, spans, min_reported);
     let pairs = stance_pairs(table, &texts, &found, &attributions, &clusters);
     Plan {
         found,
@@ -599,6 +606,7 @@ fn attribute(
     found: &[Vec<Found>],
     clusters: &[PersonCluster],
     spans: Option<&[RoleSpan]>,
+    min_reported: f32,
 ) -> (Vec<Attribution>, Vec<speakers::learned::Relation>) {
     let inputs: Vec<SentenceIn> = p
         .sents
@@ -662,7 +670,14 @@ fn attribute(
                 score: s.score,
             })
             .collect();
-        relations = learned::relations(&inputs, &mentions, &attributions, &tagged, &canonical);
+        relations = learned::relations(
+            &inputs,
+            &mentions,
+            &attributions,
+            &tagged,
+            &canonical,
+            min_reported,
+        );
         attributions = learned::apply(&inputs, attributions, &relations);
     }
     // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
@@ -825,7 +840,7 @@ mod tests {
                 score: 0.9,
             });
         }
-        let plan = plan(AliasTable::builtin(), &p, &entities, None);
+        let plan = plan(AliasTable::builtin(), &p, &entities, None, 0.0);
         plan.pairs
             .iter()
             .map(|pr| {
@@ -1013,7 +1028,7 @@ mod tests {
                 score: 0.9,
             });
         }
-        let plan = plan(AliasTable::builtin(), &p, &ents, None);
+        let plan = plan(AliasTable::builtin(), &p, &ents, None, 0.0);
         let actors: Vec<(String, String)> = plan
             .found
             .iter()
@@ -1047,7 +1062,7 @@ mod tests {
             }
         };
         let entities = vec![vec![span("defence accord"), span("Nexora Holdings")]];
-        let plan = plan(AliasTable::builtin(), &p, &entities, None);
+        let plan = plan(AliasTable::builtin(), &p, &entities, None, 0.0);
         let names: Vec<&str> = plan.found[0].iter().map(|f| f.canonical.as_str()).collect();
         assert!(names.contains(&"Nexora Holdings"), "{names:?}");
         assert!(!names.contains(&"defence accord"), "{names:?}");
