@@ -148,6 +148,28 @@ fn an_action_the_tagger_is_unsure_of_stays_narration() {
 }
 
 #[test]
+fn a_news_agency_credited_for_a_fact_is_no_speaker() {
+    // Guidelines, section 3: the facts an agency reports are the narrator's. Before: "Antara",
+    // "Bernama" and "News Agency" (the rules named "Kenya"-style states or the agency).
+    let text = "Indonesia and Malaysia signed a maritime pact on Monday.\n\n\
+                According to the Antara news agency, the pact commits both navies to joint \
+                patrols next year.\n\n\
+                The Bernama news agency also reported that Thai officials welcomed the \
+                agreement as a sign of a mature partnership.\n\n\
+                Nigeria and Benin signed a border pact on Saturday, the News Agency of Nigeria \
+                reported.\n";
+    for (profile, got) in ["accurate", "fast"].iter().zip(speakers(text)) {
+        assert_eq!(got[1], "author", "{profile}: {got:?}");
+        // The officials it reports may speak; the agency does not.
+        assert!(
+            ["author", "Thailand"].contains(&got[2].as_str()),
+            "{profile}: {got:?}"
+        );
+        assert_eq!(got[3], "author", "{profile}: {got:?}");
+    }
+}
+
+#[test]
 fn unnamed_officials_speak_for_their_state_and_the_state_is_not_their_own_actor() {
     // Rules: author, then "Pakistan's foreign minister" against Pakistan itself.
     let text = "An Israeli official, speaking on condition of anonymity, said the talks with \
