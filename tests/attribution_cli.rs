@@ -170,6 +170,25 @@ fn a_news_agency_credited_for_a_fact_is_no_speaker() {
 }
 
 #[test]
+fn a_colon_headline_is_a_quotation_of_the_holder_named_below_it() {
+    // Our test document d201, reworded. Before: author for the headline.
+    let story = "Danish minister: the ferry deal with Poland is dead\n\n\
+                 Denmark's transport minister said on Monday that Poland had walked away from \
+                 the ferry deal.\n\n\
+                 Transport Minister Mette Lund, who took office in May, has promised new ferries \
+                 by 2030.\n";
+    for (profile, got) in ["accurate", "fast"].iter().zip(speakers(story)) {
+        assert_eq!(got[..2], ["Mette Lund", "Mette Lund"], "{profile}");
+    }
+    // Words before the colon that name no role: no quotation.
+    let latest = "The Latest: Poland and Denmark end ferry talks\n\n\
+                  Denmark's transport minister said on Monday that Poland had walked away.\n";
+    for (profile, got) in ["accurate", "fast"].iter().zip(speakers(latest)) {
+        assert_eq!(got[0], "author", "{profile}");
+    }
+}
+
+#[test]
 fn unnamed_officials_speak_for_their_state_and_the_state_is_not_their_own_actor() {
     // Rules: author, then "Pakistan's foreign minister" against Pakistan itself.
     let text = "An Israeli official, speaking on condition of anonymity, said the talks with \

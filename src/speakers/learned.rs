@@ -1112,7 +1112,53 @@ pub fn apply(
         }
         out.push(a);
     }
+    colon_headline(sentences, &mut out);
     out
+}
+
+/// A headline "<description>: <statement>" ("Japanese minister: rare earth talks with Beijing
+/// are over", "Rome daily: Paris has closed its border") is a quotation of the holder the
+/// description stands for (guidelines, section 4, colon headlines), named in the story below
+/// it: the speaker of the first of the next two sentences with a speaker of the same kind (a
+/// person for a role, a body for an outlet or office). A headline that names its holder is
+/// the rules' (`Asif: "..."`); one whose words before the colon name no role ("The Latest:",
+/// "Iran deal:") stays the author's.
+fn colon_headline(sentences: &[SentenceIn], out: &mut [Attribution]) {
+    let (Some(first), Some(a)) = (sentences.first(), out.first()) else {
+        return;
+    };
+    if !a.is_author() || first.text.contains(QUOTES) {
+        return;
+    }
+    let Some(colon) = first.text.find(": ") else {
+        return;
+    };
+    let words = words_lower(&first.text[..colon]);
+    let Some(head) = words.last() else {
+        return;
+    };
+    let head = super::lexicon::normalise_title_word(head);
+    if words.len() > 5 || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
+        return;
+    }
+    let person = super::lexicon::is_title_head(head)
+        || PERSON_HEADS.contains(&head)
+        || ["pm", "fm", "boss", "chief"].contains(&head);
+    let body = !person && BODY_HEADS.contains(&head) && head != "group";
+    if !person && !body {
+        return;
+    }
+    let found = out[1..].iter().take(2).find(|x| {
+        !x.is_author() && is_named(&x.speaker) && (x.kind == SpeakerKind::Person) == person
+    });
+    if let Some(x) = found {
+        let speaker = (x.speaker.clone(), x.kind);
+        let a = &mut out[0];
+        a.speaker = speaker.0;
+        a.kind = speaker.1;
+        a.cue = Cue::ColonQuote;
+        a.span = Some((0, colon));
+    }
 }
 
 /// News and wire agencies and state broadcasters that report facts (guidelines, section 3).
