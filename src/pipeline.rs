@@ -680,6 +680,12 @@ fn attribute(
         );
         attributions = learned::apply(&inputs, attributions, &relations);
     }
+    // A person's title written into the name ("Unification Minister Han") is no part of it.
+    for a in attributions.iter_mut() {
+        if a.kind == speakers::SpeakerKind::Person {
+            a.speaker = speakers::without_title(&a.speaker).to_string();
+        }
+    }
     // A speaker the attribution rules found by a short form ("Asif", "Khawaja Asif") is the
     // document's person whose fullest name holds all its words.
     let mut full_names: Vec<String> = clusters.iter().map(|c| c.canonical.clone()).collect();

@@ -1075,6 +1075,9 @@ pub fn apply(
                         .is_some_and(|x| x.0 >= e || x.1 <= b)
             });
             let quotes = std::mem::take(&mut a.quote_spans);
+            // The stances the rules found reported inside it ("Pakistani leaders have
+            // condemned ...") stay.
+            let reported = std::mem::take(&mut a.reported);
             a = match inner {
                 Some(r) => Attribution {
                     speaker: r.holder.clone().unwrap_or_default(),
@@ -1090,6 +1093,7 @@ pub fn apply(
                 None => Attribution::author(),
             };
             a.quote_spans = quotes;
+            a.reported = reported;
             others.retain(|r| r.holder.as_deref() != Some(agency.as_str()));
         }
         // The other holders of the sentence, each over the part of its content inside it.

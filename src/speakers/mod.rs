@@ -204,6 +204,45 @@ pub struct Attribution {
     pub reported: Vec<Reported>,
 }
 
+/// A person's name without the title written before it in the same capitalised run
+/// ("Unification Minister Han" -> "Han", "Police Commissioner James O'Neill" -> "James
+/// O'Neill"): the words after the last title head ("Minister", "Commissioner", "Secretary").
+/// Royal and religious titles stay, as such people are named with them ("King Charles"); a
+/// name that is all title stays whole.
+pub fn without_title(name: &str) -> &str {
+    let words: Vec<(usize, &str)> = name
+        .split(' ')
+        .scan(0usize, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .collect();
+    let royal = [
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "emir",
+        "sheikh",
+        "ayatollah",
+        "pope",
+    ];
+    let last_title = words[..words.len().saturating_sub(1)]
+        .iter()
+        .rposition(|(_, w)| {
+            let lower = w.trim_end_matches('.').to_lowercase();
+            let norm = lexicon::normalise_title_word(&lower);
+            w.starts_with(char::is_uppercase)
+                && lexicon::is_title_head(norm)
+                && !royal.contains(&norm)
+        });
+    match last_title {
+        Some(i) => &name[words[i + 1].0..],
+        None => name,
+    }
+}
+
 impl Attribution {
     fn author() -> Self {
         Self {

@@ -618,3 +618,14 @@ cases! {
         [0 => "NATO members raised their budgets again this year.", 1 => "Source: NATO."]
         => [NARRATION, NARRATION];
 }
+
+#[test]
+fn a_title_written_into_a_persons_name_is_dropped() {
+    use super::without_title as w;
+    assert_eq!(w("Unification Minister Han"), "Han");
+    assert_eq!(w("Police Commissioner James O'Neill"), "James O'Neill");
+    assert_eq!(w("Sen. Ted Cruz"), "Ted Cruz");
+    assert_eq!(w("King Charles"), "King Charles");
+    assert_eq!(w("Khawaja Muhammad Asif"), "Khawaja Muhammad Asif");
+    assert_eq!(w("Cabinet Secretary"), "Cabinet Secretary");
+}
