@@ -618,21 +618,13 @@ mod tests {
 
     /// One window over `text` whose pieces are its words, with these tag probabilities.
     fn word_window(text: &str) -> TokenWindow {
-        let mut spans = vec![None];
+        let mut pieces = Vec::new();
         let mut at = 0;
         for w in text.split(' ') {
-            spans.push(Some((at, at + w.len())));
+            pieces.push((at, at + w.len()));
             at += w.len() + 1;
         }
-        spans.push(None);
-        TokenWindow {
-            encoded: Encoded {
-                ids: Vec::new(),
-                type_ids: Vec::new(),
-            },
-            spans,
-            words: Vec::new(),
-        }
+        pieces_window(&pieces)
     }
 
     fn probs_of(tags: &[(usize, f32)]) -> Vec<Vec<f32>> {

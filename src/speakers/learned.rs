@@ -1242,43 +1242,29 @@ fn neutral_credit(text: &str, span: (usize, usize)) -> bool {
         return true;
     }
     let after = words_lower(&text[span.1..]);
-    let skip = [
-        "also",
-        "on",
-        "earlier",
-        "later",
-        "late",
-        "today",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "has",
-        "had",
-        "have",
-    ];
-    after
-        .iter()
-        .find(|w| !skip.contains(&w.as_str()))
-        .is_some_and(|w| {
-            [
-                "reported",
-                "reports",
-                "report",
-                "said",
-                "says",
-                "quoted",
-                "quotes",
-                "cited",
-                "cites",
-                "added",
-                "announced",
-            ]
-            .contains(&w.as_str())
-        })
+    let skip = |w: &str| {
+        [
+            "also", "on", "earlier", "later", "late", "today", "has", "had", "have",
+        ]
+        .contains(&w)
+            || crate::text::words::DAYS.contains(&w)
+    };
+    after.iter().find(|w| !skip(w)).is_some_and(|w| {
+        [
+            "reported",
+            "reports",
+            "report",
+            "said",
+            "says",
+            "quoted",
+            "quotes",
+            "cited",
+            "cites",
+            "added",
+            "announced",
+        ]
+        .contains(&w.as_str())
+    })
 }
 
 /// Whether a holder is a name (every word capitalised: "Kerem Yalcin", "Turkey") rather than a
