@@ -764,7 +764,11 @@ fn stance_pairs(
             .map(|r| r.holder_span)
             .collect();
         for (k, f) in found[i].iter().enumerate() {
-            let is_speaker_span = a.span.is_some_and(|sp| overlaps(sp, (f.start, f.end)));
+            let is_speaker_span = a
+                .span
+                .iter()
+                .chain(&a.credit)
+                .any(|&sp| overlaps(sp, (f.start, f.end)));
             let is_holder_span = holder_spans
                 .iter()
                 .any(|&sp| overlaps(sp, (f.start, f.end)));

@@ -167,6 +167,19 @@ fn a_news_agency_credited_for_a_fact_is_no_speaker() {
         );
         assert_eq!(got[3], "author", "{profile}: {got:?}");
     }
+    // Nor is the credited agency an actor of the sentence.
+    for profile in ["accurate", "fast"] {
+        let doc = classify(text, profile);
+        for s in doc["sentences"].as_array().expect("sentences") {
+            for a in s["actors"].as_array().expect("actors") {
+                let actor = a["actor"].as_str().unwrap_or_default();
+                assert!(
+                    !actor.contains("Antara") && !actor.contains("News Agency"),
+                    "{profile}: {actor}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -1036,6 +1036,7 @@ pub fn apply(
                         span: main.source.and_then(local),
                         quote_spans: rule.quote_spans,
                         reported: Vec::new(),
+                        credit: None,
                     }
                 }
             }
@@ -1089,9 +1090,11 @@ pub fn apply(
                     span: r.source.and_then(local),
                     quote_spans: Vec::new(),
                     reported: Vec::new(),
+                    credit: None,
                 },
                 None => Attribution::author(),
             };
+            a.credit = Some((b, e));
             a.quote_spans = quotes;
             a.reported = reported;
             others.retain(|r| r.holder.as_deref() != Some(agency.as_str()));

@@ -202,6 +202,9 @@ pub struct Attribution {
     /// Stance verbs outside quotations, with their holders (whoever they are), and speech by
     /// unnamed groups, which is not attributed to a speaker.
     pub reported: Vec<Reported>,
+    /// A news agency's credit for the sentence's facts ("according to the Antara news
+    /// agency"), in bytes within the sentence: no speaker and no actor (guidelines, section 3).
+    pub credit: Option<(usize, usize)>,
 }
 
 /// A person's name without the title written before it in the same capitalised run
@@ -252,6 +255,7 @@ impl Attribution {
             span: None,
             quote_spans: Vec::new(),
             reported: Vec::new(),
+            credit: None,
         }
     }
 
