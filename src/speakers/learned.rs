@@ -1244,7 +1244,11 @@ fn neutral_credit(text: &str, span: (usize, usize)) -> bool {
     if before.ends_with("according to") || before.ends_with("according to the") {
         return true;
     }
-    let after = words_lower(&text[span.1..]);
+    // The words after the source, read only as far as the first that is not skipped.
+    let mut after = text[span.1..]
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
     let skip = |w: &str| {
         [
             "also", "on", "earlier", "later", "late", "today", "has", "had", "have",
@@ -1252,7 +1256,7 @@ fn neutral_credit(text: &str, span: (usize, usize)) -> bool {
         .contains(&w)
             || crate::text::words::DAYS.contains(&w)
     };
-    after.iter().find(|w| !skip(w)).is_some_and(|w| {
+    after.find(|w| !skip(w)).is_some_and(|w| {
         [
             "reported",
             "reports",
