@@ -58,6 +58,21 @@ fn a_quote_whose_speaker_follows_with_a_long_affiliation() {
 }
 
 #[test]
+fn a_pronoun_names_the_person_who_opened_its_own_sentence() {
+    // Before: "he" took the speaker of an earlier sentence (Marta Lindqvist) in both the
+    // sentence that introduced Oskar Berg and the quotation after it; a person named as a
+    // possessor of another ("Berg's deputy Ivo Sand") is not that subject.
+    assert_speakers(
+        "Marta Lindqvist, the party's interim leader, said the board had no plans to replace \
+         its candidate.\n\n\
+         Former Uppsala Gov. Oskar Berg, who ran the party in 2004, agreed that the rules \
+         needed work, but he said that the debate should wait.\n\n\
+         \u{201c}There is no chance she will step aside,\u{201d} he said in a phone interview.\n",
+        &["Marta Lindqvist", "Oskar Berg", "Oskar Berg"],
+    );
+}
+
+#[test]
 fn a_speaker_given_as_a_description_of_a_body_named_before() {
     // Rules: France (the subject of the reported clause).
     assert_speakers(

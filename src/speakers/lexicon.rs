@@ -269,6 +269,10 @@ pub(crate) fn normalise_title_word(lower: &str) -> &str {
         "sen" => "senator",
         "rep" => "representative",
         "adm" => "admiral",
+        "gov" => "governor",
+        "amb" => "ambassador",
+        "cmdr" => "commander",
+        "supt" => "superintendent",
         other => other,
     }
 }

@@ -73,7 +73,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use clauses::{Analysis, Frame, Np, Phrase};
+use clauses::{Analysis, Frame, Np, Phrase, Pron};
 use lexicon::VerbClass;
 use resolve::{Discourse, Resolver, Speaker, Via};
 
@@ -347,6 +347,21 @@ fn attribute_in(
         };
         let spans: Vec<(usize, usize)> = q.spans.iter().map(|s| (s.start, s.end)).collect();
         let analysis = frame.analyse(&spans);
+        // A person who opens the sentence as its subject is whom a later "he"/"she" in it names
+        // ("Former Gov. Tom Reynolds, who ..., agreed ..., but he said ..."), not the speaker
+        // of an earlier sentence.
+        if let Some(k) = subject_person(&frame) {
+            let after = frame.names[k].last;
+            let pronoun_later = analysis
+                .clauses
+                .iter()
+                .any(|c| c.subject.np == Np::Pronoun(Pron::Person) && c.subject.first > after);
+            if pronoun_later {
+                if let Some((name, _)) = resolver.name(&discourse, &frame.names[k]) {
+                    discourse.touch(&name);
+                }
+            }
+        }
         let chosen = choose(&frame, &analysis, &discourse, &resolver);
         let previous = out
             .last()
@@ -624,8 +639,20 @@ fn remember(
 /// other names before it: `On Monday, Asif met ...`, `Pakistan's Defense Minister Khawaja
 /// Muhammad Asif visited ...`.
 fn subject_person(frame: &Frame) -> Option<usize> {
-    frame.names.iter().position(|n| {
+    frame.names.iter().enumerate().position(|(k, n)| {
         if n.kind != names::EntityKind::Person {
+            return false;
+        }
+        // A possessor followed by the person it qualifies ("Holt's colleague Matt Lauer") is
+        // not the subject; one qualifying a thing ("Mr. Obama's bet is ...") stays.
+        let possessor = frame
+            .tokens
+            .get(n.last + 1)
+            .is_some_and(|t| t.kind == tokens::TokKind::Possessive);
+        let person_after = frame.names[k + 1..]
+            .iter()
+            .any(|m| m.kind == names::EntityKind::Person);
+        if possessor && person_after {
             return false;
         }
         let clause_start = (0..n.first)
@@ -636,6 +663,8 @@ fn subject_person(frame: &Frame) -> Option<usize> {
             .map_or(0, |j| j + 1);
         frame.tokens[clause_start..n.first].iter().all(|t| {
             t.kind == tokens::TokKind::Possessive
+                // An abbreviation's period ("Gov. Tom Reynolds"): a sentence has no other.
+                || t.is_punct(".")
                 || t.is_capitalised()
                 || t.is_word()
                     && (lexicon::is_determiner(&t.lower)

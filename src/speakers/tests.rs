@@ -613,6 +613,20 @@ fn a_pronoun_after_a_capitalised_opener_takes_the_person_named_in_the_sentence()
 }
 
 cases! {
+    // A pronoun names the person who opened its own sentence as subject, titled or not, not
+    // the speaker of the sentence before (PolNeAR train: a former governor "agreed ..., but he
+    // said ..." went to the previous speaker).
+    pronoun_after_the_sentences_own_titled_subject:
+        [0 => "Marta Lindqvist said the board had no plans to replace its candidate.",
+         1 => "Former Gov. Oskar Berg, who ran the party in 2004, agreed that the rules needed work, but he said that the debate should wait.",
+         2 => "\"There is no chance she will step aside,\" he said."]
+        => [("Marta Lindqvist", ReportedSpeech), ("Oskar Berg", PronounContinuation),
+            ("Oskar Berg", DirectQuote)];
+    // A possessor qualifying another person is not that subject.
+    possessor_of_a_person_is_not_the_subject:
+        [0 => "Ivo Sand said the vote was fair.",
+         1 => "Sand's deputy Lena Holm, who counted the ballots, agreed, but she said that a recount was due."]
+        => [("Ivo Sand", ReportedSpeech), ("Lena Holm", PronounContinuation)];
     // A credit line is no colon quote (PolNeAR dev: "Source: NATO." became NATO's sentence).
     credit_line_is_no_colon_quote:
         [0 => "NATO members raised their budgets again this year.", 1 => "Source: NATO."]
