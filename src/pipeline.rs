@@ -288,7 +288,12 @@ impl Pipeline {
         // the head reads the same windows from the states the engine kept.
         let spans: Vec<Option<Vec<RoleSpan>>> = match &self.attribution {
             Some(Attributor::Tagger(tagger)) => {
-                let docs: Vec<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
+                // Quotations opened with a closing mark read as opened (same offsets).
+                let turned: Vec<std::borrow::Cow<str>> = prepared
+                    .iter()
+                    .map(|p| crate::text::quotes::openers_turned(&p.text))
+                    .collect();
+                let docs: Vec<&str> = turned.iter().map(|t| t.as_ref()).collect();
                 tagger.spans_many(&docs)?.into_iter().map(Some).collect()
             }
             Some(Attributor::Head(head)) => match reading.states.as_deref() {

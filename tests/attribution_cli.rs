@@ -137,6 +137,31 @@ fn quotations_over_several_sentences_credited_after_a_dash() {
 }
 
 #[test]
+fn quotations_opened_with_a_closing_mark_and_credited_after_a_dash() {
+    // Before: the rules left the opening sentences to the narrator, and the tagger took the
+    // mayor named inside the quotation for its source.
+    let q = |s: &str| s.replace('<', "\u{201d}");
+    assert_speakers(
+        &q(
+            "Readers sent us their views on the mayor's new housing plan.\n\n\
+            <Mayor Lindqvist has let the city down. He promised homes and built parking lots. \
+            His plan is a disgrace.< \u{2015} Sofia Marquez\n\n\
+            <Hope. I truly think the plan will work. The council just proved that it can \
+            deliver.< \u{2015} Daniel Ortega Ruiz\n",
+        ),
+        &[
+            "author",
+            "Sofia Marquez",
+            "Sofia Marquez",
+            "Sofia Marquez",
+            "Daniel Ortega Ruiz",
+            "Daniel Ortega Ruiz",
+            "Daniel Ortega Ruiz",
+        ],
+    );
+}
+
+#[test]
 fn names_with_initials_apostrophes_and_a_title_outside_the_old_list() {
     // Forms of PolNeAR dev, reworded. Before: "J" (the entity tagger's name fell apart at the
     // initials' full stops), "Julie A" with "Diaz Martinez" as an actor of her own quotation,

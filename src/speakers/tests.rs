@@ -622,6 +622,10 @@ cases! {
          2 => "\"There is no chance she will step aside,\" he said."]
         => [("Marta Lindqvist", ReportedSpeech), ("Oskar Berg", PronounContinuation),
             ("Oskar Berg", DirectQuote)];
+    // A closing mark typed where a quotation opens opens it (PolNeAR dev, a reader poll).
+    closing_mark_that_opens_a_quotation:
+        [0 => "\u{201d}The plan is a disgrace.\u{201d} \u{2015} Sofia Marquez"]
+        => [("Sofia Marquez", ColonQuote)];
     // A possessor qualifying another person is not that subject.
     possessor_of_a_person_is_not_the_subject:
         [0 => "Ivo Sand said the vote was fair.",

@@ -110,6 +110,11 @@ fn classify(c: char, prev: Option<char>, next: Option<char>, open: Option<Mark>)
         }
         ('“' | '«' | '„', None) => Action::Open(Mark::Double),
         ('”' | '»', Some(Mark::Double)) => Action::Close,
+        // A closing mark typed where a quotation opens, at a word's start after a space or a
+        // line start ("”Fear. I am afraid ...” ― Name"), opens it.
+        ('”' | '»', None) if next_alnum && prev.is_none_or(char::is_whitespace) => {
+            Action::Open(Mark::Double)
+        }
         ('”' | '»', None) => Action::OrphanClose,
         ('‘', None) if !prev_alnum => Action::Open(Mark::Single),
         ('’' | '\'', Some(Mark::Single))

@@ -17,6 +17,7 @@
 
 pub mod clean;
 pub mod input;
+pub mod quotes;
 pub mod sentences;
 pub mod words;
 
