@@ -162,6 +162,35 @@ fn quotations_opened_with_a_closing_mark_and_credited_after_a_dash() {
 }
 
 #[test]
+fn a_second_quotation_after_said_x_continues_x_not_the_next_paragraphs_speaker() {
+    // Before (accurate profile): the second quotation of each paragraph linked forward to the
+    // cue of the next paragraph ("recalled", "were angered") and went to Jordi Vidal and to
+    // "critics".
+    assert_speakers(
+        "\"More and more, there are events that knock your socks off, like the floods in \
+         Valencia,\" said Elena Prats, a professor of climate science at the University of \
+         Barcelona. \"Those are the kinds of events where it is becoming possible to draw \
+         conclusions.\"\n\n\
+         Jordi Vidal, one of the mayor's closest aides, recalled the mayor talking about a book \
+         on collapsing societies.\n\n\
+         \"If the board wanted any other citizen's files, they would just go get them,\" \
+         Councillor Marc Puig, a member of the oversight panel, said in a phone interview. \
+         \"But everyone close to the mayor gets a different set of standards. It is the \
+         strangest thing I have ever seen.\"\n\n\
+         The council will vote on the deals on Friday.\n",
+        &[
+            "Elena Prats",
+            "Elena Prats",
+            "Jordi Vidal",
+            "Marc Puig",
+            "Marc Puig",
+            "Marc Puig",
+            "author",
+        ],
+    );
+}
+
+#[test]
 fn names_with_initials_apostrophes_and_a_title_outside_the_old_list() {
     // Forms of PolNeAR dev, reworded. Before: "J" (the entity tagger's name fell apart at the
     // initials' full stops), "Julie A" with "Diaz Martinez" as an actor of her own quotation,

@@ -138,6 +138,17 @@ pub fn link(spans: &[TaggedRole], sentences: &[SentenceIn]) -> Vec<Linked> {
                     .is_some_and(|(_, _, _, t)| words_lower(t).len() >= MIN_CONTENT_WORDS)
         })
         .collect();
+    // A quotation closed in its own paragraph takes no cue or source from a later paragraph:
+    // news attributes a quotation in its paragraph, and a second quotation after "...," said
+    // X. continues X, not the speaker of the next paragraph. One left open at its paragraph's
+    // end runs on, and its attribution may come later.
+    let forward_past_closed = |k: (usize, usize), x: (usize, usize)| {
+        let (i, j) = (sentence(k.0), sentence(x.0));
+        let (Some(a), Some(b)) = (sentences.get(i), sentences.get(j)) else {
+            return false;
+        };
+        x.0 >= k.1 && b.paragraph > a.paragraph && quotation_closed_in_paragraph(sentences, i)
+    };
     let cost = |a: (usize, usize), b: (usize, usize), reach: usize| -> Option<usize> {
         let g = gap(a, b);
         (g <= reach && !between(&barriers, a, b))
@@ -150,7 +161,7 @@ pub fn link(spans: &[TaggedRole], sentences: &[SentenceIn]) -> Vec<Linked> {
     for (ki, &k) in contents.iter().enumerate() {
         let quoted = is_direct(sentences, k);
         for (ci, &c) in cues.iter().enumerate() {
-            if !quoted && crosses(k, c) {
+            if !quoted && crosses(k, c) || quoted && forward_past_closed(k, c) {
                 continue;
             }
             if let Some(x) = cost(k, c, CUE_REACH) {
@@ -186,7 +197,9 @@ pub fn link(spans: &[TaggedRole], sentences: &[SentenceIn]) -> Vec<Linked> {
     for (ki, &k) in contents.iter().enumerate() {
         let cue = cue_of[ki].map(|ci| cues[ci]);
         // Without a cue, a content takes a source of its own sentence (a quotation: any near).
-        let own = |s: &(usize, usize)| is_direct(sentences, k) || !crosses(k, *s);
+        let own = |s: &(usize, usize)| {
+            is_direct(sentences, k) && !forward_past_closed(k, *s) || !crosses(k, *s)
+        };
         let source = cue
             .and_then(nearest_source)
             .or_else(|| nearest_source(k).filter(own));
@@ -358,6 +371,30 @@ const BODY_HEADS: &[&str] = &[
 fn sentence_of(sentences: &[SentenceIn], at: usize) -> Option<usize> {
     let i = sentences.partition_point(|s| s.start <= at);
     i.checked_sub(1)
+}
+
+/// Whether the last quotation mark of sentence `i`'s paragraph closes a quotation: a curly
+/// closing mark, or a straight one right after text.
+fn quotation_closed_in_paragraph(sentences: &[SentenceIn], i: usize) -> bool {
+    let Some(p) = sentences.get(i).map(|s| s.paragraph) else {
+        return false;
+    };
+    let last = sentences[i..]
+        .iter()
+        .take_while(|s| s.paragraph == p)
+        .flat_map(|s| {
+            let t = s.text;
+            t.char_indices()
+                .filter(|(_, c)| QUOTES.contains(c))
+                .map(move |(at, c)| (c, t[..at].chars().next_back()))
+                .collect::<Vec<_>>()
+        })
+        .last();
+    match last {
+        Some(('”' | '»', _)) => true,
+        Some(('"', before)) => before.is_some_and(|b| !b.is_whitespace()),
+        _ => false,
+    }
 }
 
 /// The text of a document span, from the sentence it starts in (cut at that sentence's end).
@@ -600,7 +637,11 @@ impl HolderResolver<'_, '_> {
             }
             return Some((run, HolderKind::Person));
         }
-        if DEFINITE.contains(&first) && words.len() <= 3 {
+        // Not someone's plural ("the mayor's allies"): a group of theirs. Someone's one ("the
+        // agency's chief") and a plain plural ("the experts") are who was named before.
+        let possessive = words.iter().any(|w| w.ends_with("'s") || w.ends_with("’s"));
+        let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("'s");
+        if DEFINITE.contains(&first) && words.len() <= 3 && !(possessive && plural) {
             // "the newspaper", "the agency": the most recent holder named before.
             if let Some(x) = self.last_any.clone() {
                 return Some(x);
@@ -1398,6 +1439,38 @@ mod tests {
         let rules = super::super::attribute(&sents, mentions);
         let rel = relations(&sents, mentions, &rules, spans, &|_| None, 0.0);
         (apply(&sents, rules, &rel), rel)
+    }
+
+    #[test]
+    fn a_possessive_description_is_a_group_not_the_last_holder() {
+        // Before: "The mayor's allies" took the last holder (Ana Ruiz), as "the newspaper"
+        // does.
+        let doc = "Ana Ruiz said the plan failed. The mayor's allies were angered by the deals.";
+        let sents = split(doc);
+        let m = [mention(
+            &sents,
+            doc,
+            "Ana Ruiz",
+            "Ana Ruiz",
+            MentionKind::Person,
+        )];
+        let spans = [
+            role(doc, SpanRole::Source, "Ana Ruiz"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the plan failed"),
+            role(doc, SpanRole::Source, "The mayor's allies"),
+            role(doc, SpanRole::Cue, "were angered by"),
+            role(doc, SpanRole::Content, "the deals"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Ana Ruiz");
+        let holders = |k: usize| -> Vec<&str> {
+            let a = &a[k];
+            std::iter::once(a.speaker.as_str())
+                .chain(a.reported.iter().map(|r| r.holder.as_str()))
+                .collect()
+        };
+        assert_eq!(holders(1), ["author", "mayor's allies"]);
     }
 
     #[test]
