@@ -83,6 +83,18 @@ fn a_speaker_given_as_a_description_of_a_body_named_before() {
 }
 
 #[test]
+fn a_bodys_description_never_stands_for_the_person_who_spoke_before() {
+    // Before: "The court" and "the ruling" took Helen Marsh, the last holder named.
+    assert_speakers(
+        "Sen. Helen Marsh of Vermont, the panel's ranking Democrat, said the vote was a ploy.\n\n\
+         The court ruled that the state's practices could remove some eligible voters.\n\n\
+         \"A state cannot avoid the conclusion that its process results in removal of voters by \
+         providing that the notice is triggered by a failure to vote,\" the ruling said.\n",
+        &["Helen Marsh", "court", "court"],
+    );
+}
+
+#[test]
 fn a_speech_verb_outside_the_rules_list() {
     // Rules: author ("joked" is not a speech verb to them).
     assert_speakers(

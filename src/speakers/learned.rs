@@ -642,9 +642,27 @@ impl HolderResolver<'_, '_> {
         let possessive = words.iter().any(|w| w.ends_with("'s") || w.ends_with("’s"));
         let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("'s");
         if DEFINITE.contains(&first) && words.len() <= 3 && !(possessive && plural) {
-            // "the newspaper", "the agency": the most recent holder named before.
-            if let Some(x) = self.last_any.clone() {
-                return Some(x);
+            // "the newspaper", "the agency", "the ruling": the most recent holder named before;
+            // a body's head never stands for a person ("The court ruled ..." after a senator
+            // spoke): the body, as written, when none was named.
+            // A campaign speaks for its candidate, so a person may stand for it.
+            let body_head = BODY_HEADS.contains(&head) && head != "campaign";
+            match self.last_any.clone() {
+                Some(x) if !(body_head && x.1 == HolderKind::Person) => return Some(x),
+                _ if body_head => {
+                    // The organisation named last before it ("Wells Fargo ... The bank said").
+                    let org = self
+                        .mentions
+                        .iter()
+                        .filter(|m| {
+                            m.kind == MentionKind::Organisation
+                                && (m.sentence < i || m.sentence == i && m.end <= b)
+                        })
+                        .max_by_key(|m| (m.sentence, m.start))
+                        .map(|m| m.name.clone());
+                    return Some((org.unwrap_or_else(|| head.to_string()), HolderKind::Body));
+                }
+                _ => {}
             }
         }
         // An unnamed group or official, as written without its determiner.
@@ -675,7 +693,12 @@ impl HolderResolver<'_, '_> {
                 group = group.replacen(first, &first.to_lowercase(), 1);
             }
         }
-        (!group.is_empty()).then_some((group, HolderKind::Group))
+        // A body's head as written ("court", "the agency") is a body, not a group of people.
+        let kind = match kept.last() {
+            Some(w) if BODY_HEADS.contains(&w.to_lowercase().as_str()) => HolderKind::Body,
+            _ => HolderKind::Group,
+        };
+        (!group.is_empty()).then_some((group, kind))
     }
 
     /// The person a definite description with a person's head ([`PERSON_HEADS`]) stands for:
