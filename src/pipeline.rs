@@ -627,17 +627,25 @@ fn attribute(
         .iter()
         .enumerate()
         .flat_map(|(i, row)| {
-            row.iter().map(move |f| NamedMention {
-                sentence: i,
-                start: f.start,
-                end: f.end,
-                name: f.canonical.clone(),
-                kind: match f.kind {
-                    ActorKind::Person => MentionKind::Person,
-                    ActorKind::State => MentionKind::State,
-                    _ => MentionKind::Organisation,
-                },
-            })
+            // A pronoun the entity tagger took for a name ("She" opening a sentence) names
+            // nobody: the speaker rules resolve it.
+            let text = &p.sents[i].text;
+            row.iter()
+                .filter(move |f| {
+                    text.get(f.start..f.end)
+                        .is_none_or(|w| !crate::text::words::is_pronoun_word(w))
+                })
+                .map(move |f| NamedMention {
+                    sentence: i,
+                    start: f.start,
+                    end: f.end,
+                    name: f.canonical.clone(),
+                    kind: match f.kind {
+                        ActorKind::Person => MentionKind::Person,
+                        ActorKind::State => MentionKind::State,
+                        _ => MentionKind::Organisation,
+                    },
+                })
         })
         .collect();
     let names: Vec<speakers::TaggedName> = entities

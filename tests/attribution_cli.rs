@@ -95,6 +95,20 @@ fn a_bodys_description_never_stands_for_the_person_who_spoke_before() {
 }
 
 #[test]
+fn a_capitalised_pronoun_is_no_name() {
+    // Before (accurate profile): the entity tagger took "She" opening a sentence for a person,
+    // and "She" became the speaker of the quotation.
+    assert_speakers(
+        "Warren came out swinging at the forum, painting Romney as a caricature of a greedy \
+         tycoon. She started off by stressing economic fairness. She then peppered him with \
+         attacks on his biography and platform.\n\n\
+         \u{201c}Why won\u{2019}t he release his tax returns? I think there may be a couple of \
+         reasons,\u{201d} she said.\n",
+        &["author", "author", "author", "Warren", "Warren"],
+    );
+}
+
+#[test]
 fn a_speech_verb_outside_the_rules_list() {
     // Rules: author ("joked" is not a speech verb to them).
     assert_speakers(

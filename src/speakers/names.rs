@@ -346,6 +346,8 @@ fn dateline_end(frame: &[Token]) -> usize {
 
 fn is_name_token(t: &Token) -> bool {
     t.is_capitalised()
+        // "She", "I", "They": never a name, however often capitalised ("US" is one).
+        && !crate::text::words::is_pronoun_word(t.text)
         && !is_contraction(t.text)
         && !lexicon::is_common_capitalised(t.text)
         && !lexicon::is_day_or_month(&t.lower)

@@ -164,6 +164,16 @@ pub const SENTENCE_OPENERS: &[&str] = &[
     "Among",
 ];
 
+/// Whether `word` (as written) is a personal pronoun ("She", "they", "I"); an all-caps word of
+/// two letters or more is a name ("US").
+pub fn is_pronoun_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    matches!(
+        lower.as_str(),
+        "he" | "she" | "him" | "her" | "it" | "they" | "them" | "we" | "us" | "i" | "me" | "you"
+    ) && (word.chars().count() < 2 || word.chars().any(char::is_lowercase))
+}
+
 /// Whether `word` (as written) is one of [`SENTENCE_OPENERS`].
 pub fn is_sentence_opener(word: &str) -> bool {
     SENTENCE_OPENERS.contains(&word)
@@ -277,3 +287,18 @@ pub const TITLES: &[&str] = &[
     "the",
     "state",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personal_pronouns_are_told_from_names() {
+        for w in ["She", "he", "I", "They", "It", "Us"] {
+            assert!(is_pronoun_word(w), "{w}");
+        }
+        for w in ["US", "Sheikh", "Ian", "One"] {
+            assert!(!is_pronoun_word(w), "{w}");
+        }
+    }
+}
