@@ -1464,58 +1464,49 @@ mod tests {
         (apply(&sents, rules, &rel), rel)
     }
 
+    /// "Ana Ruiz said the plan failed." then `second`, one relation in each: the rows.
+    fn after_ana_ruiz(second: &str, source: &str, cue: &str, content: &str) -> Vec<Attribution> {
+        let doc = format!("Ana Ruiz said the plan failed. {second}");
+        let doc = doc.as_str();
+        let sents = split(doc);
+        let m = [mention(
+            &sents,
+            doc,
+            "Ana Ruiz",
+            "Ana Ruiz",
+            MentionKind::Person,
+        )];
+        let spans = [
+            role(doc, SpanRole::Source, "Ana Ruiz"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the plan failed"),
+            role(doc, SpanRole::Source, source),
+            role(doc, SpanRole::Cue, cue),
+            role(doc, SpanRole::Content, content),
+        ];
+        run(doc, &spans, &m).0
+    }
+
     #[test]
     fn a_possessive_description_is_a_group_not_the_last_holder() {
         // Before: "The mayor's allies" took the last holder (Ana Ruiz), as "the newspaper"
         // does.
-        let doc = "Ana Ruiz said the plan failed. The mayor's allies were angered by the deals.";
-        let sents = split(doc);
-        let m = [mention(
-            &sents,
-            doc,
-            "Ana Ruiz",
-            "Ana Ruiz",
-            MentionKind::Person,
-        )];
-        let spans = [
-            role(doc, SpanRole::Source, "Ana Ruiz"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "the plan failed"),
-            role(doc, SpanRole::Source, "The mayor's allies"),
-            role(doc, SpanRole::Cue, "were angered by"),
-            role(doc, SpanRole::Content, "the deals"),
-        ];
-        let (a, _) = run(doc, &spans, &m);
+        let a = after_ana_ruiz(
+            "The mayor's allies were angered by the deals.",
+            "The mayor's allies",
+            "were angered by",
+            "the deals",
+        );
         assert_eq!(a[0].speaker, "Ana Ruiz");
-        let holders = |k: usize| -> Vec<&str> {
-            let a = &a[k];
-            std::iter::once(a.speaker.as_str())
-                .chain(a.reported.iter().map(|r| r.holder.as_str()))
-                .collect()
-        };
-        assert_eq!(holders(1), ["author", "mayor's allies"]);
+        let holders: Vec<&str> = std::iter::once(a[1].speaker.as_str())
+            .chain(a[1].reported.iter().map(|r| r.holder.as_str()))
+            .collect();
+        assert_eq!(holders, ["author", "mayor's allies"]);
     }
 
     #[test]
     fn a_pronoun_source_is_the_last_person_who_spoke() {
-        let doc = "Ana Ruiz said the plan failed. She warned it was over.";
-        let sents = split(doc);
-        let m = [mention(
-            &sents,
-            doc,
-            "Ana Ruiz",
-            "Ana Ruiz",
-            MentionKind::Person,
-        )];
-        let spans = [
-            role(doc, SpanRole::Source, "Ana Ruiz"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "the plan failed"),
-            role(doc, SpanRole::Source, "She"),
-            role(doc, SpanRole::Cue, "warned"),
-            role(doc, SpanRole::Content, "it was over"),
-        ];
-        let (a, _) = run(doc, &spans, &m);
+        let a = after_ana_ruiz("She warned it was over.", "She", "warned", "it was over");
         assert_eq!(a[0].speaker, "Ana Ruiz");
         assert_eq!(a[1].speaker, "Ana Ruiz");
     }
