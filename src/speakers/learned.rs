@@ -544,9 +544,20 @@ impl HolderResolver<'_, '_> {
             };
             (rank, m.start)
         });
-        // A person named inside the source.
+        // A person named inside the source; a name right after a body's head is the body's,
+        // however the entity tagger labelled it ("The Belgrade daily Beogradski Vesnik"; "party
+        // leader Ana Ruiz" stays a person).
         if let Some(m) = here.first().filter(|m| m.kind == MentionKind::Person) {
-            return Some((m.name.clone(), HolderKind::Person));
+            let before = &self.sentences[i].text[b..m.start.max(b)];
+            let kind = if words_lower(before)
+                .last()
+                .is_some_and(|w| BODY_HEADS.contains(&w.as_str()))
+            {
+                HolderKind::Body
+            } else {
+                HolderKind::Person
+            };
+            return Some((m.name.clone(), kind));
         }
         // What the rules resolved for a speaker named at the same place (pronouns, titles of
         // people named before).
@@ -1502,6 +1513,41 @@ mod tests {
             .chain(a[1].reported.iter().map(|r| r.holder.as_str()))
             .collect();
         assert_eq!(holders, ["author", "mayor's allies"]);
+    }
+
+    #[test]
+    fn a_name_right_after_a_bodys_head_is_a_body_whatever_its_label() {
+        // The fast profile's entity tagger labels some newspapers as people; "the newspaper"
+        // then fell to the body as written ("newspaper").
+        let doc = "Ana Ruiz said the plan failed. The Lima daily El Heraldo wrote that the plan \
+                   was dead. The newspaper wrote that the talks had stalled.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
+            mention(&sents, doc, "El Heraldo", "El Heraldo", MentionKind::Person),
+        ];
+        let spans = [
+            role(doc, SpanRole::Source, "Ana Ruiz"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the plan failed"),
+            role(doc, SpanRole::Source, "The Lima daily El Heraldo"),
+            role(doc, SpanRole::Cue, "wrote"),
+            role(doc, SpanRole::Content, "that the plan was dead"),
+            role(doc, SpanRole::Source, "The newspaper"),
+            {
+                let (start, end) = at(doc, "wrote", 1);
+                TaggedRole {
+                    role: SpanRole::Cue,
+                    start,
+                    end,
+                    score: 1.0,
+                }
+            },
+            role(doc, SpanRole::Content, "the talks had stalled"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[1].speaker, "El Heraldo");
+        assert_eq!(a[2].speaker, "El Heraldo");
     }
 
     #[test]
