@@ -1428,7 +1428,12 @@ mod tests {
     }
 
     fn role(doc: &str, r: SpanRole, part: &str) -> TaggedRole {
-        let (start, end) = at(doc, part, 0);
+        role_nth(doc, r, part, 0)
+    }
+
+    /// The `n`-th occurrence of `part` in `doc`, tagged `r`.
+    fn role_nth(doc: &str, r: SpanRole, part: &str, n: usize) -> TaggedRole {
+        let (start, end) = at(doc, part, n);
         TaggedRole {
             role: r,
             start,
@@ -1534,15 +1539,7 @@ mod tests {
             role(doc, SpanRole::Cue, "wrote"),
             role(doc, SpanRole::Content, "that the plan was dead"),
             role(doc, SpanRole::Source, "The newspaper"),
-            {
-                let (start, end) = at(doc, "wrote", 1);
-                TaggedRole {
-                    role: SpanRole::Cue,
-                    start,
-                    end,
-                    score: 1.0,
-                }
-            },
+            role_nth(doc, SpanRole::Cue, "wrote", 1),
             role(doc, SpanRole::Content, "the talks had stalled"),
         ];
         let (a, _) = run(doc, &spans, &m);
