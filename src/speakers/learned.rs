@@ -141,13 +141,27 @@ pub fn link(spans: &[TaggedRole], sentences: &[SentenceIn]) -> Vec<Linked> {
     // A quotation closed in its own paragraph takes no cue or source from a later paragraph:
     // news attributes a quotation in its paragraph, and a second quotation after "...," said
     // X. continues X, not the speaker of the next paragraph. One left open at its paragraph's
-    // end runs on, and its attribution may come later.
+    // end runs on, and its attribution may come later. `closed_para`: whether the last
+    // quotation mark of each sentence's paragraph closes one (one pass over the document, not
+    // one per (content, cue) pair).
+    let mut closed_para = vec![false; sentences.len()];
+    let mut start = 0;
+    while start < sentences.len() {
+        let p = sentences[start].paragraph;
+        let end = start
+            + sentences[start..]
+                .iter()
+                .take_while(|s| s.paragraph == p)
+                .count();
+        closed_para[start..end].fill(quotation_closed_in_paragraph(sentences, start));
+        start = end;
+    }
     let forward_past_closed = |k: (usize, usize), x: (usize, usize)| {
         let (i, j) = (sentence(k.0), sentence(x.0));
         let (Some(a), Some(b)) = (sentences.get(i), sentences.get(j)) else {
             return false;
         };
-        x.0 >= k.1 && b.paragraph > a.paragraph && quotation_closed_in_paragraph(sentences, i)
+        x.0 >= k.1 && b.paragraph > a.paragraph && closed_para[i]
     };
     let cost = |a: (usize, usize), b: (usize, usize), reach: usize| -> Option<usize> {
         let g = gap(a, b);
