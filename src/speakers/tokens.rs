@@ -112,7 +112,7 @@ fn classify(c: char, prev: Option<char>, next: Option<char>, open: Option<Mark>)
         ('”' | '»', Some(Mark::Double)) => Action::Close,
         // A closing mark typed where a quotation opens, at a word's start after a space or a
         // line start ("”Fear. I am afraid ...” ― Name"), opens it.
-        ('”' | '»', None) if next_alnum && prev.is_none_or(char::is_whitespace) => {
+        ('”' | '»', None) if crate::text::quotes::closing_mark_opens(prev, next) => {
             Action::Open(Mark::Double)
         }
         ('”' | '»', None) => Action::OrphanClose,

@@ -6,14 +6,22 @@
 
 use std::borrow::Cow;
 
+/// Whether a closing mark between `before` and `after` opens a quotation: at a line start or
+/// after whitespace, right before a letter or digit. The speaker rules and the tagger's copy of
+/// the text read it the same way.
+pub fn closing_mark_opens(before: Option<char>, after: Option<char>) -> bool {
+    before.is_none_or(char::is_whitespace) && after.is_some_and(char::is_alphanumeric)
+}
+
 /// `text` with every `”` that opens a quotation (at a line start or after whitespace, right
 /// before a letter or digit) turned into `“`. Both marks are three bytes in UTF-8, so every
 /// byte offset into the copy is one into `text`.
 pub fn openers_turned(text: &str) -> Cow<'_, str> {
     let opens = |at: usize| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + '”'.len_utf8()..].chars().next();
-        before.is_none_or(char::is_whitespace) && after.is_some_and(char::is_alphanumeric)
+        closing_mark_opens(
+            text[..at].chars().next_back(),
+            text[at + '”'.len_utf8()..].chars().next(),
+        )
     };
     let turned: Vec<usize> = text
         .match_indices('”')
