@@ -4,7 +4,9 @@
 //! - `pairs`: the gold sentence, context, holder and mention go straight to the stance model, and
 //!   the sentence to the sentiment model: this measures the classifiers alone.
 //! - `documents`: the rows of each `doc` are joined in order into a document (one paragraph per
-//!   sentence), the whole `classify` pipeline runs on it, and its output is matched to gold by
+//!   sentence, except that a sentence going on with a quotation stays in the paragraph before; a
+//!   row's `context` that is not the sentence before it, a sentence without actors, goes back in
+//!   unscored), the whole `classify` pipeline runs on it, and its output is matched to gold by
 //!   sentence (largest overlap), canonical actor and holder: this measures what a user gets.
 //! - `ner`: entity-level scores on CoNLL-style data.
 //! - `attribution`: the whole `classify` pipeline on each article of brat attribution data
@@ -621,11 +623,16 @@ fn documents(
                 prev.rows.push(r);
                 continue;
             }
-            if !text.is_empty() {
-                text.push_str("\n\n");
+            // Only annotated sentences have rows, so a sentence without actors is missing from
+            // the rows; its follower's `context` still holds it. It goes back into the text,
+            // unscored, so that the document reads as written (a speaker named there, a
+            // quotation opened there).
+            let previous = sents.last().map(|g| &text[g.start..g.end]);
+            if !r.context.is_empty() && previous != Some(r.context.as_str()) {
+                push_sentence(&mut text, &r.context);
             }
-            let start = text.len();
-            text.push_str(&r.text);
+            push_sentence(&mut text, &r.text);
+            let start = text.len() - r.text.len();
             sents.push(GoldSentence {
                 start,
                 end: text.len(),
@@ -771,6 +778,37 @@ fn scores_in_order<L: LabelSet>(scores: &BTreeMap<String, f32>) -> Vec<f32> {
 }
 
 /// For each predicted sentence, the gold sentence it overlaps most (by byte offsets).
+/// Appends one sentence of a joined document: each sentence its own paragraph (the rows do not
+/// say where paragraphs end), except a sentence that goes on with a quotation opened before it
+/// (its first quotation mark closes one), which stays in the paragraph of the sentence before,
+/// as news prints a quotation of several sentences.
+fn push_sentence(text: &mut String, sentence: &str) {
+    if !text.is_empty() {
+        text.push_str(if continues_quotation(sentence) {
+            " "
+        } else {
+            "\n\n"
+        });
+    }
+    text.push_str(sentence);
+}
+
+/// Whether the first quotation mark of `sentence` closes a quotation: `”`, or `"` right after
+/// a non-space character (`...years."`).
+fn continues_quotation(sentence: &str) -> bool {
+    let mut previous: Option<char> = None;
+    for c in sentence.chars() {
+        match c {
+            '”' => return true,
+            '“' => return false,
+            '"' => return previous.is_some_and(|p| !p.is_whitespace() && p != '(' && p != '['),
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    false
+}
+
 fn align(doc: &Document, gold: &[GoldSentence]) -> Vec<Option<usize>> {
     doc.sentences
         .iter()
@@ -797,6 +835,21 @@ mod tests {
         assert!(same_name(t, "USA", "United States"));
         assert!(!same_name(t, "author", "Asif"));
         assert!(!same_name(t, "Pakistan", "India"));
+    }
+
+    #[test]
+    fn a_sentence_that_goes_on_with_a_quotation_stays_in_its_paragraph() {
+        let mut text = String::new();
+        push_sentence(&mut text, "Lee said: \"We will stay.");
+        push_sentence(&mut text, "We will not leave.\"");
+        push_sentence(&mut text, "\"Fine,\" Kim said.");
+        push_sentence(&mut text, "Kim called it “a start.”");
+        assert_eq!(
+            text,
+            "Lee said: \"We will stay. We will not leave.\"\n\n\"Fine,\" Kim said.\n\nKim called it “a start.”"
+        );
+        assert!(continues_quotation("Go on.” She left."));
+        assert!(!continues_quotation("No quotation here."));
     }
 
     #[test]
