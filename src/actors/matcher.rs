@@ -423,7 +423,7 @@ mod tests {
         );
         assert_eq!(surfaces("Saudi Arabia and Iran"), ["Saudi Arabia", "Iran"]);
         assert_eq!(ids("Saudi Arabia"), ["Q851"]);
-        assert_eq!(ids("the UN Security Council met"), ["Q37470"]);
+        assert_eq!(ids("the UN Security Council met"), ["Q1065"]);
         assert_eq!(ids("the Pakistani Taliban attacked"), ["standpoint:ttp"]);
         assert_eq!(
             ids("the Palestinian Authority and Palestinian refugees"),

@@ -15,7 +15,10 @@
 //!   when it is a pronoun or a definite description (`the`, `this`, `that`, `these`, `those`);
 //!   a relative pronoun ("who", "which") takes the last run of name words in the text just
 //!   before it ("Ana Ruiz, who said"); an indefinite source ("a source", "officials") stays
-//!   unresolved and is counted apart, not scored. Scored separately for direct quotes (the content starts with a double quotation
+//!   unresolved and is counted apart, not scored. A holder also shares a name with a gold
+//!   source that names the same actor of the alias table ("United Nations" and "the Security
+//!   Council", "Russia" and "Moscow"): holders are written under the table's canonical names.
+//!   Scored separately for direct quotes (the content starts with a double quotation
 //!   mark, straight or curly, or follows one directly) and the rest.
 //! - **False-speaker rate.** Of the sentences that overlap no gold span (source, cue or content
 //!   of any attribution), the share whose speaker is not `author`.
@@ -73,6 +76,11 @@ pub fn name_words(s: &str) -> BTreeSet<String> {
 /// writes it ("analysts", "polls"), which the gold source may capitalise only because it opens
 /// a sentence ("Polls show ...").
 pub fn shares_name(a: &BTreeSet<String>, b: &str) -> bool {
+    if let Some(actor) = crate::actors::AliasTable::builtin().lookup(b) {
+        if a.contains(&format!("#{}", actor.id)) {
+            return true;
+        }
+    }
     let b: BTreeSet<String> = b
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
@@ -124,13 +132,24 @@ pub fn is_description(surface: &str) -> bool {
     head.is_some_and(|h| h.starts_with(char::is_lowercase))
 }
 
-/// The names a gold source gives itself: none for a description ([`is_description`]).
+/// The names a gold source gives itself: none for a description ([`is_description`]). Besides
+/// its name words, the actor of the alias table that the whole source names, as `#<id>` ("the
+/// Security Council" also gives the United Nations' id, "The White House" the United States'),
+/// which [`shares_name`] compares with the id of a predicted holder: standpoint writes holders
+/// under the table's canonical names. Only a name, acronym or seat of power naming the whole
+/// source counts: not "Mexicans" (a people, not the state), nor a name inside a longer source
+/// ("China, Pyongyang's only ally", "a USA TODAY analysis").
 fn own_names(surface: &str) -> BTreeSet<String> {
     if is_description(surface) {
-        BTreeSet::new()
-    } else {
-        name_words(surface)
+        return BTreeSet::new();
     }
+    let mut names = name_words(surface);
+    if let Some((actor, via)) = crate::actors::AliasTable::builtin().lookup_alias(surface.trim()) {
+        if via != crate::actors::AliasKind::Demonym {
+            names.insert(format!("#{}", actor.id));
+        }
+    }
+    names
 }
 
 /// Whether a source surface may take its name from an earlier source: a pronoun, or a definite
@@ -538,6 +557,12 @@ mod tests {
         assert!(name_words("The Daily Planet").contains("planet"));
         assert!(shares_name(&name_words("Ana Ruiz"), "Ruiz"));
         assert!(!shares_name(&name_words("Ana Ruiz"), "author"));
+        // The same actor of the alias table under another name.
+        assert!(shares_name(&own_names("the Security Council"), "United Nations"));
+        assert!(shares_name(&own_names("Moscow"), "Russia"));
+        assert!(!shares_name(&own_names("Mexicans"), "Mexico"));
+        assert!(!shares_name(&own_names("China, Pyongyang's ally,"), "North Korea"));
+        assert!(!shares_name(&own_names("Moscow"), "United States"));
     }
 
     #[test]

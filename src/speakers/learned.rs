@@ -379,6 +379,42 @@ const BODY_HEADS: &[&str] = &[
     "movement",
     "coalition",
     "station",
+    "junta",
+    "regime",
+    "authority",
+];
+
+/// Body heads of commerce and the press: "the company" is never a state nor a public body
+/// ("Ireland's Data Protection Commission fined the app Flicker ... The company said").
+const COMMERCIAL_HEADS: &[&str] = &[
+    "company", "firm", "group", "bank", "network", "channel", "newspaper", "paper", "daily",
+    "outlet", "fund", "team", "club", "station",
+];
+/// Last words of a public body's name ("Data Protection Commission", "Suez Canal Authority").
+const PUBLIC_NAME_ENDS: &[&str] = &[
+    "commission", "authority", "ministry", "court", "council", "agency", "department", "office",
+    "parliament", "assembly", "government", "committee", "regulator", "tribunal", "bureau",
+    "police", "army", "senate", "congress", "nations", "union",
+];
+/// Body heads that stand for the state they govern ("the junta", "the government").
+const STATE_HEADS: &[&str] = &["government", "administration", "junta", "regime"];
+/// Heads of an official who speaks for someone else: "a spokesman for the junta", "the prime
+/// minister's spokesman", "officials at the European Commission".
+const OFFICIAL_HEADS: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "spokesmen",
+    "spokeswomen",
+    "official",
+    "officials",
+    "representative",
+    "representatives",
+    "aide",
+    "aides",
+    "source",
+    "sources",
 ];
 
 /// The sentence holding byte `at` (or the last one starting before it).
@@ -623,8 +659,18 @@ impl HolderResolver<'_, '_> {
                 return Some((p, HolderKind::Person));
             }
         }
-        // "its envoy", "their spokesman": the body whose official speaks.
+        // "its envoy", "their spokesman": the body whose official speaks, the one named last
+        // in the same sentence first ("The United States voted against, with its envoy
+        // saying ...").
         if words.len() > 1 && ["its", "their"].contains(&first) {
+            let near = self
+                .mentions
+                .iter()
+                .filter(|m| m.sentence == i && m.end <= b && m.kind != MentionKind::Person)
+                .max_by_key(|m| m.end);
+            if let Some(m) = near {
+                return Some((m.name.clone(), HolderKind::Body));
+            }
             if let Some(b) = self.last_body.clone() {
                 return Some((b, HolderKind::Body));
             }
@@ -632,11 +678,23 @@ impl HolderResolver<'_, '_> {
                 return Some(x);
             }
         }
-        // "the company", "the ministry", "the newspaper": the most recent body.
+        if let Some(found) = self.official_for(i, b, text, &words) {
+            return Some(found);
+        }
+        // "the company", "the ministry", "the newspaper": the most recent body of that sort.
         let head = words.last().map(String::as_str).unwrap_or_default();
-        if DEFINITE.contains(&first) && words.len() <= 3 && BODY_HEADS.contains(&head) {
-            if let Some(b) = self.last_body.clone() {
+        // Not a name ("the European Commission"): that body speaks (below).
+        let named_body = here.iter().any(|m| m.kind == MentionKind::Organisation);
+        if DEFINITE.contains(&first)
+            && words.len() <= 3
+            && BODY_HEADS.contains(&head)
+            && !named_body
+        {
+            if let Some(b) = self.last_body.clone().filter(|n| self.fits(head, n)) {
                 return Some((b, HolderKind::Body));
+            }
+            if let Some(m) = self.last_fitting(i, b, head) {
+                return Some((m, HolderKind::Body));
             }
         }
         // A title held by a person named elsewhere in the document ("the interior minister" and,
@@ -724,6 +782,98 @@ impl HolderResolver<'_, '_> {
             _ => HolderKind::Group,
         };
         (!group.is_empty()).then_some((group, kind))
+    }
+
+    /// Whether a body named `name` can be what a description headed by `head` refers to: a
+    /// company is no state and no public body; "the junta" and "the government" are a state's
+    /// or a body of that name; other heads take any body.
+    fn fits(&self, head: &str, name: &str) -> bool {
+        let state = self
+            .mentions
+            .iter()
+            .any(|m| m.name == name && m.kind == MentionKind::State);
+        let last = name
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        if COMMERCIAL_HEADS.contains(&head) {
+            !state && !PUBLIC_NAME_ENDS.contains(&last.as_str())
+        } else if STATE_HEADS.contains(&head) {
+            state || last == head
+        } else {
+            true
+        }
+    }
+
+    /// The body mentioned last before byte `b` of sentence `i` that a description headed by
+    /// `head` can refer to ([`Self::fits`]).
+    fn last_fitting(&self, i: usize, b: usize, head: &str) -> Option<String> {
+        self.mentions
+            .iter()
+            .filter(|m| {
+                m.kind != MentionKind::Person
+                    && (m.sentence < i || m.sentence == i && m.end <= b)
+                    && self.fits(head, &m.name)
+            })
+            .max_by_key(|m| (m.sentence, m.start))
+            .map(|m| m.name.clone())
+    }
+
+    /// An unnamed official who speaks for someone named in the source ([`OFFICIAL_HEADS`]): "a
+    /// spokesman for the junta" is the state the junta rules, "the prime minister's
+    /// spokesman" the state of an unnamed prime minister (or the person holding the title where
+    /// the document names them), "aides to Ana Ruiz" Ana Ruiz. `None` when the official's
+    /// principal resolves to no body or person.
+    fn official_for(
+        &self,
+        i: usize,
+        b: usize,
+        text: &str,
+        words: &[String],
+    ) -> Option<(String, HolderKind)> {
+        let at = words
+            .iter()
+            .position(|w| OFFICIAL_HEADS.contains(&w.trim_end_matches("'s")))?;
+        // The byte ranges of `words` (the same split as [`words_lower`]).
+        let spans = crate::text::words::spans_by(text, |c| c.is_alphanumeric() || c == '\'');
+        if spans.len() != words.len() {
+            return None;
+        }
+        let (pb, pe) = if at > 0 && words[at - 1].ends_with("'s") {
+            // "the prime minister's spokesman": the words before the possessive.
+            (spans[0].0, spans[at - 1].1 - "'s".len())
+        } else {
+            // "a spokesman for the junta": the words after the preposition.
+            let prep = words.get(at + 1)?;
+            if !["for", "of", "at", "to", "from"].contains(&prep.as_str()) || at + 2 >= words.len()
+            {
+                return None;
+            }
+            (spans[at + 2].0, text.len())
+        };
+        let part = text[pb..pe].trim_end_matches([',', ';', ':']);
+        if part.trim().is_empty() {
+            return None;
+        }
+        let found = self.resolve_in(i, b + pb, b + pb + part.len(), part);
+        match found {
+            Some((_, HolderKind::Group)) | None => {
+                // An unnamed office ("the prime minister"): the state it serves.
+                let part_words = words_lower(part);
+                let office = part_words.last().is_some_and(|w| {
+                    super::lexicon::is_title_head(super::lexicon::normalise_title_word(w))
+                });
+                if !office {
+                    return None;
+                }
+                (self.canonical)(part)
+                    .or_else(|| self.last_body.clone())
+                    .map(|n| (n, HolderKind::Body))
+            }
+            Some((name, HolderKind::Person)) => Some((name, HolderKind::Person)),
+            Some((name, _)) => Some((name, HolderKind::Body)),
+        }
     }
 
     /// The person a definite description with a person's head ([`PERSON_HEADS`]) stands for:
