@@ -1712,6 +1712,116 @@ mod tests {
     }
 
     #[test]
+    fn a_spokesman_for_a_body_speaks_for_the_state_it_rules() {
+        // Before: "a spokesman for the junta" was the group "spokesman".
+        let doc = "Mali's ruling junta on Friday expelled the French ambassador. \"We owe Paris \
+                   nothing,\" a spokesman for the junta said on state radio.";
+        let sents = split(doc);
+        let m = [mention(&sents, doc, "Mali", "Mali", MentionKind::State)];
+        let spans = [
+            role(doc, SpanRole::Source, "Mali's ruling junta"),
+            role(doc, SpanRole::Cue, "expelled"),
+            role(doc, SpanRole::Content, "the French ambassador"),
+            role(doc, SpanRole::Content, "\"We owe Paris nothing,\""),
+            role(doc, SpanRole::Source, "a spokesman for the junta"),
+            role(doc, SpanRole::Cue, "said"),
+        ];
+        let (a, rel) = run(doc, &spans, &m);
+        assert_eq!(a[1].speaker, "Mali");
+        assert_eq!(rel.last().unwrap().kind, HolderKind::Body);
+    }
+
+    #[test]
+    fn an_unnamed_office_holders_spokesman_speaks_for_the_state() {
+        // Before: "prime minister's spokesman", a group.
+        let doc = "The Elysee on Monday urged Rome to reopen the border. \"The numbers speak for \
+                   themselves,\" the prime minister's spokesman told reporters.";
+        let sents = split(doc);
+        let m = [mention(&sents, doc, "Elysee", "France", MentionKind::State)];
+        let spans = [
+            role(doc, SpanRole::Source, "The Elysee"),
+            role(doc, SpanRole::Cue, "urged"),
+            role(doc, SpanRole::Content, "Rome to reopen the border"),
+            role(doc, SpanRole::Content, "\"The numbers speak for themselves,\""),
+            role(doc, SpanRole::Source, "the prime minister's spokesman"),
+            role(doc, SpanRole::Cue, "told"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[1].speaker, "France");
+    }
+
+    #[test]
+    fn its_envoy_speaks_for_the_body_named_before_in_the_sentence() {
+        // Before: the body that held a view last (the assembly), not the state that voted.
+        let doc = "The assembly of the Arctic Council backed the plan, Arctic Council members \
+                   said. Canada voted against, with its envoy saying Ottawa could not back a \
+                   text without limits.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Arctic Council members", "Arctic Council", MentionKind::Organisation),
+            mention(&sents, doc, "Canada", "Canada", MentionKind::State),
+        ];
+        let spans = [
+            role(doc, SpanRole::Content, "The assembly of the Arctic Council backed the plan"),
+            role(doc, SpanRole::Source, "Arctic Council members"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Source, "its envoy"),
+            role(doc, SpanRole::Cue, "saying"),
+            role(doc, SpanRole::Content, "Ottawa could not back a text without limits"),
+        ];
+        let (_, rel) = run(doc, &spans, &m);
+        let envoy = rel.iter().find(|r| r.holder.as_deref() == Some("Canada"));
+        assert!(envoy.is_some(), "{rel:?}");
+    }
+
+    #[test]
+    fn the_company_is_no_public_body() {
+        // Before: "The company" took the regulator named last.
+        let doc = "Spain's Competition Commission said it had fined the app Rydo 40 million \
+                   euros. The company said it would appeal.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Spain", "Spain", MentionKind::State),
+            mention(&sents, doc, "Competition Commission", "Competition Commission", MentionKind::Organisation),
+            mention(&sents, doc, "Rydo", "Rydo", MentionKind::Organisation),
+        ];
+        let spans = [
+            role(doc, SpanRole::Source, "Spain's Competition Commission"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "it had fined the app Rydo 40 million euros"),
+            role(doc, SpanRole::Source, "The company"),
+            role_nth(doc, SpanRole::Cue, "said", 1),
+            role(doc, SpanRole::Content, "it would appeal"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Competition Commission");
+        assert_eq!(a[1].speaker, "Rydo");
+    }
+
+    #[test]
+    fn officials_at_a_named_body_speak_for_it_not_for_the_last_body() {
+        // A first version of the official rule read "the Trade Commission" as "the
+        // commission", the last body (Norway).
+        let doc = "Norway said it would vote no. Officials at the Trade Commission declined to \
+                   comment, saying the choice belonged to Oslo.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Norway", "Norway", MentionKind::State),
+            mention(&sents, doc, "Trade Commission", "Trade Commission", MentionKind::Organisation),
+        ];
+        let spans = [
+            role(doc, SpanRole::Source, "Norway"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "it would vote no"),
+            role(doc, SpanRole::Source, "Officials at the Trade Commission"),
+            role(doc, SpanRole::Cue, "saying"),
+            role(doc, SpanRole::Content, "the choice belonged to Oslo"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[1].speaker, "Trade Commission");
+    }
+
+    #[test]
     fn a_pronoun_source_is_the_last_person_who_spoke() {
         let a = after_ana_ruiz("She warned it was over.", "She", "warned", "it was over");
         assert_eq!(a[0].speaker, "Ana Ruiz");
