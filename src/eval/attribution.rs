@@ -558,10 +558,16 @@ mod tests {
         assert!(shares_name(&name_words("Ana Ruiz"), "Ruiz"));
         assert!(!shares_name(&name_words("Ana Ruiz"), "author"));
         // The same actor of the alias table under another name.
-        assert!(shares_name(&own_names("the Security Council"), "United Nations"));
+        assert!(shares_name(
+            &own_names("the Security Council"),
+            "United Nations"
+        ));
         assert!(shares_name(&own_names("Moscow"), "Russia"));
         assert!(!shares_name(&own_names("Mexicans"), "Mexico"));
-        assert!(!shares_name(&own_names("China, Pyongyang's ally,"), "North Korea"));
+        assert!(!shares_name(
+            &own_names("China, Pyongyang's ally,"),
+            "North Korea"
+        ));
         assert!(!shares_name(&own_names("Moscow"), "United States"));
     }
 

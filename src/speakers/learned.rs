@@ -387,14 +387,44 @@ const BODY_HEADS: &[&str] = &[
 /// Body heads of commerce and the press: "the company" is never a state nor a public body
 /// ("Ireland's Data Protection Commission fined the app Flicker ... The company said").
 const COMMERCIAL_HEADS: &[&str] = &[
-    "company", "firm", "group", "bank", "network", "channel", "newspaper", "paper", "daily",
-    "outlet", "fund", "team", "club", "station",
+    "company",
+    "firm",
+    "group",
+    "bank",
+    "network",
+    "channel",
+    "newspaper",
+    "paper",
+    "daily",
+    "outlet",
+    "fund",
+    "team",
+    "club",
+    "station",
 ];
 /// Last words of a public body's name ("Data Protection Commission", "Suez Canal Authority").
 const PUBLIC_NAME_ENDS: &[&str] = &[
-    "commission", "authority", "ministry", "court", "council", "agency", "department", "office",
-    "parliament", "assembly", "government", "committee", "regulator", "tribunal", "bureau",
-    "police", "army", "senate", "congress", "nations", "union",
+    "commission",
+    "authority",
+    "ministry",
+    "court",
+    "council",
+    "agency",
+    "department",
+    "office",
+    "parliament",
+    "assembly",
+    "government",
+    "committee",
+    "regulator",
+    "tribunal",
+    "bureau",
+    "police",
+    "army",
+    "senate",
+    "congress",
+    "nations",
+    "union",
 ];
 /// Body heads that stand for the state they govern ("the junta", "the government").
 const STATE_HEADS: &[&str] = &["government", "administration", "junta", "regime"];
@@ -609,6 +639,11 @@ impl HolderResolver<'_, '_> {
             };
             return Some((m.name.clone(), kind));
         }
+        // A body's name that holds a state's ("the Iceland First campaign"): the body, not the
+        // state the rules may have read in it.
+        if let Some(name) = self.organisation_name(b, text, &here) {
+            return Some((name, HolderKind::Body));
+        }
         // What the rules resolved for a speaker named at the same place (pronouns, titles of
         // people named before).
         let rule = &self.rules[i];
@@ -792,11 +827,7 @@ impl HolderResolver<'_, '_> {
             .mentions
             .iter()
             .any(|m| m.name == name && m.kind == MentionKind::State);
-        let last = name
-            .rsplit(' ')
-            .next()
-            .unwrap_or_default()
-            .to_lowercase();
+        let last = name.rsplit(' ').next().unwrap_or_default().to_lowercase();
         if COMMERCIAL_HEADS.contains(&head) {
             !state && !PUBLIC_NAME_ENDS.contains(&last.as_str())
         } else if STATE_HEADS.contains(&head) {
@@ -874,6 +905,77 @@ impl HolderResolver<'_, '_> {
             Some((name, HolderKind::Person)) => Some((name, HolderKind::Person)),
             Some((name, _)) => Some((name, HolderKind::Body)),
         }
+    }
+
+    /// A body's name written in the source that the entity tagger did not find whole: capitalised
+    /// words, joined by "of", "for", "in", "to", "and", "the" ("The Board of Control for Cricket
+    /// in India", "the Iceland First campaign", "the rival Yes to Europe campaign"). It is taken
+    /// when a body's head follows it ("campaign", "party") or when it joins words with "of",
+    /// "for", "in" and holds a state's name after its first word ("... in India"; not "Arab
+    /// Israeli lawmakers"); a state's organ ("US Senate", "Saudi Foreign
+    /// Minister", "Government of India") stays the state's. `None` when a person or
+    /// organisation mention is in the source.
+    fn organisation_name(&self, b: usize, text: &str, here: &[&NamedMention]) -> Option<String> {
+        if here.iter().any(|m| m.kind != MentionKind::State) {
+            return None;
+        }
+        const JOINS: &[&str] = &["of", "for", "in", "to", "and", "the"];
+        let spans =
+            crate::text::words::spans_by(text, |c| c.is_alphanumeric() || c == '\'' || c == '-');
+        let word = |k: usize| &text[spans[k].0..spans[k].1];
+        // Capitalised, no title nor possessive; a sentence opener only inside ("Iceland First").
+        let capital = |k: usize| {
+            let w = word(k);
+            w.starts_with(char::is_uppercase) && !is_title(w) && !w.ends_with("'s")
+        };
+        let opens = |k: usize| capital(k) && !crate::text::words::is_sentence_opener(word(k));
+        // The longest run: capitalised words, joins only between them.
+        let mut best: Option<(usize, usize)> = None;
+        let mut k = 0;
+        while k < spans.len() {
+            if !opens(k) {
+                k += 1;
+                continue;
+            }
+            let mut end = k;
+            let mut j = k + 1;
+            while j < spans.len() {
+                if capital(j) {
+                    end = j;
+                } else if !JOINS.contains(&word(j)) {
+                    break;
+                }
+                j += 1;
+            }
+            if end > k && best.is_none_or(|(x, y)| end - k > y - x) {
+                best = Some((k, end));
+            }
+            k = end + 1;
+        }
+        let (first, last) = best?;
+        let lower = |k: usize| word(k).to_lowercase();
+        let head_after = spans.get(last + 1).is_some_and(|_| {
+            let w = lower(last + 1);
+            BODY_HEADS.contains(&w.as_str())
+        });
+        let run = (spans[first].0, spans[last].1);
+        let joined = (first..=last).any(|k| JOINS.contains(&word(k)));
+        let state_after_first = joined
+            && here.iter().any(|m| {
+                let (ms, me) = (m.start.saturating_sub(b), m.end.saturating_sub(b));
+                m.start >= b && ms > spans[first].0 && me <= run.1
+            });
+        let first_word = lower(first);
+        let organ = STATE_HEADS.contains(&first_word.as_str())
+            || super::lexicon::is_title_head(super::lexicon::normalise_title_word(&lower(last)))
+            || super::lexicon::is_title_word(super::lexicon::normalise_title_word(&lower(last)));
+        if organ || !(head_after || state_after_first) {
+            return None;
+        }
+        let name = &text[run.0..run.1];
+        // The table's name for the whole run, not for the state inside it ("... in India").
+        let canonical = (self.canonical)(name).filter(|c| !here.iter().any(|m| m.name == *c));
+        Some(canonical.unwrap_or_else(|| name.to_string()))
     }
 
     /// The person a definite description with a person's head ([`PERSON_HEADS`]) stands for:
@@ -1367,8 +1469,10 @@ pub fn apply(
 /// description stands for (guidelines, section 4, colon headlines), named in the story below
 /// it: the speaker of the first of the next two sentences with a speaker of the same kind (a
 /// person for a role, a body for an outlet or office). A headline that names its holder is
-/// the rules' (`Asif: "..."`); one whose words before the colon name no role ("The Latest:",
-/// "Iran deal:") stays the author's.
+/// the rules' (`Asif: "..."`), or, where the rules found none, the holder of one of the next
+/// three sentences of that very name ("Iceland First: ..." and "The Iceland First campaign
+/// said ..."); one whose words before the colon name no role ("The Latest:", "Iran deal:")
+/// stays the author's.
 fn colon_headline(sentences: &[SentenceIn], out: &mut [Attribution]) {
     let (Some(first), Some(a)) = (sentences.first(), out.first()) else {
         return;
@@ -1386,6 +1490,28 @@ fn colon_headline(sentences: &[SentenceIn], out: &mut [Attribution]) {
     let head = super::lexicon::normalise_title_word(head);
     if words.len() > 5 || words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
         return;
+    }
+    // A name before the colon ("Iceland First: Brussels wants our fish") that a speaker of the
+    // next sentences bears ("The Iceland First campaign said ...").
+    let before = &first.text[..colon];
+    let name = before
+        .split_whitespace()
+        .all(|w| w.starts_with(|c: char| c.is_uppercase()));
+    if name {
+        let lower = before.to_lowercase();
+        let found = out[1..]
+            .iter()
+            .take(3)
+            .find(|x| !x.is_author() && is_named(&x.speaker) && x.speaker.to_lowercase() == lower);
+        if let Some(x) = found {
+            let speaker = (x.speaker.clone(), x.kind);
+            let a = &mut out[0];
+            a.speaker = speaker.0;
+            a.kind = speaker.1;
+            a.cue = Cue::ColonQuote;
+            a.span = Some((0, colon));
+            return;
+        }
     }
     let person = super::lexicon::is_title_head(head)
         || PERSON_HEADS.contains(&head)
@@ -1742,7 +1868,11 @@ mod tests {
             role(doc, SpanRole::Source, "The Elysee"),
             role(doc, SpanRole::Cue, "urged"),
             role(doc, SpanRole::Content, "Rome to reopen the border"),
-            role(doc, SpanRole::Content, "\"The numbers speak for themselves,\""),
+            role(
+                doc,
+                SpanRole::Content,
+                "\"The numbers speak for themselves,\"",
+            ),
             role(doc, SpanRole::Source, "the prime minister's spokesman"),
             role(doc, SpanRole::Cue, "told"),
         ];
@@ -1758,16 +1888,30 @@ mod tests {
                    text without limits.";
         let sents = split(doc);
         let m = [
-            mention(&sents, doc, "Arctic Council members", "Arctic Council", MentionKind::Organisation),
+            mention(
+                &sents,
+                doc,
+                "Arctic Council members",
+                "Arctic Council",
+                MentionKind::Organisation,
+            ),
             mention(&sents, doc, "Canada", "Canada", MentionKind::State),
         ];
         let spans = [
-            role(doc, SpanRole::Content, "The assembly of the Arctic Council backed the plan"),
+            role(
+                doc,
+                SpanRole::Content,
+                "The assembly of the Arctic Council backed the plan",
+            ),
             role(doc, SpanRole::Source, "Arctic Council members"),
             role(doc, SpanRole::Cue, "said"),
             role(doc, SpanRole::Source, "its envoy"),
             role(doc, SpanRole::Cue, "saying"),
-            role(doc, SpanRole::Content, "Ottawa could not back a text without limits"),
+            role(
+                doc,
+                SpanRole::Content,
+                "Ottawa could not back a text without limits",
+            ),
         ];
         let (_, rel) = run(doc, &spans, &m);
         let envoy = rel.iter().find(|r| r.holder.as_deref() == Some("Canada"));
@@ -1782,13 +1926,23 @@ mod tests {
         let sents = split(doc);
         let m = [
             mention(&sents, doc, "Spain", "Spain", MentionKind::State),
-            mention(&sents, doc, "Competition Commission", "Competition Commission", MentionKind::Organisation),
+            mention(
+                &sents,
+                doc,
+                "Competition Commission",
+                "Competition Commission",
+                MentionKind::Organisation,
+            ),
             mention(&sents, doc, "Rydo", "Rydo", MentionKind::Organisation),
         ];
         let spans = [
             role(doc, SpanRole::Source, "Spain's Competition Commission"),
             role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "it had fined the app Rydo 40 million euros"),
+            role(
+                doc,
+                SpanRole::Content,
+                "it had fined the app Rydo 40 million euros",
+            ),
             role(doc, SpanRole::Source, "The company"),
             role_nth(doc, SpanRole::Cue, "said", 1),
             role(doc, SpanRole::Content, "it would appeal"),
@@ -1807,7 +1961,13 @@ mod tests {
         let sents = split(doc);
         let m = [
             mention(&sents, doc, "Norway", "Norway", MentionKind::State),
-            mention(&sents, doc, "Trade Commission", "Trade Commission", MentionKind::Organisation),
+            mention(
+                &sents,
+                doc,
+                "Trade Commission",
+                "Trade Commission",
+                MentionKind::Organisation,
+            ),
         ];
         let spans = [
             role(doc, SpanRole::Source, "Norway"),
@@ -1819,6 +1979,57 @@ mod tests {
         ];
         let (a, _) = run(doc, &spans, &m);
         assert_eq!(a[1].speaker, "Trade Commission");
+    }
+
+    #[test]
+    fn a_colon_headline_takes_the_name_a_speaker_below_bears() {
+        // Before: the headline stayed the author's; its name is a state's followed by a word.
+        let doc = "Norway First: Brussels wants our oil. Voters go to the polls on Sunday. The \
+                   Norway First campaign said in a leaflet that Brussels would take the oil \
+                   fields.";
+        let sents = split(doc);
+        // The entity tagger finds the campaign's name in the story.
+        let (b, e) = at(doc, "Norway First", 1);
+        let i = sentence_of(&sents, b).unwrap();
+        let m = [NamedMention {
+            sentence: i,
+            start: b - sents[i].start,
+            end: e - sents[i].start,
+            name: "Norway First".into(),
+            kind: MentionKind::Organisation,
+        }];
+        let spans = [
+            role(doc, SpanRole::Source, "The Norway First campaign"),
+            role(doc, SpanRole::Cue, "said"),
+            role(
+                doc,
+                SpanRole::Content,
+                "that Brussels would take the oil fields",
+            ),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[2].speaker, "Norway First", "{a:?}");
+        assert_eq!(a[0].speaker, "Norway First", "{a:?}");
+    }
+
+    #[test]
+    fn a_campaigns_name_is_its_holder_not_the_state_in_it() {
+        // Before: "The Norway First campaign" was Norway, "the rival Yes to Oslo campaign" Yes.
+        let doc = "The Norway First campaign said the deal would cost jobs. The rival Yes to Oslo \
+                   campaign said the claim was false.";
+        let sents = split(doc);
+        let m = [mention(&sents, doc, "Norway", "Norway", MentionKind::State)];
+        let spans = [
+            role(doc, SpanRole::Source, "The Norway First campaign"),
+            role(doc, SpanRole::Cue, "said"),
+            role(doc, SpanRole::Content, "the deal would cost jobs"),
+            role(doc, SpanRole::Source, "The rival Yes to Oslo campaign"),
+            role_nth(doc, SpanRole::Cue, "said", 1),
+            role(doc, SpanRole::Content, "the claim was false"),
+        ];
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Norway First");
+        assert_eq!(a[1].speaker, "Yes to Oslo");
     }
 
     #[test]
