@@ -1120,6 +1120,57 @@ impl HolderResolver<'_, '_> {
     }
 }
 
+/// Speech verbs that report a quotation inside another's reported speech ("Gao said a diplomat
+/// had told him that \"...\"").
+const NESTED_CUES: &[&str] = &[
+    "told", "said", "says", "say", "wrote", "writes", "insisted", "warned", "added", "assured",
+];
+/// Auxiliaries between a nested source and its verb ("had told").
+const AUXILIARIES: &[&str] = &[
+    "had", "has", "have", "was", "were", "is", "would", "will", "did",
+];
+
+/// A quotation inside an unquoted content, reported by someone else there: "a senior diplomat
+/// had told him last month that \"Manila has no quarrel ...\"" gives (source "a senior
+/// diplomat", cue "told", content the quotation). The source is the words before the speech
+/// verb (auxiliaries dropped), two to eight of them, no pronoun alone; the verb stands before
+/// the quotation with at most eight words between. `None` where the content holds no such
+/// quotation.
+fn quoted_inside(sentences: &[SentenceIn], content: (usize, usize)) -> Option<Linked> {
+    if is_direct(sentences, content) {
+        return None;
+    }
+    let (i, b, _, text) = surface(sentences, content)?;
+    let open = text.find(['"', '“'])?;
+    let mark = text[open..].chars().next()?.len_utf8();
+    let close = text[open + mark..]
+        .find(['"', '”'])
+        .map_or(text.len(), |c| open + mark + c + 1);
+    let before = &text[..open];
+    let spans = crate::text::words::spans_by(before, |c| c.is_alphanumeric() || c == '\'');
+    let words: Vec<String> = spans
+        .iter()
+        .map(|&(x, y)| before[x..y].to_lowercase())
+        .collect();
+    let verb = words
+        .iter()
+        .position(|w| NESTED_CUES.contains(&w.as_str()))?;
+    if words.len() - verb > 9 {
+        return None;
+    }
+    let mut end = verb;
+    while end > 0 && AUXILIARIES.contains(&words[end - 1].as_str()) {
+        end -= 1;
+    }
+    if !(2..=8).contains(&end) {
+        return None;
+    }
+    let base = sentences[i].start + b;
+    let source = (base + spans[0].0, base + spans[end - 1].1);
+    let cue = (base + spans[verb].0, base + spans[verb].1);
+    Some((Some(source), Some(cue), (base + open, base + close)))
+}
+
 /// Whether a content is given in quotation marks.
 fn is_direct(sentences: &[SentenceIn], content: (usize, usize)) -> bool {
     let Some((i, b, e, text)) = surface(sentences, content) else {
@@ -1183,6 +1234,16 @@ pub fn relations(
             *cue = None;
         }
     }
+    let inner: Vec<Linked> = linked
+        .iter()
+        .filter_map(|&(_, _, content)| quoted_inside(sentences, content))
+        .filter(|&(_, _, q)| {
+            !linked
+                .iter()
+                .any(|(_, _, c)| c.0 >= q.0 && c.1 <= q.1 || c.0 > q.0 && c.0 < q.1)
+        })
+        .collect();
+    linked.extend(inner);
     linked.sort_by_key(|(s, _, k)| s.map_or(k.0, |s| s.0.min(k.0)));
     linked
         .into_iter()
@@ -1295,7 +1356,10 @@ pub fn apply(
         // cue may still give a reported holder ("..., a position B welcomed").
         // Nested attribution ("X said Y had told him ..."): a relation whose source stands
         // inside another's unquoted content gives way to the outer one for the speaker.
-        let nested = |r: &Relation| {
+        // A quotation inside it ("... had told him that \"...\"") is its own speaker's
+        // (issue: nested attribution keeps the outer holder unless the inner content is
+        // quoted), and comes first.
+        let within = |r: &Relation| {
             r.source.is_some_and(|(b, e)| {
                 relations.iter().any(|o| {
                     !std::ptr::eq(o, r)
@@ -1306,8 +1370,10 @@ pub fn apply(
                 })
             })
         };
+        let nested = |r: &Relation| r.content_kind != ContentKind::Direct && within(r);
+        let quoted_inner = |r: &Relation| r.content_kind == ContentKind::Direct && within(r);
         inside.sort_by(|a, b| {
-            let key = |(o, r): &(usize, &Relation)| (r.speaks(), !nested(r), *o);
+            let key = |(o, r): &(usize, &Relation)| (r.speaks(), !nested(r), quoted_inner(r), *o);
             key(b).cmp(&key(a))
         });
         let letters = s.text.trim().len().max(1) as f32;
@@ -2030,6 +2096,44 @@ mod tests {
         let (a, _) = run(doc, &spans, &m);
         assert_eq!(a[0].speaker, "Norway First");
         assert_eq!(a[1].speaker, "Yes to Oslo");
+    }
+
+    #[test]
+    fn a_quotation_reported_inside_reported_speech_is_its_own_speakers() {
+        // Before: the whole sentence was Ana Ruiz's, the outer holder.
+        let doc = "Ana Ruiz said a senior Chilean diplomat had told her last week that \"Santiago \
+                   has no quarrel with Lima.\"";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
+            mention(&sents, doc, "Chilean", "Chile", MentionKind::State),
+        ];
+        let spans = said(
+            doc,
+            "Ana Ruiz",
+            "said",
+            "a senior Chilean diplomat had told her last week that \"Santiago has no quarrel with Lima.\"",
+        );
+        let (a, rel) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Chile", "{rel:?}");
+        let holders: Vec<Option<&str>> = rel.iter().map(|r| r.holder.as_deref()).collect();
+        assert_eq!(holders, [Some("Ana Ruiz"), Some("Chile")]);
+        // Unquoted, the inner report stays the outer holder's.
+        let doc = "Ana Ruiz said a senior Chilean diplomat had told her that Santiago has no \
+                   quarrel with Lima.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
+            mention(&sents, doc, "Chilean", "Chile", MentionKind::State),
+        ];
+        let spans = said(
+            doc,
+            "Ana Ruiz",
+            "said",
+            "a senior Chilean diplomat had told her that Santiago has no quarrel with Lima",
+        );
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].speaker, "Ana Ruiz");
     }
 
     #[test]
