@@ -453,3 +453,35 @@ fn the_fast_profiles_head_trains_on_brat_folders_and_then_attributes() {
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(!doc["sentences"].as_array().expect("sentences").is_empty());
 }
+
+#[test]
+fn a_spokesman_for_the_junta_and_a_quotation_reported_inside_reported_speech() {
+    // Before session 14: "spokesman" (a group of that name) and the envoy, the outer holder.
+    let text = "BAMAKO (Reuters) - Mali's ruling junta on Friday accused the regional bloc of \
+                punishing ordinary people with its new trade sanctions.\n\n\
+                \"These sanctions do not hurt soldiers; they hurt farmers in Sikasso,\" a \
+                spokesman for the junta said on state television.\n\n\
+                Kofi Mensah, the bloc's envoy, said a senior Malian officer had told him last \
+                month that \"the army wants elections as much as anyone.\"\n";
+    for (profile, got) in ["accurate", "fast"].iter().zip(speakers(text)) {
+        assert_eq!(got[1..], ["Mali", "Mali"], "{profile} profile on:\n{text}");
+    }
+}
+
+#[test]
+fn a_colon_headline_named_by_a_campaign_below_it() {
+    // Before session 14: the headline was the author's and the campaign was Norway.
+    let text = "Norway First: Brussels wants our oil, not our friendship\n\n\
+                Norway votes on Sunday on a new trade deal with the European Union.\n\n\
+                The Norway First campaign sent supporters an email on Tuesday saying that \
+                Brussels would take control of the oil fields.\n";
+    // The accurate profile's tagger; the fast profile's head links the third sentence to
+    // "supporters" and has no colon headline then.
+    let got: Vec<String> = classify(text, "accurate")["sentences"]
+        .as_array()
+        .expect("sentences")
+        .iter()
+        .map(|s| s["speaker"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(got, ["Norway First", "author", "Norway First"], "{text}");
+}
