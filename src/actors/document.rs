@@ -210,10 +210,43 @@ pub fn find_in_document(
         }
     }
 
+    // An acronym the document spells out: "ICC" after "International Cricket Council" is the
+    // council, not the court the alias table knows by those letters.
+    let spelled: Vec<(String, String)> = found
+        .iter()
+        .flatten()
+        .filter(|f| f.kind == ActorKind::Organisation && f.id.starts_with("doc:"))
+        .filter_map(|f| initials(&f.canonical).map(|i| (i, f.canonical.clone())))
+        .collect();
+    if !spelled.is_empty() {
+        for (row, text) in found.iter_mut().zip(texts) {
+            for f in row.iter_mut() {
+                let surface = &text[f.start..f.end];
+                if let Some((_, name)) = spelled.iter().find(|(i, _)| i == surface) {
+                    f.canonical = name.clone();
+                    f.id = format!("doc:{name}");
+                    f.kind = ActorKind::Organisation;
+                }
+            }
+        }
+    }
+
     DocumentActors {
         found,
         people: clusters,
     }
+}
+
+/// The initials of a name's capitalised words, when there are two to six of them and the name
+/// has more than one word ("International Cricket Council" -> "ICC", "Board of Control for
+/// Cricket in India" -> "BCCI").
+pub fn initials(name: &str) -> Option<String> {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next().filter(|c| c.is_uppercase()))
+        .collect();
+    let words = name.split_whitespace().count();
+    (words > 1 && (2..=6).contains(&letters.chars().count())).then_some(letters)
 }
 
 /// The end of a person's name that starts before `end`: at most two more capitalised words
@@ -266,6 +299,39 @@ pub fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_acronym_the_document_spells_out_is_that_name_not_the_tables() {
+        // Before: "ICC" was the International Criminal Court wherever it stood.
+        let t = AliasTable::builtin();
+        let texts = [
+            "The International Cricket Council moved the final.",
+            "Rana said the ICC had let politics win.",
+        ];
+        let org = "International Cricket Council";
+        let tagged = vec![
+            vec![TaggedSpan {
+                start: 4,
+                end: 4 + org.len(),
+                text: org,
+                label: "ORG",
+            }],
+            vec![],
+        ];
+        let d = find_in_document(t, &texts, &tagged);
+        let icc = d.found[1]
+            .iter()
+            .find(|f| &texts[1][f.start..f.end] == "ICC");
+        assert_eq!(icc.map(|f| f.canonical.as_str()), Some(org));
+        // Alone, the table's reading stands.
+        let d = find_in_document(t, &texts[1..], &tagged[1..]);
+        assert_eq!(d.found[0][0].canonical, "International Criminal Court");
+        assert_eq!(
+            initials("Board of Control for Cricket in India").as_deref(),
+            Some("BCCI")
+        );
+        assert_eq!(initials("Reuters"), None);
+    }
 
     #[test]
     fn a_name_the_tagger_cut_short_runs_on_over_capitalised_words() {

@@ -25,6 +25,8 @@ pub use context::{
     first_person_spans, in_first_person_possessive, is_location_only, is_self_reference,
     is_source_credit,
 };
-pub use document::{find_in_document, overlaps, DocumentActors, Found, TaggedSpan};
+pub use document::{
+    find_in_document, initials as document_initials, overlaps, DocumentActors, Found, TaggedSpan,
+};
 pub use people::{canonical_unknown, cluster_people, PersonCluster, TITLES};
 pub use table::{Actor, ActorKind, Alias, AliasKind, AliasMatch, AliasTable, AliasTableError};

@@ -81,6 +81,11 @@ pub fn shares_name(a: &BTreeSet<String>, b: &str) -> bool {
             return true;
         }
     }
+    // A holder written in full whose acronym the gold source uses ("DNC" and "Democratic
+    // National Committee").
+    if crate::actors::document_initials(b).is_some_and(|i| a.contains(&i.to_lowercase())) {
+        return true;
+    }
     let b: BTreeSet<String> = b
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
@@ -569,6 +574,10 @@ mod tests {
             "North Korea"
         ));
         assert!(!shares_name(&own_names("Moscow"), "United States"));
+        assert!(shares_name(
+            &own_names("DNC rules"),
+            "Democratic National Committee"
+        ));
     }
 
     #[test]

@@ -565,6 +565,14 @@ fn same_name(table: &AliasTable, a: &str, b: &str) -> bool {
     if subset(&wa, &wb) || subset(&wb, &wa) {
         return true;
     }
+    // A name and its acronym ("BCCI", "Board of Control for Cricket in India").
+    let acronym_of = |short: &str, long: &str| {
+        short.chars().all(|c| c.is_ascii_uppercase())
+            && crate::actors::document_initials(long).as_deref() == Some(short)
+    };
+    if acronym_of(a, b) || acronym_of(b, a) {
+        return true;
+    }
     match (table.lookup(a), table.lookup(b)) {
         (Some(x), Some(y)) => x.id == y.id,
         _ => false,
@@ -835,6 +843,12 @@ mod tests {
         assert!(same_name(t, "USA", "United States"));
         assert!(!same_name(t, "author", "Asif"));
         assert!(!same_name(t, "Pakistan", "India"));
+        assert!(same_name(
+            t,
+            "BCCI",
+            "Board of Control for Cricket in India"
+        ));
+        assert!(!same_name(t, "ICC", "International Criminal Tribunal"));
     }
 
     #[test]
