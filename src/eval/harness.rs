@@ -801,16 +801,13 @@ fn push_sentence(text: &mut String, sentence: &str) {
     text.push_str(sentence);
 }
 
-/// Whether the first quotation mark of `sentence` closes a quotation: `”`, or `"` right after
-/// a non-space character (`...years."`).
+/// Whether the first quotation mark of `sentence` closes a quotation
+/// ([`crate::text::quotes::mark_closes`]: `”`, or `"` right after text, `...years."`).
 fn continues_quotation(sentence: &str) -> bool {
     let mut previous: Option<char> = None;
     for c in sentence.chars() {
-        match c {
-            '”' => return true,
-            '“' => return false,
-            '"' => return previous.is_some_and(|p| !p.is_whitespace() && p != '(' && p != '['),
-            _ => {}
+        if let Some(closes) = crate::text::quotes::mark_closes(c, previous) {
+            return closes;
         }
         previous = Some(c);
     }

@@ -470,11 +470,8 @@ fn quotation_closed_in_paragraph(sentences: &[SentenceIn], i: usize) -> bool {
                 .collect::<Vec<_>>()
         })
         .last();
-    match last {
-        Some(('”' | '»', _)) => true,
-        Some(('"', before)) => before.is_some_and(|b| !b.is_whitespace()),
-        _ => false,
-    }
+    last.and_then(|(mark, before)| crate::text::quotes::mark_closes(mark, before))
+        .unwrap_or(false)
 }
 
 /// The text of a document span, from the sentence it starts in (cut at that sentence's end).

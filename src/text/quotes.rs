@@ -13,6 +13,19 @@ pub fn closing_mark_opens(before: Option<char>, after: Option<char>) -> bool {
     before.is_none_or(char::is_whitespace) && after.is_some_and(char::is_alphanumeric)
 }
 
+/// Whether the quotation mark `mark`, right after `before`, closes a quotation: `”` and `»`
+/// do, and `"` does right after text (`...years."`); `None` for a character that is no such
+/// mark. The speaker model's paragraph check and the evaluation's document joining read marks
+/// the same way.
+pub fn mark_closes(mark: char, before: Option<char>) -> Option<bool> {
+    match mark {
+        '”' | '»' => Some(true),
+        '"' => Some(before.is_some_and(|b| !b.is_whitespace())),
+        '“' | '„' | '«' => Some(false),
+        _ => None,
+    }
+}
+
 /// `text` with every `”` that opens a quotation (at a line start or after whitespace, right
 /// before a letter or digit) turned into `“`. Both marks are three bytes in UTF-8, so every
 /// byte offset into the copy is one into `text`.
