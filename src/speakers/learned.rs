@@ -7,6 +7,7 @@
 //! its spans here.
 
 use super::{Attribution, Cue, MentionKind, NamedMention, Reported, SentenceIn, SpeakerKind};
+use std::collections::HashSet;
 
 /// The role of a tagged span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -584,6 +585,8 @@ struct HolderResolver<'a, 'b> {
     last_any: Option<(String, HolderKind)>,
     /// The most recent body (state, organisation) that held a view.
     last_body: Option<String>,
+    /// The names of the document's states, for [`Self::fits`].
+    states: HashSet<&'b str>,
 }
 
 impl HolderResolver<'_, '_> {
@@ -767,13 +770,7 @@ impl HolderResolver<'_, '_> {
                 _ if body_head => {
                     // The organisation named last before it ("Wells Fargo ... The bank said").
                     let org = self
-                        .mentions
-                        .iter()
-                        .filter(|m| {
-                            m.kind == MentionKind::Organisation
-                                && (m.sentence < i || m.sentence == i && m.end <= b)
-                        })
-                        .max_by_key(|m| (m.sentence, m.start))
+                        .last_before(i, b, |m| m.kind == MentionKind::Organisation)
                         .map(|m| m.name.clone());
                     return Some((org.unwrap_or_else(|| head.to_string()), HolderKind::Body));
                 }
@@ -820,10 +817,7 @@ impl HolderResolver<'_, '_> {
     /// company is no state and no public body; "the junta" and "the government" are a state's
     /// or a body of that name; other heads take any body.
     fn fits(&self, head: &str, name: &str) -> bool {
-        let state = self
-            .mentions
-            .iter()
-            .any(|m| m.name == name && m.kind == MentionKind::State);
+        let state = self.states.contains(name);
         let last = name.rsplit(' ').next().unwrap_or_default().to_lowercase();
         if COMMERCIAL_HEADS.contains(&head) {
             !state && !PUBLIC_NAME_ENDS.contains(&last.as_str())
@@ -837,15 +831,23 @@ impl HolderResolver<'_, '_> {
     /// The body mentioned last before byte `b` of sentence `i` that a description headed by
     /// `head` can refer to ([`Self::fits`]).
     fn last_fitting(&self, i: usize, b: usize, head: &str) -> Option<String> {
+        self.last_before(i, b, |m| {
+            m.kind != MentionKind::Person && self.fits(head, &m.name)
+        })
+        .map(|m| m.name.clone())
+    }
+
+    /// The mention that `keep` accepts named last before byte `b` of sentence `i`.
+    fn last_before(
+        &self,
+        i: usize,
+        b: usize,
+        keep: impl Fn(&NamedMention) -> bool,
+    ) -> Option<&NamedMention> {
         self.mentions
             .iter()
-            .filter(|m| {
-                m.kind != MentionKind::Person
-                    && (m.sentence < i || m.sentence == i && m.end <= b)
-                    && self.fits(head, &m.name)
-            })
+            .filter(|m| (m.sentence < i || m.sentence == i && m.end <= b) && keep(m))
             .max_by_key(|m| (m.sentence, m.start))
-            .map(|m| m.name.clone())
     }
 
     /// An unnamed official who speaks for someone named in the source ([`OFFICIAL_HEADS`]): "a
@@ -993,12 +995,7 @@ impl HolderResolver<'_, '_> {
         if head_words.len() > 4 || !PERSON_HEADS.contains(&head.as_str()) {
             return None;
         }
-        self.mentions
-            .iter()
-            .filter(|m| {
-                m.kind == MentionKind::Person && (m.sentence < i || m.sentence == i && m.end <= b)
-            })
-            .max_by_key(|m| (m.sentence, m.start))
+        self.last_before(i, b, |m| m.kind == MentionKind::Person)
             .map(|m| m.name.clone())
             .or_else(|| self.last_person.clone())
     }
@@ -1194,6 +1191,11 @@ pub fn relations(
         last_person: None,
         last_any: None,
         last_body: None,
+        states: mentions
+            .iter()
+            .filter(|m| m.kind == MentionKind::State)
+            .map(|m| m.name.as_str())
+            .collect(),
     };
     let score_of = |r: SpanRole, x: Option<(usize, usize)>| {
         x.and_then(|x| spans.iter().find(|s| s.role == r && (s.start, s.end) == x))
