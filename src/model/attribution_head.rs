@@ -22,10 +22,10 @@ use crate::data::brat::Article;
 use crate::metrics;
 use crate::model::attribution::{self, Role, RoleSpan, LABELS};
 use crate::model::backbone::bert::{additive_mask, dropout, Layer, SlowLayerNorm};
-use crate::model::classifier::{read_checked_safetensors, softmax_rows};
+use crate::model::classifier::{read_checked_safetensors, softmax_host_rows};
 use crate::model::encode::{Encoded, TokenWindow};
 use crate::model::error::{Error, Result};
-use crate::model::fast::{self, FastBert};
+use crate::model::fast::{FastBert, HostLinear};
 use crate::model::joint::SentenceStates;
 use crate::model::manifest::{Manifest, Task};
 use crate::model::train::{self, IGNORE};
@@ -504,9 +504,9 @@ pub const JOINT_SHA_KEY: &str = "joint_weights_sha256";
 /// [`fast::linear_rows`], so it costs what its multiply-adds cost and a document's spans do not
 /// depend on its batch.
 pub struct AttributionHead {
-    proj: Linear,
+    proj: HostLinear,
     layers: FastBert,
-    out: Linear,
+    out: HostLinear,
     hidden: usize,
 }
 
@@ -609,26 +609,20 @@ impl AttributionHead {
         let vb = VarBuilder::from_tensors(bert, DType::F32, &device);
         let layers = FastBert::load(vb, &layer_config(0.0))
             .map_err(|e| format!("missing or misshapen head tensors: {e}"))?;
+        let host = |l: &Linear| HostLinear::new(l).map_err(|e| e.to_string());
         Ok(AttributionHead {
-            proj,
+            proj: host(&proj)?,
             layers,
-            out,
+            out: host(&out)?,
             hidden,
         })
     }
 
-    /// Tag probabilities of windows given as states (`[sum of lens, hidden]`, one window after
-    /// another), one row per position.
-    fn window_probs(&self, inputs: Vec<f32>, lens: &[usize]) -> Result<Vec<Vec<f32>>> {
-        let tokens: usize = lens.iter().sum();
-        let device = Device::Cpu;
-        let x = Tensor::from_vec(inputs, (tokens, self.hidden), &device)?;
-        let x: Vec<f32> = fast::linear_rows(&self.proj, &x)?
-            .flatten_all()?
-            .to_vec1()?;
-        let y = self.layers.forward_embedded(&x, lens)?;
-        let y = Tensor::from_vec(y, (tokens, DIM), &device)?;
-        softmax_rows(&fast::linear_rows(&self.out, &y)?)
+    /// Tag probabilities of windows given as projected states (`[sum of lens, DIM]`, one
+    /// window after another), one row per position.
+    fn window_probs(&self, projected: &[f32], lens: &[usize]) -> Result<Vec<Vec<f32>>> {
+        let y = self.layers.forward_embedded(projected, lens)?;
+        Ok(softmax_host_rows(&self.out.forward(&y), LABELS.len()))
     }
 
     /// The source, cue and content spans of each document (`text`, and the states of its
@@ -658,6 +652,12 @@ impl AttributionHead {
         if windows.is_empty() {
             return Ok(out);
         }
+        // The projection reads one position at a time: each position once, not once per window
+        // that holds it (windows overlap), and the windows are then copied at the head's width.
+        let projected: Vec<Vec<f32>> = docs
+            .iter()
+            .map(|(_, doc)| self.proj.forward(&doc.states))
+            .collect();
         // At most WINDOWS_AT_ONCE windows through the layers at a time, so the scratch of a very
         // long document stays small.
         // Their inputs are copied a group at a time.
@@ -666,12 +666,11 @@ impl AttributionHead {
             .chunks(WINDOWS_AT_ONCE)
             .zip(windows.chunks(WINDOWS_AT_ONCE))
         {
-            let mut x = Vec::with_capacity(group.iter().sum::<usize>() * self.hidden);
+            let mut x = Vec::with_capacity(group.iter().sum::<usize>() * DIM);
             for &(d, s, e) in ws {
-                let doc = docs[d].1;
-                x.extend_from_slice(&doc.states[s * doc.hidden..e * doc.hidden]);
+                x.extend_from_slice(&projected[d][s * DIM..e * DIM]);
             }
-            probs.extend(self.window_probs(x, group)?);
+            probs.extend(self.window_probs(&x, group)?);
         }
         // Per document: its windows and their per-position probabilities.
         type Read = (Vec<TokenWindow>, Vec<Vec<Vec<f32>>>);
@@ -748,7 +747,7 @@ mod tests {
         let x: Vec<f32> = (0..20 * hidden)
             .map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0)
             .collect();
-        let fast = head.window_probs(x.clone(), &lens).unwrap();
+        let fast = head.window_probs(&head.proj.forward(&x), &lens).unwrap();
         let mut at = 0;
         for &n in &lens {
             let t = Tensor::from_vec(
@@ -764,7 +763,7 @@ mod tests {
                 .unwrap()
                 .squeeze(0)
                 .unwrap();
-            let slow = softmax_rows(&logits).unwrap();
+            let slow = crate::model::classifier::softmax_rows(&logits).unwrap();
             for (a, b) in slow.iter().zip(&fast[at..at + n]) {
                 for (p, q) in a.iter().zip(b) {
                     assert!((p - q).abs() < 1e-4, "{p} against {q}");

@@ -452,15 +452,19 @@ pub(crate) fn calibrated(logits: &Tensor, temperature: f32) -> candle_core::Resu
 /// Softmax over the last dimension, computed in f32 on the host for exact reproducibility.
 pub(crate) fn softmax_rows(logits: &Tensor) -> Result<Vec<Vec<f32>>> {
     let rows: Vec<Vec<f32>> = logits.to_vec2()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let m = r.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-            let e: Vec<f32> = r.iter().map(|x| (x - m).exp()).collect();
-            let s: f32 = e.iter().sum();
-            e.into_iter().map(|x| x / s).collect()
-        })
-        .collect())
+    Ok(rows.iter().map(|r| softmax(r)).collect())
+}
+
+/// [`softmax_rows`] of host rows: `logits` is `[rows, width]`, row-major.
+pub(crate) fn softmax_host_rows(logits: &[f32], width: usize) -> Vec<Vec<f32>> {
+    logits.chunks_exact(width.max(1)).map(softmax).collect()
+}
+
+fn softmax(r: &[f32]) -> Vec<f32> {
+    let m = r.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+    let e: Vec<f32> = r.iter().map(|x| (x - m).exp()).collect();
+    let s: f32 = e.iter().sum();
+    e.into_iter().map(|x| x / s).collect()
 }
 
 /// A sentence-level classifier (stance or sentiment) over the shared machinery.

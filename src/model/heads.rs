@@ -1,6 +1,6 @@
 //! Task heads over the backbone's token states, named like their Hugging Face counterparts.
 
-use crate::model::bert::{dropout as drop, mean_pool, Batch};
+use crate::model::bert::{dropout as drop, mean_pool, mean_pool_host, Batch};
 use crate::model::encode::{target_mask, Template};
 use candle_core::{Module, Tensor};
 use candle_nn::{Linear, VarBuilder};
@@ -70,7 +70,11 @@ impl SequenceClassificationHead {
         batch: &Batch,
         train: bool,
     ) -> candle_core::Result<Tensor> {
-        let x = mean_pool(states, &batch.mask)?;
+        let pool = |m: &Tensor| match train {
+            true => mean_pool(states, m),
+            false => mean_pool_host(states, m),
+        };
+        let x = pool(&batch.mask)?;
         let x = match self.pool {
             PoolSpec::Mean => x,
             PoolSpec::MeanAndTarget { open, close, sep } => {
@@ -83,7 +87,7 @@ impl SequenceClassificationHead {
                     m.extend(target_mask(row, ty, open, close, sep));
                 }
                 let m = Tensor::from_vec(m, (n, len), states.device())?;
-                Tensor::cat(&[&x, &mean_pool(states, &m)?], 1)?
+                Tensor::cat(&[&x, &pool(&m)?], 1)?
             }
         };
         let x = drop(&x, self.dropout, train)?;

@@ -21,7 +21,7 @@
 
 use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
-use crate::model::bert::{dropout as drop, mean_pool, Backbone, Batch, TrainBert};
+use crate::model::bert::{dropout as drop, mean_pool, mean_rows, Backbone, Batch, TrainBert};
 use crate::model::classifier::{
     calibrated, entities_from_windows, load_base_tensors, load_encoder_config, mean_by_owner,
     softmax_rows, EncoderConfig, Entity, Loaded,
@@ -35,6 +35,7 @@ use crate::model::resolve::ModelFiles;
 use crate::model::train::{self, IGNORE};
 use crate::model::trainer::{DevScore, ModelKind, Objective, Recipe};
 use candle_core::{DType, Device, Module, Tensor, Var};
+use rayon::prelude::*;
 use candle_nn::{Linear, VarBuilder, VarMap};
 use rand::seq::SliceRandom;
 use std::collections::{BTreeMap, HashMap};
@@ -1184,11 +1185,22 @@ impl JointModel {
         let mut windows = Vec::new();
         let mut owner = Vec::new();
         let mut shapes = Vec::new();
-        for (t, text) in texts.iter().enumerate() {
-            for w in encode::encode_text_windows(&l.tokenizer, &l.template, text)? {
-                if self.heads.reads_case() {
-                    shapes.push(encode::text_case_shapes(text, &w));
-                }
+        // Tokenizing is a few percent of a chunk's time and would leave the other cores idle:
+        // the sentences are tokenized on all of them, in order.
+        let encoded: Vec<_> = texts
+            .par_iter()
+            .map(|text| {
+                let ws = encode::encode_text_windows(&l.tokenizer, &l.template, text)?;
+                let sh: Vec<_> = match self.heads.reads_case() {
+                    true => ws.iter().map(|w| encode::text_case_shapes(text, w)).collect(),
+                    false => Vec::new(),
+                };
+                Ok((ws, sh))
+            })
+            .collect::<Result<_>>()?;
+        for (t, (ws, sh)) in encoded.into_iter().enumerate() {
+            shapes.extend(sh);
+            for w in ws {
                 windows.push(w);
                 owner.push(t);
             }
@@ -1202,18 +1214,22 @@ impl JointModel {
             let tags = self
                 .heads
                 .ner_logits(st, &self.batch_shapes(&shapes, idx, st)?, false)?;
-            let mean = mean_pool(st, &batch.mask)?;
+            // The states and the mask on the host once; each row's real tokens are sliced from
+            // them (a candle narrow and copy per row cost more than the copy itself).
+            let (rows, seq, _) = st.dims3()?;
+            let flat: Vec<f32> = st.flatten_all()?.to_vec1()?;
+            let mask: Vec<f32> = batch.mask.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
+            let means = mean_rows(&flat, &mask, rows, seq, h);
+            let mean = Tensor::from_slice(&means, (rows, h), st.device())?;
             let sent = softmax_rows(&calibrated(
                 &self.heads.sentiment_logits(&mean, false)?,
                 self.temperatures[0],
             )?)?;
-            let means: Vec<Vec<f32>> = mean.to_vec2()?;
             for (row, &i) in idx.iter().enumerate() {
                 let n = encoded[i].ids.len();
                 probs[i] = softmax_rows(&tags.get(row)?.narrow(0, 0, n)?)?;
-                let s: Vec<f32> = st.get(row)?.narrow(0, 0, n)?.flatten_all()?.to_vec1()?;
-                debug_assert_eq!(s.len(), n * h);
-                states[i] = (s, means[row].clone());
+                let s = flat[row * seq * h..][..n * h].to_vec();
+                states[i] = (s, means[row * h..(row + 1) * h].to_vec());
                 sentiment[i] = sent[row].clone();
             }
             Ok(())

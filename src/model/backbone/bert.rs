@@ -591,9 +591,67 @@ impl Backbone for TrainBert {
 }
 
 /// Mean of the token states over real tokens: `[batch, seq, hidden]` -> `[batch, hidden]`.
+/// Training reads this one (its gradient flows); inference reads [`mean_pool_host`].
 pub fn mean_pool(states: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
     let m = mask.to_dtype(states.dtype())?.unsqueeze(2)?;
     let sum = states.broadcast_mul(&m)?.sum(1)?;
     let count = m.sum(1)?.clamp(1e-9, f64::MAX)?;
     sum.broadcast_div(&count)
+}
+
+/// [`mean_pool`] without a gradient, for inference: the same sums in the same order, on the
+/// host. Candle's broadcast product and reduction over the middle dimension cost as much as
+/// 3% of a fast-profile `batch` run; this loop costs a tenth of that.
+pub fn mean_pool_host(states: &Tensor, mask: &Tensor) -> candle_core::Result<Tensor> {
+    let (b, t, h) = states.dims3()?;
+    let x: Vec<f32> = states.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
+    let m: Vec<f32> = mask.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
+    let means = mean_rows(&x, &m, b, t, h);
+    Tensor::from_vec(means, (b, h), states.device())?.to_dtype(states.dtype())
+}
+
+/// The mean over each row's masked positions of `x` (`[rows, seq, hidden]`, row-major) with
+/// `mask` (`[rows, seq]`): `[rows, hidden]`.
+pub fn mean_rows(x: &[f32], mask: &[f32], rows: usize, seq: usize, hidden: usize) -> Vec<f32> {
+    let mut out = vec![0f32; rows * hidden];
+    for r in 0..rows {
+        let sum = &mut out[r * hidden..(r + 1) * hidden];
+        let mut count = 0f32;
+        for p in 0..seq {
+            let m = mask[r * seq + p];
+            count += m;
+            if m == 0.0 {
+                continue;
+            }
+            let row = &x[(r * seq + p) * hidden..][..hidden];
+            for (s, &v) in sum.iter_mut().zip(row) {
+                *s += v * m;
+            }
+        }
+        let count = count.max(1e-9);
+        for s in sum.iter_mut() {
+            *s /= count;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_host_mean_is_the_trained_mean() {
+        let (b, t, h) = (3, 5, 7);
+        let x: Vec<f32> = (0..b * t * h).map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0).collect();
+        let states = Tensor::from_vec(x, (b, t, h), &Device::Cpu).unwrap();
+        // Rows of 5, 2 and 0 real tokens (the last one's mean is zero, not NaN).
+        let mask: Vec<u32> = [[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [0, 0, 0, 0, 0]].concat();
+        let mask = Tensor::from_vec(mask, (b, t), &Device::Cpu).unwrap();
+        let trained: Vec<Vec<f32>> = mean_pool(&states, &mask).unwrap().to_vec2().unwrap();
+        let host: Vec<Vec<f32>> = mean_pool_host(&states, &mask).unwrap().to_vec2().unwrap();
+        assert_eq!(trained, host);
+        assert!(host[2].iter().all(|&v| v == 0.0));
+        assert_ne!(host[0], host[1]);
+    }
 }

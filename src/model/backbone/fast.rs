@@ -1005,32 +1005,81 @@ fn matmul_k_blocks(
 /// as the encoder's dense layers, whose results do not depend on the row count (tested), with the
 /// one-row case padded to two. Any leading dimensions of `x` are kept.
 pub fn linear_rows(lin: &candle_nn::Linear, x: &Tensor) -> candle_core::Result<Tensor> {
-    let (n, k) = lin.weight().dims2()?;
+    let layer = HostLinear::new(lin)?;
     let dims = x.dims().to_vec();
     let Some((&inp, lead)) = dims.split_last() else {
         bail!("linear: a scalar input");
     };
-    if inp != k {
-        bail!("linear: input width {inp}, the layer takes {k}");
+    if inp != layer.inputs() {
+        bail!("linear: input width {inp}, the layer takes {}", layer.inputs());
     }
-    let m: usize = lead.iter().product();
-    let mut host: Vec<f32> = x.flatten_all()?.to_dtype(DType::F32)?.to_vec1()?;
-    // Stored `[out, in]`; the kernel wants `[in, out]`.
-    let w: Vec<f32> = lin.weight().t()?.contiguous()?.flatten_all()?.to_vec1()?;
-    let b = match lin.bias() {
-        Some(b) => b.to_vec1()?,
-        None => vec![0f32; n],
-    };
-    // One row would take gemm's matrix-vector path (another summation order): pad to two.
-    let rows = m.max(2);
-    host.resize(rows * k, 0.0);
-    let mut y = vec![0f32; rows * n];
-    let parts = candle_core::utils::get_num_threads().max(1);
-    matmul_k_blocks(&host, &w, &b, k, n, &mut y, rows, parts);
-    y.truncate(m * n);
+    let host: Vec<f32> = x.flatten_all()?.to_dtype(DType::F32)?.to_vec1()?;
+    let y = layer.forward(&host);
     let mut shape = lead.to_vec();
-    shape.push(n);
+    shape.push(layer.outputs());
     Tensor::from_vec(y, shape, x.device())
+}
+
+/// A candle `Linear` laid out for [`linear_rows`]'s kernel once, for callers that keep their
+/// rows on the host and run the layer many times (the attribution head): no tensor round trip
+/// and no transposed copy of the weights per call. The results are [`linear_rows`]'s, bit for
+/// bit.
+#[derive(Debug, Clone)]
+pub struct HostLinear {
+    /// `[in, out]`, row-major.
+    w: Vec<f32>,
+    b: Vec<f32>,
+    k: usize,
+    n: usize,
+}
+
+impl HostLinear {
+    pub fn new(lin: &candle_nn::Linear) -> candle_core::Result<HostLinear> {
+        let (n, k) = lin.weight().dims2()?;
+        // Stored `[out, in]`; the kernel wants `[in, out]`.
+        let w: Vec<f32> = lin
+            .weight()
+            .t()?
+            .contiguous()?
+            .to_dtype(DType::F32)?
+            .flatten_all()?
+            .to_vec1()?;
+        let b = match lin.bias() {
+            Some(b) => b.to_dtype(DType::F32)?.to_vec1()?,
+            None => vec![0f32; n],
+        };
+        Ok(HostLinear { w, b, k, n })
+    }
+
+    pub fn inputs(&self) -> usize {
+        self.k
+    }
+
+    pub fn outputs(&self) -> usize {
+        self.n
+    }
+
+    /// `x W^T + b` of the rows of `x` (`[m, in]`, row-major; `m` from its length).
+    pub fn forward(&self, x: &[f32]) -> Vec<f32> {
+        let m = x.len() / self.k.max(1);
+        let mut y = vec![0f32; m.max(2) * self.n];
+        if m >= 2 {
+            self.forward_into(&x[..m * self.k], &mut y);
+        } else {
+            // One row would take gemm's matrix-vector path (another summation order): pad to two.
+            let mut padded = x[..m * self.k].to_vec();
+            padded.resize(2 * self.k, 0.0);
+            self.forward_into(&padded, &mut y);
+            y.truncate(m * self.n);
+        }
+        y
+    }
+
+    fn forward_into(&self, x: &[f32], y: &mut [f32]) {
+        let m = x.len() / self.k.max(1);
+        let parts = candle_core::utils::get_num_threads().max(1);
+        matmul_k_blocks(x, &self.w, &self.b, self.k, self.n, y, m, parts);
+    }
 }
 
 /// The bf16 matmul: AVX512-BF16 `vdpbf16ps` on weights packed once into panels, 8 x 48 blocks
@@ -1943,6 +1992,14 @@ mod tests {
             assert_eq!(got.dims(), &[2, 150, n]);
             let got: Vec<f32> = got.flatten_all().unwrap().to_vec1().unwrap();
             assert!(got == full.concat(), "{k}x{n}: 3-d input");
+            // The host layer gives the same rows, for any row count, none included.
+            let host = HostLinear::new(&lin).unwrap();
+            let flat = full.concat();
+            let xs: Vec<f32> = x.flatten_all().unwrap().to_vec1().unwrap();
+            for m in [0usize, 1, 2, 5, 300] {
+                let got = host.forward(&xs[(300 - m) * k..]);
+                assert!(got[..] == flat[(300 - m) * n..], "{k}x{n}, host, {m} rows");
+            }
         }
     }
 }
