@@ -221,6 +221,10 @@ pub struct TrainArgs {
     /// (PerSenT dev documents), e.g. `models/attribution`.
     #[arg(long)]
     pub teacher: Option<PathBuf>,
+    /// joint-attribution only: the head's transformer layers (2, the shipped head's count;
+    /// each costs about half of the head's time at inference).
+    #[arg(long, default_value_t = crate::model::attribution_head::LAYERS)]
+    pub head_layers: usize,
     /// Skip scoring the test sets after training.
     #[arg(long)]
     pub no_test: bool,
@@ -413,6 +417,11 @@ pub struct BenchArgs {
     /// Timed passes over the sentences (the median is reported).
     #[arg(long, default_value_t = 3)]
     pub repeat: usize,
+    /// Paired rounds of each end-to-end batch run (fast and separate profiles): each round
+    /// times the encoder alone over the batch's own sentences, then the batch;
+    /// `batch_vs_encoder` is the median of the rounds' ratios.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
     /// The public datasets folder (PerSenT is read in place).
     #[arg(long, default_value = "../shared/data")]
     pub data_root: PathBuf,

@@ -31,6 +31,7 @@ pub(super) fn bench_cmd(args: BenchArgs) -> Result<()> {
         python: args.python.clone(),
         pytorch: !args.no_pytorch,
         repeat: args.repeat.max(1),
+        rounds: args.rounds.max(1),
         base: args.model.base.clone(),
         encoder: args.encoder.into(),
         models_dir: models_dir(args.model.models_dir.as_deref()),

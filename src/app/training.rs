@@ -506,7 +506,7 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
         set.dev.len()
     );
     let (work_dir, opts) = run_options(&args, "target/train/joint-attribution", Progress::Lines);
-    let mut model = HeadTrainModel::new(hidden, &recipe)?;
+    let mut model = HeadTrainModel::new(hidden, args.head_layers.max(1), &recipe)?;
     if let Some(init) = &args.init {
         let saved = candle_core::safetensors::load(init, &candle_core::Device::Cpu)?;
         for (name, var) in model.vars() {
@@ -536,6 +536,7 @@ pub(super) fn train_joint_attribution_cmd(args: TrainArgs) -> Result<()> {
     );
     training[ah::JOINT_SHA_KEY] = serde_json::json!(joint.loaded.manifest.weights_digest());
     training["joint_model"] = serde_json::json!(joint_dir.display().to_string());
+    training["head_layers"] = serde_json::json!(args.head_layers.max(1));
     trainer::write_model(
         &output,
         &ah::model_kind(),

@@ -8,7 +8,8 @@
 //! and `[SEP]` included (they mark where a sentence begins and ends), cuts them into windows of
 //! [`WINDOW`] positions that start at a sentence where one is near, and reads each window with
 //! a small transformer of its own: the states projected to [`DIM`], a learned position per
-//! window slot, [`LAYERS`] BERT layers, and a tag layer. The joint encoder does not train: the
+//! window slot, [`LAYERS`] BERT layers (a head trained with `--head-layers` has its own count,
+//! read from its weights), and a tag layer. The joint encoder does not train: the
 //! head learns from its states as they are, which training computes once and keeps in memory.
 //!
 //! Cost: per position about 0.6 M multiply-adds (two layers of width 128 and the projection)
@@ -39,7 +40,7 @@ use std::path::Path;
 
 /// Width of the head's own layers.
 pub const DIM: usize = 128;
-/// The head's transformer layers.
+/// The head's transformer layers, unless training asks for another count (`--head-layers`).
 pub const LAYERS: usize = 2;
 const HEADS: usize = 4;
 /// Positions (sentence states, `[CLS]` and `[SEP]` included) of one window.
@@ -52,7 +53,7 @@ const SNAP: usize = 48;
 const WINDOWS_AT_ONCE: usize = 32;
 
 /// What the input of the head is (the manifest's `input_template`).
-pub const TEMPLATE: &str = "the joint model's final token states of a document's sentences laid end to end ([CLS] and [SEP] of each kept), in windows of 256 positions starting at a sentence where one is near (training windows overlap by half, inference windows by a quarter); projected to 128, a learned position per slot, two BERT layers, a tag on every piece";
+pub const TEMPLATE: &str = "the joint model's final token states of a document's sentences laid end to end ([CLS] and [SEP] of each kept), in windows of 256 positions starting at a sentence where one is near (training windows overlap by half, inference windows by a quarter); projected to 128, a learned position per slot, BERT layers of width 128 (two unless the weights hold another count), a tag on every piece";
 
 /// A document as the head reads it: the joint encoder's states of its sentences one after
 /// another.
@@ -131,11 +132,11 @@ pub fn inference_stride() -> usize {
 }
 
 /// The BERT layer config of the head's own layers.
-fn layer_config(dropout: f32) -> Config {
+fn layer_config(dropout: f32, layers: usize) -> Config {
     serde_json::from_value(serde_json::json!({
         "vocab_size": 1,
         "hidden_size": DIM,
-        "num_hidden_layers": LAYERS,
+        "num_hidden_layers": layers,
         "num_attention_heads": HEADS,
         "intermediate_size": 4 * DIM,
         "hidden_act": "gelu",
@@ -168,8 +169,14 @@ pub struct Head {
 impl Head {
     /// The head's tensors under `vb` (`proj`, `position`, `norm`, `layer.N`, `out`), over
     /// encoder states of width `hidden`.
-    pub fn load(vb: VarBuilder, hidden: usize, dropout: f32, fused: bool) -> Result<Head> {
-        let c = layer_config(dropout);
+    pub fn load(
+        vb: VarBuilder,
+        hidden: usize,
+        layers: usize,
+        dropout: f32,
+        fused: bool,
+    ) -> Result<Head> {
+        let c = layer_config(dropout, layers);
         let position = vb.get_with_hints(
             (WINDOW, DIM),
             "position",
@@ -178,7 +185,7 @@ impl Head {
                 stdev: 0.02,
             },
         )?;
-        let layers = (0..LAYERS)
+        let layers = (0..layers)
             .map(|i| Layer::load_bert(vb.pp(format!("layer.{i}")), &c, fused))
             .collect::<candle_core::Result<Vec<_>>>()?;
         Ok(Head {
@@ -342,11 +349,11 @@ pub struct HeadTrainModel {
 impl HeadTrainModel {
     /// A fresh head (seeded: candle's initialisers draw from a generator it seeds itself, so the
     /// head's start is drawn here instead).
-    pub fn new(hidden: usize, recipe: &Recipe) -> Result<HeadTrainModel> {
+    pub fn new(hidden: usize, layers: usize, recipe: &Recipe) -> Result<HeadTrainModel> {
         let device = Device::Cpu;
         let varmap = VarMap::new();
         let vb = VarBuilder::from_varmap(&varmap, DType::F32, &device);
-        let head = Head::load(vb, hidden, recipe.dropout, false)?;
+        let head = Head::load(vb, hidden, layers, recipe.dropout, false)?;
         train::init_fresh(&varmap, &Default::default(), recipe.seed, 0.02)?;
         // Layer norms start as the identity.
         for (name, var) in train::sorted_vars(&varmap) {
@@ -605,9 +612,24 @@ impl AttributionHead {
                 LABELS.len()
             ));
         }
+        // As many layers as the weights hold (`layer.N.`), one at least.
+        let layers = tensors
+            .keys()
+            .filter_map(|k| {
+                k.strip_prefix("layer.")?
+                    .split('.')
+                    .next()?
+                    .parse::<usize>()
+                    .ok()
+            })
+            .max()
+            .map_or(0, |n| n + 1);
+        if layers == 0 {
+            return Err("the head's weights hold no layer (layer.0.*)".into());
+        }
         let bert = as_bert(tensors, &device).map_err(|e| e.to_string())?;
         let vb = VarBuilder::from_tensors(bert, DType::F32, &device);
-        let layers = FastBert::load(vb, &layer_config(0.0))
+        let layers = FastBert::load(vb, &layer_config(0.0, layers))
             .map_err(|e| format!("missing or misshapen head tensors: {e}"))?;
         let host = |l: &Linear| HostLinear::new(l).map_err(|e| e.to_string());
         Ok(AttributionHead {
@@ -722,13 +744,21 @@ mod tests {
 
     #[test]
     fn the_head_at_inference_computes_what_training_computes() {
+        // The shipped count of layers, and one (`train --head-layers 1`): inference reads the
+        // count from the weights.
+        for layers in [LAYERS, 1] {
+            head_at_inference_computes_what_training_computes(layers);
+        }
+    }
+
+    fn head_at_inference_computes_what_training_computes(layers: usize) {
         let hidden = 24;
         let recipe = Recipe {
             seed: 5,
             dropout: 0.1,
             ..Recipe::default_for(Task::JointAttribution)
         };
-        let model = HeadTrainModel::new(hidden, &recipe).unwrap();
+        let model = HeadTrainModel::new(hidden, layers, &recipe).unwrap();
         // Layer norms away from the identity, so a misplaced norm would show.
         for (name, var) in model.vars() {
             if name.ends_with("LayerNorm.weight") || name == "norm.weight" {
@@ -742,6 +772,7 @@ mod tests {
             .map(|(n, v)| (n, v.as_tensor().clone()))
             .collect();
         let head = AttributionHead::from_tensors(&tensors).unwrap();
+        assert_eq!(head.layers.layer_count(), layers);
         // Two windows of different lengths, states from a fixed pattern.
         let lens = [7usize, 13];
         let x: Vec<f32> = (0..20 * hidden)

@@ -35,9 +35,9 @@ use crate::model::resolve::ModelFiles;
 use crate::model::train::{self, IGNORE};
 use crate::model::trainer::{DevScore, ModelKind, Objective, Recipe};
 use candle_core::{DType, Device, Module, Tensor, Var};
-use rayon::prelude::*;
 use candle_nn::{Linear, VarBuilder, VarMap};
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use tokenizers::Tokenizer;
@@ -1192,7 +1192,10 @@ impl JointModel {
             .map(|text| {
                 let ws = encode::encode_text_windows(&l.tokenizer, &l.template, text)?;
                 let sh: Vec<_> = match self.heads.reads_case() {
-                    true => ws.iter().map(|w| encode::text_case_shapes(text, w)).collect(),
+                    true => ws
+                        .iter()
+                        .map(|w| encode::text_case_shapes(text, w))
+                        .collect(),
                     false => Vec::new(),
                 };
                 Ok((ws, sh))

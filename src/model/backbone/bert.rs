@@ -643,7 +643,9 @@ mod tests {
     #[test]
     fn the_host_mean_is_the_trained_mean() {
         let (b, t, h) = (3, 5, 7);
-        let x: Vec<f32> = (0..b * t * h).map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0).collect();
+        let x: Vec<f32> = (0..b * t * h)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+            .collect();
         let states = Tensor::from_vec(x, (b, t, h), &Device::Cpu).unwrap();
         // Rows of 5, 2 and 0 real tokens (the last one's mean is zero, not NaN).
         let mask: Vec<u32> = [[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [0, 0, 0, 0, 0]].concat();

@@ -203,6 +203,11 @@ impl Norm {
 }
 
 impl FastBert {
+    /// Its transformer layers.
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
     /// Load from the same weights as `BertModel::load`, accepting the same prefixes (none,
     /// `bert.`, or `<model_type>.`).
     pub fn load(vb: VarBuilder, c: &Config) -> candle_core::Result<Self> {
@@ -1011,7 +1016,10 @@ pub fn linear_rows(lin: &candle_nn::Linear, x: &Tensor) -> candle_core::Result<T
         bail!("linear: a scalar input");
     };
     if inp != layer.inputs() {
-        bail!("linear: input width {inp}, the layer takes {}", layer.inputs());
+        bail!(
+            "linear: input width {inp}, the layer takes {}",
+            layer.inputs()
+        );
     }
     let host: Vec<f32> = x.flatten_all()?.to_dtype(DType::F32)?.to_vec1()?;
     let y = layer.forward(&host);
