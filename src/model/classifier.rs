@@ -285,14 +285,25 @@ impl Loaded {
         }
         let files = resolve::resolve(&manifest.base, base_dir)?;
         let device = Device::Cpu;
-        let (config, tokenizer) = load_encoder_config(&files)?;
+        // The base's tensors on this thread, the tokenizer and the model's own weights on
+        // another: a cold start is mostly reading, hashing and copying, one core each.
+        let (own, base) = std::thread::scope(|scope| {
+            let own = scope.spawn(|| -> Result<_> {
+                let (config, tokenizer) = load_encoder_config(&files)?;
+                let mut own_tensors = HashMap::new();
+                for w in manifest.weight_files() {
+                    let path = dir.join(&w.file);
+                    own_tensors.extend(read_checked_safetensors(&path, Some(&w.sha256), &device)?);
+                }
+                Ok((config, tokenizer, own_tensors))
+            });
+            let base = load_base_tensors(&files, &device);
+            (own.join(), base)
+        });
+        let (config, tokenizer, own_tensors) =
+            own.map_err(|_| Error::Invalid("loading the model's own weights panicked".into()))??;
         check_max_length(&manifest_path, manifest.max_length, &config)?;
-        let mut tensors = load_base_tensors(&files, &device)?;
-        let mut own_tensors = HashMap::new();
-        for w in manifest.weight_files() {
-            let own = read_checked_safetensors(&dir.join(&w.file), Some(&w.sha256), &device)?;
-            own_tensors.extend(own);
-        }
+        let mut tensors = base?;
         tensors.extend(own_tensors.clone());
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         if manifest.architecture != config.architecture() {
