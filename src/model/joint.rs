@@ -21,7 +21,9 @@
 
 use crate::data::{NerSentence, SentimentExample, StanceExample};
 use crate::labels::{LabelSet, Prediction, Sentiment, Stance, AUTHOR, UNSPECIFIED};
-use crate::model::bert::{dropout as drop, mean_pool, mean_rows, Backbone, Batch, TrainBert};
+use crate::model::bert::{
+    dropout as drop, mean_pool, mean_rows, with_host_f32, Backbone, Batch, TrainBert,
+};
 use crate::model::classifier::{
     calibrated, entities_from_windows, load_base_tensors, load_encoder_config, mean_by_owner,
     softmax_rows, EncoderConfig, Entity, Loaded,
@@ -1220,18 +1222,23 @@ impl JointModel {
             // The states and the mask on the host once; each row's real tokens are sliced from
             // them (a candle narrow and copy per row cost more than the copy itself).
             let (rows, seq, _) = st.dims3()?;
-            let flat: Vec<f32> = st.flatten_all()?.to_vec1()?;
             let mask: Vec<f32> = batch.mask.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
-            let means = mean_rows(&flat, &mask, rows, seq, h);
+            let (means, kept) = with_host_f32(st, |flat| {
+                let kept: Vec<Vec<f32>> = idx
+                    .iter()
+                    .enumerate()
+                    .map(|(row, &i)| flat[row * seq * h..][..encoded[i].ids.len() * h].to_vec())
+                    .collect();
+                (mean_rows(flat, &mask, rows, seq, h), kept)
+            })?;
             let mean = Tensor::from_slice(&means, (rows, h), st.device())?;
             let sent = softmax_rows(&calibrated(
                 &self.heads.sentiment_logits(&mean, false)?,
                 self.temperatures[0],
             )?)?;
-            for (row, &i) in idx.iter().enumerate() {
+            for ((row, &i), s) in idx.iter().enumerate().zip(kept) {
                 let n = encoded[i].ids.len();
                 probs[i] = softmax_rows(&tags.get(row)?.narrow(0, 0, n)?)?;
-                let s = flat[row * seq * h..][..n * h].to_vec();
                 states[i] = (s, means[row * h..(row + 1) * h].to_vec());
                 sentiment[i] = sent[row].clone();
             }

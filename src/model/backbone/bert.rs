@@ -610,6 +610,21 @@ pub fn mean_pool_host(states: &Tensor, mask: &Tensor) -> candle_core::Result<Ten
     Tensor::from_vec(means, (b, h), states.device())?.to_dtype(states.dtype())
 }
 
+/// `f` over the values of `t` as f32 on the host: the tensor's own memory where it is a
+/// contiguous f32 tensor on the CPU (no copy), else a copy.
+pub fn with_host_f32<R>(t: &Tensor, f: impl FnOnce(&[f32]) -> R) -> candle_core::Result<R> {
+    if t.dtype() == DType::F32 && t.is_contiguous() {
+        let (storage, layout) = t.storage_and_layout();
+        if let candle_core::Storage::Cpu(cpu) = &*storage {
+            let start = layout.start_offset();
+            let all = cpu.as_slice::<f32>()?;
+            return Ok(f(&all[start..start + t.elem_count()]));
+        }
+    }
+    let copy: Vec<f32> = t.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
+    Ok(f(&copy))
+}
+
 /// The mean over each row's masked positions of `x` (`[rows, seq, hidden]`, row-major) with
 /// `mask` (`[rows, seq]`): `[rows, hidden]`.
 pub fn mean_rows(x: &[f32], mask: &[f32], rows: usize, seq: usize, hidden: usize) -> Vec<f32> {
@@ -655,5 +670,22 @@ mod tests {
         assert_eq!(trained, host);
         assert!(host[2].iter().all(|&v| v == 0.0));
         assert_ne!(host[0], host[1]);
+    }
+
+    #[test]
+    fn host_values_are_the_tensors_whether_borrowed_or_copied() {
+        let t = Tensor::arange(0f32, 24.0, &Device::Cpu)
+            .unwrap()
+            .reshape((2, 3, 4))
+            .unwrap();
+        let want: Vec<f32> = t.flatten_all().unwrap().to_vec1().unwrap();
+        assert_eq!(with_host_f32(&t, |v| v.to_vec()).unwrap(), want);
+        // A view that starts inside its storage, and a transposed (strided) one.
+        let row = t.get(1).unwrap();
+        let want: Vec<f32> = row.flatten_all().unwrap().to_vec1().unwrap();
+        assert_eq!(with_host_f32(&row, |v| v.to_vec()).unwrap(), want);
+        let tr = t.get(0).unwrap().t().unwrap();
+        let want: Vec<f32> = tr.flatten_all().unwrap().to_vec1().unwrap();
+        assert_eq!(with_host_f32(&tr, |v| v.to_vec()).unwrap(), want);
     }
 }
