@@ -1340,30 +1340,37 @@ impl JointModel {
         let targets = Tensor::from_vec(targets, (pairs.len(), h), &self.loaded.device)?;
         let queries: Vec<Vec<f32>> = dense(&self.heads.stance_query, &targets, false)?.to_vec2()?;
         let scale = 1.0 / (h as f32).sqrt();
-        let mut features = Vec::with_capacity(pairs.len() * 4 * h);
-        for ((w, part), q) in windows.iter().zip(&parts).zip(&queries) {
-            let n = w.states.len() / h;
-            let scores: Vec<f32> = (0..n)
-                .map(|pos| {
+        // Each pair's attention on its own (the pairs share nothing), on all cores.
+        let per_pair: Vec<Vec<f32>> = (0..pairs.len())
+            .into_par_iter()
+            .map(|i| {
+                let (w, part, q) = (windows[i], &parts[i], &queries[i]);
+                let mut features = Vec::with_capacity(4 * h);
+                let n = w.states.len() / h;
+                let scores: Vec<f32> = (0..n)
+                    .map(|pos| {
+                        let row = &w.states[pos * h..(pos + 1) * h];
+                        row.iter().zip(q).map(|(a, b)| a * b).sum::<f32>() * scale
+                    })
+                    .collect();
+                let m = scores.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+                let e: Vec<f32> = scores.iter().map(|x| (x - m).exp()).collect();
+                let z: f32 = e.iter().sum();
+                let mut ctx = vec![0f32; h];
+                for (pos, weight) in e.iter().enumerate() {
                     let row = &w.states[pos * h..(pos + 1) * h];
-                    row.iter().zip(q).map(|(a, b)| a * b).sum::<f32>() * scale
-                })
-                .collect();
-            let m = scores.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-            let e: Vec<f32> = scores.iter().map(|x| (x - m).exp()).collect();
-            let z: f32 = e.iter().sum();
-            let mut ctx = vec![0f32; h];
-            for (pos, weight) in e.iter().enumerate() {
-                let row = &w.states[pos * h..(pos + 1) * h];
-                for (c, v) in ctx.iter_mut().zip(row) {
-                    *c += weight / z * v;
+                    for (c, v) in ctx.iter_mut().zip(row) {
+                        *c += weight / z * v;
+                    }
                 }
-            }
-            for p in part {
-                features.extend_from_slice(p);
-            }
-            features.extend(ctx);
-        }
+                for p in part {
+                    features.extend_from_slice(p);
+                }
+                features.extend(ctx);
+                features
+            })
+            .collect();
+        let features = per_pair.concat();
         let x = Tensor::from_vec(features, (pairs.len(), 4 * h), &self.loaded.device)?;
         let logits = self.heads.stance_logits(&x, &kinds, false)?;
         let logits = calibrated(&logits, self.temperatures[1])?;
