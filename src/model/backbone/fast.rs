@@ -25,6 +25,7 @@ use candle_core::{bail, DType, Tensor, TensorId};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{Config, HiddenAct, PositionEmbeddingType};
 use gemm::Parallelism;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
@@ -158,11 +159,15 @@ static HOST: Mutex<Option<HashMap<HostKey, Weak<[f32]>>>> = Mutex::new(None);
 /// `ts` concatenated along dim 0 (and transposed when `transpose`), as row-major host data.
 fn host(ts: &[Tensor], transpose: bool) -> candle_core::Result<Arc<[f32]>> {
     let key = (ts.iter().map(Tensor::id).collect::<Vec<_>>(), transpose);
-    let mut cache = HOST.lock().unwrap_or_else(|e| e.into_inner());
-    let cache = cache.get_or_insert_with(HashMap::new);
-    if let Some(data) = cache.get(&key).and_then(Weak::upgrade) {
-        return Ok(data);
+    {
+        let mut cache = HOST.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = cache.get_or_insert_with(HashMap::new);
+        if let Some(data) = cache.get(&key).and_then(Weak::upgrade) {
+            return Ok(data);
+        }
     }
+    // The cache is not held while copying: the layers are laid out in parallel (two threads
+    // asking for the same tensors at once would each copy them, which no loader does).
     // On the host in one pass: candle's concatenation, strided transpose and copy out made
     // three copies of every matrix (the word table's 47 MB included), a tenth of a cold start.
     let data: Arc<[f32]> = match (ts, transpose) {
@@ -181,6 +186,8 @@ fn host(ts: &[Tensor], transpose: bool) -> candle_core::Result<Arc<[f32]>> {
             transpose_concat(&rows, inp).into()
         }
     };
+    let mut cache = HOST.lock().unwrap_or_else(|e| e.into_inner());
+    let cache = cache.get_or_insert_with(HashMap::new);
     cache.retain(|_, w| w.strong_count() > 0);
     cache.insert(key, Arc::downgrade(&data));
     Ok(data)
@@ -266,26 +273,37 @@ impl FastBert {
             );
         }
         let e = vb.pp("embeddings");
-        let layers = (0..c.num_hidden_layers)
-            .map(|n| {
-                let l = vb.pp(format!("encoder.layer.{n}"));
-                let a = l.pp("attention");
-                let s = a.pp("self");
-                Ok(Layer {
-                    qkv: Dense::load(&[s.pp("query"), s.pp("key"), s.pp("value")], h, h)?,
-                    attn_out: Dense::load(&[a.pp("output").pp("dense")], h, h)?,
-                    attn_norm: Norm::load(&a.pp("output").pp("LayerNorm"), h)?,
-                    inter: Dense::load(&[l.pp("intermediate").pp("dense")], h, i)?,
-                    out: Dense::load(&[l.pp("output").pp("dense")], i, h)?,
-                    out_norm: Norm::load(&l.pp("output").pp("LayerNorm"), h)?,
-                })
-            })
-            .collect::<candle_core::Result<Vec<_>>>()?;
+        // The layers' weights and the word table are laid out on all cores (a cold start copies
+        // the whole encoder once).
+        let (layers, word) = rayon::join(
+            || {
+                (0..c.num_hidden_layers)
+                    .into_par_iter()
+                    .map(|n| {
+                        let l = vb.pp(format!("encoder.layer.{n}"));
+                        let a = l.pp("attention");
+                        let s = a.pp("self");
+                        Ok(Layer {
+                            qkv: Dense::load(&[s.pp("query"), s.pp("key"), s.pp("value")], h, h)?,
+                            attn_out: Dense::load(&[a.pp("output").pp("dense")], h, h)?,
+                            attn_norm: Norm::load(&a.pp("output").pp("LayerNorm"), h)?,
+                            inter: Dense::load(&[l.pp("intermediate").pp("dense")], h, i)?,
+                            out: Dense::load(&[l.pp("output").pp("dense")], i, h)?,
+                            out_norm: Norm::load(&l.pp("output").pp("LayerNorm"), h)?,
+                        })
+                    })
+                    .collect::<candle_core::Result<Vec<_>>>()
+            },
+            || {
+                host(
+                    &[get(&e, (c.vocab_size, h), "word_embeddings.weight")?],
+                    false,
+                )
+            },
+        );
+        let layers = layers?;
         Ok(Self {
-            word: host(
-                &[get(&e, (c.vocab_size, h), "word_embeddings.weight")?],
-                false,
-            )?,
+            word: word?,
             position: host(
                 &[get(
                     &e,
