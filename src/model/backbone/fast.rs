@@ -1672,7 +1672,10 @@ mod tests {
             .unwrap()
             .to_vec1()
             .unwrap();
-        assert_eq!(host(&[big.clone()], true).unwrap()[..], want[..]);
+        assert_eq!(
+            host(std::slice::from_ref(&big), true).unwrap()[..],
+            want[..]
+        );
         let flat: Vec<f32> = big.flatten_all().unwrap().to_vec1().unwrap();
         assert_eq!(host(&[big], false).unwrap()[..], flat[..]);
         let both: Vec<f32> = Tensor::cat(&[&a, &b], 0)
