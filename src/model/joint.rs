@@ -26,7 +26,7 @@ use crate::model::bert::{
 };
 use crate::model::classifier::{
     calibrated, entities_from_windows, load_base_tensors, load_encoder_config, mean_by_owner,
-    softmax_rows, EncoderConfig, Entity, Loaded,
+    softmax_host_rows, softmax_rows, EncoderConfig, Entity, Loaded,
 };
 use crate::model::encode::{self, Encoded, StanceInput, Template, TokenWindow};
 use crate::model::error::{Error, Result};
@@ -1223,6 +1223,16 @@ impl JointModel {
             // them (a candle narrow and copy per row cost more than the copy itself).
             let (rows, seq, _) = st.dims3()?;
             let mask: Vec<f32> = batch.mask.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
+            let labels = tags.dim(2)?;
+            let tag_probs: Vec<Vec<Vec<f32>>> = with_host_f32(&tags, |all| {
+                idx.iter()
+                    .enumerate()
+                    .map(|(row, &i)| {
+                        let n = encoded[i].ids.len();
+                        softmax_host_rows(&all[row * seq * labels..][..n * labels], labels)
+                    })
+                    .collect()
+            })?;
             let (means, kept) = with_host_f32(st, |flat| {
                 let kept: Vec<Vec<f32>> = idx
                     .iter()
@@ -1236,9 +1246,8 @@ impl JointModel {
                 &self.heads.sentiment_logits(&mean, false)?,
                 self.temperatures[0],
             )?)?;
-            for ((row, &i), s) in idx.iter().enumerate().zip(kept) {
-                let n = encoded[i].ids.len();
-                probs[i] = softmax_rows(&tags.get(row)?.narrow(0, 0, n)?)?;
+            for (((row, &i), s), p) in idx.iter().enumerate().zip(kept).zip(tag_probs) {
+                probs[i] = p;
                 states[i] = (s, means[row * h..(row + 1) * h].to_vec());
                 sentiment[i] = sent[row].clone();
             }
