@@ -1639,52 +1639,34 @@ mod tests {
 
     #[test]
     fn host_weights_are_candles_concatenated_and_transposed() {
-        let a = Tensor::arange(0f32, 12.0, &Device::Cpu)
-            .unwrap()
-            .reshape((3, 4))
-            .unwrap();
-        let b = Tensor::arange(100f32, 108.0, &Device::Cpu)
-            .unwrap()
-            .reshape((2, 4))
-            .unwrap();
-        let want: Vec<f32> = Tensor::cat(&[&a, &b], 0)
-            .unwrap()
-            .t()
-            .unwrap()
-            .contiguous()
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
+        let values = |t: &Tensor| -> Vec<f32> {
+            t.contiguous()
+                .unwrap()
+                .flatten_all()
+                .unwrap()
+                .to_vec1()
+                .unwrap()
+        };
+        let matrix = |from: f32, rows: usize, cols: usize| {
+            Tensor::arange(from, from + (rows * cols) as f32, &Device::Cpu)
+                .unwrap()
+                .reshape((rows, cols))
+                .unwrap()
+        };
+        let (a, b) = (matrix(0.0, 3, 4), matrix(100.0, 2, 4));
+        let both = Tensor::cat(&[&a, &b], 0).unwrap();
+        let want = values(&both.t().unwrap());
         assert_eq!(host(&[a.clone(), b.clone()], true).unwrap()[..], want[..]);
+        assert_eq!(host(&[a, b], false).unwrap()[..], values(&both)[..]);
         // Larger than a block on both sides.
-        let big = Tensor::arange(0f32, (70 * 45) as f32, &Device::Cpu)
-            .unwrap()
-            .reshape((70, 45))
-            .unwrap();
-        let want: Vec<f32> = big
-            .t()
-            .unwrap()
-            .contiguous()
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
+        let big = matrix(0.0, 70, 45);
+        let want = values(&big.t().unwrap());
+        let got = host(std::slice::from_ref(&big), true).unwrap();
+        assert_eq!(got[..], want[..]);
         assert_eq!(
-            host(std::slice::from_ref(&big), true).unwrap()[..],
-            want[..]
+            host(std::slice::from_ref(&big), false).unwrap()[..],
+            values(&big)[..]
         );
-        let flat: Vec<f32> = big.flatten_all().unwrap().to_vec1().unwrap();
-        assert_eq!(host(&[big], false).unwrap()[..], flat[..]);
-        let both: Vec<f32> = Tensor::cat(&[&a, &b], 0)
-            .unwrap()
-            .flatten_all()
-            .unwrap()
-            .to_vec1()
-            .unwrap();
-        assert_eq!(host(&[a, b], false).unwrap()[..], both[..]);
     }
 
     /// Largest |a - b| over the real positions of `[rows, seq, hidden]` states.
