@@ -1799,9 +1799,14 @@ mod tests {
 
     /// A source, its cue and its content, as the tagger would give them.
     fn said(doc: &str, source: &str, cue: &str, content: &str) -> [TaggedRole; 3] {
+        said_nth(doc, source, cue, 0, content)
+    }
+
+    /// [`said`] with the `n`-th occurrence of `cue` (a second "said" in the document).
+    fn said_nth(doc: &str, source: &str, cue: &str, n: usize, content: &str) -> [TaggedRole; 3] {
         [
             role(doc, SpanRole::Source, source),
-            role(doc, SpanRole::Cue, cue),
+            role_nth(doc, SpanRole::Cue, cue, n),
             role(doc, SpanRole::Content, content),
         ]
     }
@@ -1887,16 +1892,16 @@ mod tests {
             mention(&sents, doc, "El Heraldo", "El Heraldo", MentionKind::Person),
         ];
         let spans = [
-            role(doc, SpanRole::Source, "Ana Ruiz"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "the plan failed"),
-            role(doc, SpanRole::Source, "The Lima daily El Heraldo"),
-            role(doc, SpanRole::Cue, "wrote"),
-            role(doc, SpanRole::Content, "that the plan was dead"),
-            role(doc, SpanRole::Source, "The newspaper"),
-            role_nth(doc, SpanRole::Cue, "wrote", 1),
-            role(doc, SpanRole::Content, "the talks had stalled"),
-        ];
+            said(doc, "Ana Ruiz", "said", "the plan failed"),
+            said(
+                doc,
+                "The Lima daily El Heraldo",
+                "wrote",
+                "that the plan was dead",
+            ),
+            said_nth(doc, "The newspaper", "wrote", 1, "the talks had stalled"),
+        ]
+        .concat();
         let (a, _) = run(doc, &spans, &m);
         assert_eq!(a[1].speaker, "El Heraldo");
         assert_eq!(a[2].speaker, "El Heraldo");
@@ -2035,13 +2040,15 @@ mod tests {
             ),
         ];
         let spans = [
-            role(doc, SpanRole::Source, "Norway"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "it would vote no"),
-            role(doc, SpanRole::Source, "Officials at the Trade Commission"),
-            role(doc, SpanRole::Cue, "saying"),
-            role(doc, SpanRole::Content, "the choice belonged to Oslo"),
-        ];
+            said(doc, "Norway", "said", "it would vote no"),
+            said(
+                doc,
+                "Officials at the Trade Commission",
+                "saying",
+                "the choice belonged to Oslo",
+            ),
+        ]
+        .concat();
         let (a, _) = run(doc, &spans, &m);
         assert_eq!(a[1].speaker, "Trade Commission");
     }
@@ -2085,13 +2092,21 @@ mod tests {
         let sents = split(doc);
         let m = [mention(&sents, doc, "Norway", "Norway", MentionKind::State)];
         let spans = [
-            role(doc, SpanRole::Source, "The Norway First campaign"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "the deal would cost jobs"),
-            role(doc, SpanRole::Source, "The rival Yes to Oslo campaign"),
-            role_nth(doc, SpanRole::Cue, "said", 1),
-            role(doc, SpanRole::Content, "the claim was false"),
-        ];
+            said(
+                doc,
+                "The Norway First campaign",
+                "said",
+                "the deal would cost jobs",
+            ),
+            said_nth(
+                doc,
+                "The rival Yes to Oslo campaign",
+                "said",
+                1,
+                "the claim was false",
+            ),
+        ]
+        .concat();
         let (a, _) = run(doc, &spans, &m);
         assert_eq!(a[0].speaker, "Norway First");
         assert_eq!(a[1].speaker, "Yes to Oslo");
