@@ -221,8 +221,8 @@ pub struct TrainArgs {
     /// (PerSenT dev documents), e.g. `models/attribution`.
     #[arg(long)]
     pub teacher: Option<PathBuf>,
-    /// joint-attribution only: the head's transformer layers (2, the shipped head's count;
-    /// each takes about half of the head's time at inference).
+    /// joint-attribution only: the head's transformer layers (1, the shipped head's count; a
+    /// second layer adds about two thirds to the head's time at inference).
     #[arg(long, default_value_t = crate::model::attribution_head::LAYERS)]
     pub head_layers: usize,
     /// Skip scoring the test sets after training.

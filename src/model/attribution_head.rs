@@ -12,7 +12,7 @@
 //! read from its weights), and a tag layer. The joint encoder does not train: the
 //! head learns from its states as they are, which training computes once and keeps in memory.
 //!
-//! Cost: per position about 0.6 M multiply-adds (two layers of width 128 and the projection,
+//! Cost: per position about 0.35 M multiply-adds (one layer of width 128 and the projection,
 //! which reads each position once) against about 10.6 M for the encoder's six layers of width
 //! 384, and the layers' windows overlap by a quarter, as the tagger's do.
 //!
@@ -40,8 +40,10 @@ use std::path::Path;
 
 /// Width of the head's own layers.
 pub const DIM: usize = 128;
-/// The head's transformer layers, unless training asks for another count (`--head-layers`).
-pub const LAYERS: usize = 2;
+/// The head's transformer layers, unless training asks for another count (`--head-layers`):
+/// one, the shipped head's count since session 16 (two gave the same speaker accuracy at about
+/// 0.3 s more per 200 documents; `models/joint-attribution/README.md`).
+pub const LAYERS: usize = 1;
 const HEADS: usize = 4;
 /// Positions (sentence states, `[CLS]` and `[SEP]` included) of one window.
 pub const WINDOW: usize = 256;
@@ -53,7 +55,7 @@ const SNAP: usize = 48;
 const WINDOWS_AT_ONCE: usize = 32;
 
 /// What the input of the head is (the manifest's `input_template`).
-pub const TEMPLATE: &str = "the joint model's final token states of a document's sentences laid end to end ([CLS] and [SEP] of each kept), in windows of 256 positions starting at a sentence where one is near (training windows overlap by half, inference windows by a quarter); projected to 128, a learned position per slot, BERT layers of width 128 (as many as the weights hold: two in the shipped head), a tag on every piece";
+pub const TEMPLATE: &str = "the joint model's final token states of a document's sentences laid end to end ([CLS] and [SEP] of each kept), in windows of 256 positions starting at a sentence where one is near (training windows overlap by half, inference windows by a quarter); projected to 128, a learned position per slot, BERT layers of width 128 (as many as the weights hold: one in the shipped head), a tag on every piece";
 
 /// A document as the head reads it: the joint encoder's states of its sentences one after
 /// another.
@@ -744,9 +746,9 @@ mod tests {
 
     #[test]
     fn the_head_at_inference_computes_what_training_computes() {
-        // The shipped count of layers, and one (`train --head-layers 1`): inference reads the
+        // The shipped count of layers, and two (`train --head-layers 2`): inference reads the
         // count from the weights.
-        for layers in [LAYERS, 1] {
+        for layers in [LAYERS, 2] {
             head_at_inference_computes_what_training_computes(layers);
         }
     }

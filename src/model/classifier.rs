@@ -283,23 +283,30 @@ impl Loaded {
                 found: manifest.task.name(),
             });
         }
-        let files = resolve::resolve(&manifest.base, base_dir)?;
         let device = Device::Cpu;
         // The base's tensors on this thread, the tokenizer and the model's own weights on
-        // another: a cold start is mostly reading, hashing and copying, one core each.
-        let (own, base) = std::thread::scope(|scope| {
-            let own = scope.spawn(|| -> Result<_> {
-                let (config, tokenizer) = load_encoder_config(&files)?;
-                let mut own_tensors = HashMap::new();
-                for w in manifest.weight_files() {
-                    let path = dir.join(&w.file);
-                    own_tensors.extend(read_checked_safetensors(&path, Some(&w.sha256), &device)?);
-                }
-                Ok((config, tokenizer, own_tensors))
-            });
-            let base = load_base_tensors(&files, &device);
-            (own.join(), base)
-        });
+        // another, the base's hash on a third: a cold start is mostly reading, hashing and
+        // copying.
+        let (files, (own, base)) =
+            resolve::resolve_reading(&manifest.base, base_dir, |files| -> Result<_> {
+                Ok(std::thread::scope(|scope| {
+                    let own = scope.spawn(|| -> Result<_> {
+                        let (config, tokenizer) = load_encoder_config(files)?;
+                        let mut own_tensors = HashMap::new();
+                        for w in manifest.weight_files() {
+                            let path = dir.join(&w.file);
+                            own_tensors.extend(read_checked_safetensors(
+                                &path,
+                                Some(&w.sha256),
+                                &device,
+                            )?);
+                        }
+                        Ok((config, tokenizer, own_tensors))
+                    });
+                    let base = load_base_tensors(files, &device);
+                    (own.join(), base)
+                }))
+            })?;
         let (config, tokenizer, own_tensors) =
             own.map_err(|_| Error::Invalid("loading the model's own weights panicked".into()))??;
         check_max_length(&manifest_path, manifest.max_length, &config)?;

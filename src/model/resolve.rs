@@ -448,6 +448,16 @@ pub fn resolve(spec: &BaseSpec, local_override: Option<&Path>) -> Result<ModelFi
     Resolver::from_env().resolve(spec, local_override)
 }
 
+/// [`resolve`], with the weights hashed on another thread while `read` reads them; see
+/// [`Resolver::resolve_reading`].
+pub fn resolve_reading<T, E: From<ResolveError>>(
+    spec: &BaseSpec,
+    local_override: Option<&Path>,
+    read: impl FnOnce(&ModelFiles) -> Result<T, E>,
+) -> Result<(ModelFiles, T), E> {
+    Resolver::from_env().resolve_reading(spec, local_override, read)
+}
+
 /// Installs a model for `standpoint models fetch`; see [`Resolver::fetch`].
 pub fn fetch(spec: &BaseSpec, opts: FetchOptions) -> Result<ModelFiles, ResolveError> {
     Resolver::from_env().fetch(spec, &opts)
@@ -498,11 +508,51 @@ impl Resolver {
         spec: &BaseSpec,
         local_override: Option<&Path>,
     ) -> Result<ModelFiles, ResolveError> {
+        let files = self.locate(spec, local_override)?;
+        verify_weights(spec, &files)?;
+        Ok(files)
+    }
+
+    /// [`Resolver::resolve`], with the weights' hash computed on another thread while `read`
+    /// reads the files on this one: a cold start spends about 0.07 s hashing MiniLM's 91 MB,
+    /// which then overlaps the read instead of preceding it. Nothing `read` returns gets out
+    /// unless the hash matches: a mismatch is the checksum error, whatever `read` gave.
+    pub fn resolve_reading<T, E: From<ResolveError>>(
+        &self,
+        spec: &BaseSpec,
+        local_override: Option<&Path>,
+        read: impl FnOnce(&ModelFiles) -> Result<T, E>,
+    ) -> Result<(ModelFiles, T), E> {
+        let files = self.locate(spec, local_override)?;
+        let (checked, value) = std::thread::scope(|scope| {
+            let check = scope.spawn(|| verify_weights(spec, &files));
+            let value = read(&files);
+            (check.join(), value)
+        });
+        // A panic while hashing is a failure to read the file, not a pass.
+        checked.unwrap_or_else(|_| {
+            Err(ResolveError::Io {
+                action: "hash",
+                path: files.weights.clone(),
+                source: std::io::Error::other("hashing the weights panicked"),
+            })
+        })?;
+        let value = value?;
+        Ok((files, value))
+    }
+
+    /// Where a model's files are, as [`Resolver::resolve`] looks for them, before their hash is
+    /// checked (a download is checked as it arrives).
+    fn locate(
+        &self,
+        spec: &BaseSpec,
+        local_override: Option<&Path>,
+    ) -> Result<ModelFiles, ResolveError> {
         if let Some(dir) = local_override {
-            return resolve_local(spec, dir);
+            return locate_local(spec, dir);
         }
         let mut looked = Vec::new();
-        match self.find_in_cache(spec)? {
+        match self.locate_in_cache(spec)? {
             Lookup::Found(files) => return Ok(files),
             Lookup::Absent(why) => looked.push(why),
         }
@@ -721,6 +771,15 @@ impl Resolver {
     }
 
     fn find_in_cache(&self, spec: &BaseSpec) -> Result<Lookup, ResolveError> {
+        let found = self.locate_in_cache(spec)?;
+        if let Lookup::Found(files) = &found {
+            verify_weights(spec, files)?;
+        }
+        Ok(found)
+    }
+
+    /// The cached snapshot's files, not yet hashed.
+    fn locate_in_cache(&self, spec: &BaseSpec) -> Result<Lookup, ResolveError> {
         let repo_dir = cache::repo_dir(&self.cache_root, &spec.repo_id);
         let Some(snapshot) =
             cache::snapshot_dir(&repo_dir, &spec.revision).filter(|dir| dir.is_dir())
@@ -736,9 +795,7 @@ impl Resolver {
                 snapshot.display()
             )));
         }
-        let files = ModelFiles::in_dir(snapshot, Origin::HfCache);
-        verify_weights(spec, &files)?;
-        Ok(Lookup::Found(files))
+        Ok(Lookup::Found(ModelFiles::in_dir(snapshot, Origin::HfCache)))
     }
 
     /// Downloads the required files from the hub; the error says why the hub was not used.
@@ -850,7 +907,8 @@ impl Resolver {
     }
 }
 
-fn resolve_local(spec: &BaseSpec, dir: &Path) -> Result<ModelFiles, ResolveError> {
+/// A local directory's files, not yet hashed.
+fn locate_local(spec: &BaseSpec, dir: &Path) -> Result<ModelFiles, ResolveError> {
     if !dir.is_dir() {
         return Err(ResolveError::LocalDirNotFound {
             dir: dir.to_path_buf(),
@@ -864,9 +922,7 @@ fn resolve_local(spec: &BaseSpec, dir: &Path) -> Result<ModelFiles, ResolveError
             revision: spec.revision.clone(),
         });
     }
-    let files = ModelFiles::in_dir(dir.to_path_buf(), Origin::LocalDir);
-    verify_weights(spec, &files)?;
-    Ok(files)
+    Ok(ModelFiles::in_dir(dir.to_path_buf(), Origin::LocalDir))
 }
 
 /// Checks the weights against the pinned hash, on every load. A marker that vouched for the file
@@ -1153,6 +1209,39 @@ mod tests {
         drop(file);
         let err = resolver.resolve(&spec, Some(tmp.path())).unwrap_err();
         assert!(matches!(err, ResolveError::Checksum { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn reading_beside_the_hash_gives_nothing_read_from_wrong_weights() {
+        let cache_root = tempfile::tempdir().unwrap();
+        let spec = spec();
+        let snapshot = snapshot(cache_root.path(), &spec);
+        let resolver = offline(cache_root.path());
+        let read = |files: &ModelFiles| -> Result<Vec<u8>, ResolveError> {
+            Ok(fs::read(&files.weights).unwrap())
+        };
+
+        write_model(&snapshot, WEIGHTS);
+        let (files, bytes) = resolver.resolve_reading(&spec, None, read).unwrap();
+        assert_eq!(bytes, WEIGHTS);
+        assert_eq!(files, resolver.resolve(&spec, None).unwrap());
+
+        // The read succeeds, the hash does not: the checksum error, not the bytes.
+        write_model(&snapshot, b"other bytes");
+        let err = resolver.resolve_reading(&spec, None, read).unwrap_err();
+        assert!(matches!(err, ResolveError::Checksum { .. }), "{err:?}");
+        // And a failed read is reported as such where the weights are right.
+        write_model(&snapshot, WEIGHTS);
+        let failing = |_: &ModelFiles| -> Result<(), ResolveError> {
+            Err(ResolveError::LocalDirNotFound {
+                dir: PathBuf::from("/nowhere"),
+            })
+        };
+        let err = resolver.resolve_reading(&spec, None, failing).unwrap_err();
+        assert!(
+            matches!(err, ResolveError::LocalDirNotFound { .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
