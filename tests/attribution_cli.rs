@@ -485,3 +485,39 @@ fn a_colon_headline_named_by_a_campaign_below_it() {
         .collect();
     assert_eq!(got, ["Norway First", "author", "Norway First"], "{text}");
 }
+
+#[test]
+fn holders_who_take_up_what_the_first_said_hold_its_stances() {
+    // "A said ..., a charge B and C backed" (guidelines section 4). Before: the model read the
+    // clause as part of A's content, so Peru and Argentina were actors of Chile's envoy and
+    // held no stance of their own.
+    for profile in ["accurate", "fast"] {
+        let doc = classify(
+            "Water talks between the Andean states opened in Geneva on Monday.\n\n\
+             At the talks, Chile's envoy said Bolivia had broken the water treaty, a charge Peru \
+             and Argentina backed.\n",
+            profile,
+        );
+        let rows: Vec<(String, String)> = doc["sentences"][1]["actors"]
+            .as_array()
+            .expect("actors")
+            .iter()
+            .map(|a| {
+                (
+                    a["holder"].as_str().unwrap_or_default().to_string(),
+                    a["actor"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        for holder in ["Peru", "Argentina"] {
+            assert!(
+                rows.contains(&(holder.to_string(), "Bolivia".to_string())),
+                "{profile}: {rows:?}"
+            );
+            assert!(
+                !rows.iter().any(|(_, actor)| actor == holder),
+                "{profile}: {holder} is a holder, not an actor: {rows:?}"
+            );
+        }
+    }
+}

@@ -1661,6 +1661,9 @@ pub fn apply(
                 continue;
             }
             let (b, e) = (r.content.0.max(s0) - s0, r.content.1.min(s1) - s0);
+            // "..., a charge Britain and France backed": the second holder takes up what the
+            // content before it says, so its stances are toward the actors there.
+            let (b, e) = echoed(s.text, (b, e), relations, s0, s1).unwrap_or((b, e));
             a.reported.push(Reported {
                 holder,
                 holder_span: r.source.and_then(local).unwrap_or((b, b)),
@@ -1676,6 +1679,34 @@ pub fn apply(
     }
     colon_headline(sentences, &mut out);
     out
+}
+
+/// Where a content (bytes in its sentence `text`) is only a noun for what another content of
+/// the sentence says ("a charge", "a view"), standing after it: that other content, which
+/// the content's holder takes up. The nearest content ending before it, of another relation
+/// in the sentence (`s0..s1` in document bytes).
+fn echoed(
+    text: &str,
+    content: (usize, usize),
+    relations: &[Relation],
+    s0: usize,
+    s1: usize,
+) -> Option<(usize, usize)> {
+    let words = words_lower(text.get(content.0..content.1)?);
+    let [det, noun] = words.as_slice() else {
+        return None;
+    };
+    if !["a", "an", "the", "this", "that"].contains(&det.as_str())
+        || !super::echo::ECHO_NOUNS.contains(&noun.as_str())
+    {
+        return None;
+    }
+    relations
+        .iter()
+        .map(|r| r.content)
+        .filter(|&(b, e)| b >= s0 && e <= s1 && e - s0 <= content.0)
+        .max_by_key(|&(_, e)| e)
+        .map(|(b, e)| (b - s0, e - s0))
 }
 
 /// A headline "<description>: <statement>" ("Japanese minister: rare earth talks with Beijing
@@ -2485,6 +2516,31 @@ mod tests {
         assert_eq!(a[0].speaker, "Ana Ruiz");
         let others: Vec<&str> = a[0].reported.iter().map(|r| r.holder.as_str()).collect();
         assert_eq!(others, ["Bo Lee"]);
+        // Before: Bo Lee's stances were over "a position", where no actor stands; he takes up
+        // what Ana Ruiz said.
+        assert_eq!(
+            a[0].reported[0].object_span,
+            at(doc, "the border would open", 0)
+        );
+    }
+
+    #[test]
+    fn only_a_noun_for_what_was_said_takes_up_the_content_before_it() {
+        // "a deal" names no statement: Bo Lee's content stays his own.
+        let doc = "Ana Ruiz said the border would open, a deal Bo Lee signed.";
+        let sents = split(doc);
+        let m = [
+            mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
+            mention(&sents, doc, "Bo Lee", "Bo Lee", MentionKind::Person),
+        ];
+        let mut spans = said(doc, "Ana Ruiz", "said", "the border would open").to_vec();
+        spans.extend([
+            role(doc, SpanRole::Content, "a deal"),
+            role(doc, SpanRole::Source, "Bo Lee"),
+            role(doc, SpanRole::Cue, "signed"),
+        ]);
+        let (a, _) = run(doc, &spans, &m);
+        assert_eq!(a[0].reported[0].object_span, at(doc, "a deal", 0));
     }
 
     #[test]

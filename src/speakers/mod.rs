@@ -60,6 +60,7 @@
 //! ```
 
 mod clauses;
+mod echo;
 pub mod learned;
 mod lexicon;
 mod names;
@@ -68,6 +69,8 @@ mod tokens;
 
 #[cfg(test)]
 mod tests;
+
+pub use echo::echo_holders;
 
 use std::collections::BTreeMap;
 
