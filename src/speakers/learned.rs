@@ -2496,28 +2496,34 @@ mod tests {
         assert_eq!(a[1].speaker, "author");
     }
 
-    #[test]
-    fn a_sentence_with_two_holders_reports_the_second() {
-        let doc = "Ana Ruiz said the border would open, a position Bo Lee welcomed.";
+    /// "Ana Ruiz said the border would open, <second content> Bo Lee <cue>.", tagged as the
+    /// model tags it: the rows.
+    fn ruiz_then_lee(second: &str, cue: &str) -> Vec<Attribution> {
+        let doc = format!("Ana Ruiz said the border would open, {second} Bo Lee {cue}.");
+        let doc = doc.as_str();
         let sents = split(doc);
         let m = [
             mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
             mention(&sents, doc, "Bo Lee", "Bo Lee", MentionKind::Person),
         ];
-        let spans = [
-            role(doc, SpanRole::Source, "Ana Ruiz"),
-            role(doc, SpanRole::Cue, "said"),
-            role(doc, SpanRole::Content, "the border would open"),
-            role(doc, SpanRole::Content, "a position"),
+        let mut spans = said(doc, "Ana Ruiz", "said", "the border would open").to_vec();
+        spans.extend([
+            role(doc, SpanRole::Content, second),
             role(doc, SpanRole::Source, "Bo Lee"),
-            role(doc, SpanRole::Cue, "welcomed"),
-        ];
-        let (a, _) = run(doc, &spans, &m);
+            role(doc, SpanRole::Cue, cue),
+        ]);
+        run(doc, &spans, &m).0
+    }
+
+    #[test]
+    fn a_sentence_with_two_holders_reports_the_second() {
+        let a = ruiz_then_lee("a position", "welcomed");
         assert_eq!(a[0].speaker, "Ana Ruiz");
         let others: Vec<&str> = a[0].reported.iter().map(|r| r.holder.as_str()).collect();
         assert_eq!(others, ["Bo Lee"]);
         // Before: Bo Lee's stances were over "a position", where no actor stands; he takes up
         // what Ana Ruiz said.
+        let doc = "Ana Ruiz said the border would open, a position Bo Lee welcomed.";
         assert_eq!(
             a[0].reported[0].object_span,
             at(doc, "the border would open", 0)
@@ -2527,19 +2533,8 @@ mod tests {
     #[test]
     fn only_a_noun_for_what_was_said_takes_up_the_content_before_it() {
         // "a deal" names no statement: Bo Lee's content stays his own.
+        let a = ruiz_then_lee("a deal", "signed");
         let doc = "Ana Ruiz said the border would open, a deal Bo Lee signed.";
-        let sents = split(doc);
-        let m = [
-            mention(&sents, doc, "Ana Ruiz", "Ana Ruiz", MentionKind::Person),
-            mention(&sents, doc, "Bo Lee", "Bo Lee", MentionKind::Person),
-        ];
-        let mut spans = said(doc, "Ana Ruiz", "said", "the border would open").to_vec();
-        spans.extend([
-            role(doc, SpanRole::Content, "a deal"),
-            role(doc, SpanRole::Source, "Bo Lee"),
-            role(doc, SpanRole::Cue, "signed"),
-        ]);
-        let (a, _) = run(doc, &spans, &m);
         assert_eq!(a[0].reported[0].object_span, at(doc, "a deal", 0));
     }
 
