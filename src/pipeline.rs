@@ -720,8 +720,12 @@ fn attribute(
         }
     }
     // "A said ..., a charge B and C backed": B and C take up what A said (guidelines §4).
+    // The mentions come in sentence order: each sentence's run is taken once.
+    let mut rest = mentions.as_slice();
     for (i, a) in attributions.iter_mut().enumerate() {
-        let here: Vec<&NamedMention> = mentions.iter().filter(|m| m.sentence == i).collect();
+        let n = rest.iter().take_while(|m| m.sentence == i).count();
+        let here: Vec<&NamedMention> = rest[..n].iter().collect();
+        rest = &rest[n..];
         // After the first holder's own mention: the guidelines make B `favor` toward A, which
         // is not what the stance model reads from B's mention and A's (it gave neutral or
         // against on all three such rows of our test split), so that row is left out.

@@ -54,6 +54,7 @@ pub fn echo_holders(text: &str, mentions: &[&NamedMention], from: usize) -> Vec<
         .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
         .collect();
     let limit = words.get(HOLDER_WITHIN).map_or(text.len(), |&(at, _)| at);
+    // The clause's last lowercase word: its verb in "a charge Britain and France backed".
     let verb = words
         .iter()
         .rev()
