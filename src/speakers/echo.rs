@@ -8,11 +8,12 @@
 //! toward A is not asked (the pipeline starts B's clause after A's mention): the stance model
 //! does not read the `favor` the guidelines give it from the two mentions.
 
+use super::tokens::words_at;
 use super::{MentionKind, NamedMention, Reported};
 
 /// Nouns that name what someone said, for a second holder to take it up ("a position", "a
 /// charge", "a complaint").
-pub(crate) const ECHO_NOUNS: &[&str] = &[
+const ECHO_NOUNS: &[&str] = &[
     "position",
     "charge",
     "claim",
@@ -49,9 +50,8 @@ pub fn echo_holders(text: &str, mentions: &[&NamedMention], from: usize) -> Vec<
         return Vec::new();
     };
     // The words of the tail with their offsets in `text`.
-    let words: Vec<(usize, &str)> = text[tail..]
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+    let words: Vec<(usize, &str)> = words_at(&text[tail..])
+        .map(|(at, w)| (tail + at, w))
         .collect();
     let limit = words.get(HOLDER_WITHIN).map_or(text.len(), |&(at, _)| at);
     // The clause's last lowercase word: its verb in "a charge Britain and France backed".
@@ -90,18 +90,21 @@ pub fn echo_holders(text: &str, mentions: &[&NamedMention], from: usize) -> Vec<
 /// where the words after the noun begin. The last such clause, and only one that ends the
 /// sentence (no further comma after it).
 fn echo_clause(text: &str) -> Option<(usize, usize)> {
-    let base = text.as_ptr() as usize;
     text.rmatch_indices(", ").find_map(|(comma, _)| {
-        let mut words = text[comma + 2..]
-            .split_whitespace()
-            .map(|w| (w.as_ptr() as usize - base, w));
+        let mut words = words_at(&text[comma + 2..]);
         let (_, det) = words.next()?;
         let (_, noun) = words.next()?;
         let (tail, _) = words.next()?;
-        let echo = DETERMINERS.contains(&det.to_lowercase().as_str())
-            && ECHO_NOUNS.contains(&noun.to_lowercase().as_str());
-        (echo && !text[tail..].contains(',')).then_some((comma, tail))
+        let tail = comma + 2 + tail;
+        (names_a_statement(det, noun) && !text[tail..].contains(',')).then_some((comma, tail))
     })
+}
+
+/// Whether "<det> <noun>" is a determiner and a noun for what someone said ("a charge", "the
+/// position"), case aside.
+pub(crate) fn names_a_statement(det: &str, noun: &str) -> bool {
+    DETERMINERS.contains(&det.to_lowercase().as_str())
+        && ECHO_NOUNS.contains(&noun.to_lowercase().as_str())
 }
 
 #[cfg(test)]

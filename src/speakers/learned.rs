@@ -1199,10 +1199,7 @@ fn over_of(sentences: &[SentenceIn], source: (usize, usize)) -> (usize, usize) {
     let Some(before) = s.text.get(..b) else {
         return source;
     };
-    let words: Vec<(usize, &str)> = before
-        .split_whitespace()
-        .map(|w| (w.as_ptr() as usize - before.as_ptr() as usize, w))
-        .collect();
+    let words: Vec<(usize, &str)> = super::tokens::words_at(before).collect();
     let Some(((_, prep), rest)) = words.split_last() else {
         return source;
     };
@@ -1696,9 +1693,7 @@ fn echoed(
     let [det, noun] = words.as_slice() else {
         return None;
     };
-    if !["a", "an", "the", "this", "that"].contains(&det.as_str())
-        || !super::echo::ECHO_NOUNS.contains(&noun.as_str())
-    {
+    if !super::echo::names_a_statement(det, noun) {
         return None;
     }
     relations

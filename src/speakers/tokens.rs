@@ -372,6 +372,13 @@ fn tokenize_plain<'a>(text: &'a str, from: usize, to: usize, out: &mut Vec<Token
     }
 }
 
+/// The whitespace-separated words of `text`, each with its byte offset in `text`.
+pub(crate) fn words_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let base = text.as_ptr() as usize;
+    text.split_whitespace()
+        .map(move |w| (w.as_ptr() as usize - base, w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
